@@ -1,0 +1,154 @@
+/**
+ * The typed surface of the MilkyPay Payouts API client. Money is a decimal string
+ * (`"10.55"`), never a JS number: the client converts at the edge.
+ */
+
+export interface FieldRule {
+  key: string;
+  type: string;
+  required: boolean;
+  /** The regexp exactly as the API sent it (often with doubled backslashes: `^\\d{1,15}$`). */
+  regexp: string | null;
+  label?: string;
+}
+
+/** One service offered by `/payout-prerequest` for a currency. */
+export interface PrerequestService {
+  code: string;
+  method: string;
+  currency: string;
+  fields: FieldRule[];
+  amountMin: string;
+  amountMax: string;
+  exchangeRate: string;
+}
+
+export interface Prerequest {
+  currency: string;
+  testMode: boolean;
+  services: PrerequestService[];
+}
+
+/** One entry of the private `/payout-services` list. */
+export interface PayoutService {
+  id: string;
+  service: string;
+  serviceMethod: string;
+  serviceCurrency: string;
+  available: boolean;
+  active: boolean;
+  enabled: boolean;
+  amountMin: string;
+  amountMax: string;
+  feeMin: string;
+  feeMax: string;
+  feeRate: string;
+  feeFix: string;
+  currency: string;
+  testMode: boolean;
+}
+
+export interface Page<T> {
+  items: T[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+export interface Customer {
+  reference_id?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  individual_tax_id?: string;
+  date_of_birth?: string;
+  metadata?: Record<string, string>;
+  address?: Record<string, string>;
+}
+
+export interface CreateInvoiceRequest {
+  referenceId: string;
+  service: string;
+  currency: string;
+  /** Exact decimal string; sent as a JSON number literal with exactly these digits. */
+  amount: string;
+  fields: Record<string, string>;
+  description?: string;
+  callbackUrl?: string;
+  customer?: Customer;
+  metadata?: Record<string, string>;
+  context?: Record<string, string>;
+}
+
+/** An invoice, normalised from either the private JSON:API shape or the public flat shape. */
+export interface Invoice {
+  id: string;
+  referenceId: string | null; // the public shape does not carry it
+  status: string; // the provider's word; unknown words are kept as they are
+  resolution: string | null;
+  service: string | null;
+  currency: string;
+  amount: string;
+  serviceCurrency: string | null;
+  serviceAmount: string | null;
+  fee: string | null;
+  processedAmount: string | null;
+  testMode: boolean;
+  /** Fields as the API returns them (card numbers already masked by the API). */
+  fields: Record<string, string>;
+  created: number | null;
+  updated: number | null;
+}
+
+export interface InvoiceListPage {
+  invoices: Invoice[];
+  /** Cursor for the next page (`page[after]`), absent on the last page. */
+  next?: string;
+}
+
+export interface ApiClient {
+  prerequest(currency: string, amount?: string): Promise<Prerequest>;
+  /** Every page of `/payout-services`, following `meta.pages`. */
+  listPayoutServices(): Promise<PayoutService[]>;
+  payoutServicesPage(page: number, size?: number): Promise<Page<PayoutService>>;
+  getPayoutService(id: string): Promise<PayoutService>;
+  createInvoice(req: CreateInvoiceRequest): Promise<Invoice>;
+  processInvoice(id: string): Promise<Invoice>;
+  getInvoice(id: string): Promise<Invoice>;
+  /** The public API's flat shape, authenticated by the public key. */
+  getInvoicePublic(id: string): Promise<Invoice>;
+  /** `GET /payout-invoices?filter[reference_id]=…`: the invoice, or undefined when there is none. */
+  findInvoiceByReference(referenceId: string): Promise<Invoice | undefined>;
+  listInvoices(opts?: { size?: number; after?: string }): Promise<InvoiceListPage>;
+  close(): void;
+}
+
+export interface RetryEvent {
+  method: string;
+  endpoint: string;
+  attempt: number;
+  delayMs: number;
+  /** Our mapped error (never got's, which carries the request options and credentials). */
+  error: import('./errors.js').ApiError;
+}
+
+export interface ApiClientOptions {
+  baseUrl: string; // up to and including `/api`
+  publicKey: string;
+  keyId: string;
+  secretKey: string;
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number;
+  /** Retries got may make where a retry cannot pay twice; default 3. */
+  retryLimit?: number;
+  /** The longest Retry-After honoured, in ms; default 60 s. */
+  maxRetryAfterMs?: number;
+  /** Awaited before every request, retries included (rate limiting). */
+  beforeRequest?: () => Promise<void>;
+  /** Told about every retry got makes. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Told about every HTTP answer (status) and failure, for adaptive throttling. */
+  onResponse?: (status: number) => void;
+  /** Most sockets kept per host; default 256. */
+  maxSockets?: number;
+}
