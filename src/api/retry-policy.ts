@@ -1,0 +1,32 @@
+/**
+ * Which failures got may retry by itself: only those where a retry cannot pay twice.
+ * Anything else is left to the caller, which knows how to look an invoice up first.
+ */
+
+/** 5xx answers worth another GET (not 501 Not Implemented / 505 Version Not Supported). */
+const SERVER_ERRORS = [500, 502, 503, 504, 507, 508, 520, 521, 522, 523, 524];
+
+const READ_ERROR_CODES = [
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
+];
+
+export interface RetryRules {
+  statusCodes: number[];
+  errorCodes: string[];
+}
+
+/** `readOnly`: the request changes nothing on the server (GETs, and the pre-request lookup). */
+export function retryRules(readOnly: boolean): RetryRules {
+  if (readOnly) return { statusCodes: [429, ...SERVER_ERRORS], errorCodes: READ_ERROR_CODES };
+  // A 429 was refused and a refused connection carried nothing: the POST did not happen.
+  return { statusCodes: [429], errorCodes: ['ECONNREFUSED'] };
+}

@@ -1,0 +1,154 @@
+#!/usr/bin/env node
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import type { Io } from './commands/context.js';
+import { runCommand } from './commands/run.js';
+import { servicesCommand } from './commands/services.js';
+import { sandboxCommand } from './commands/sandbox.js';
+import { reconcileCommand } from './commands/reconcile.js';
+import { retryFailedCommand } from './commands/retry-failed.js';
+import { exitCodeOf, type ExitCode } from './errors.js';
+import { serializeError } from './log.js';
+
+/** Parses argv, runs one command, returns its exit code. The only place that decides exit codes. */
+export async function runMain(argv: string[], io: Io = defaultIo()): Promise<ExitCode> {
+  let code: ExitCode = 0;
+  const common = {
+    sandbox: { type: 'boolean', describe: 'use the embedded sandbox on a loopback port (ignores MILKYPAY_* settings)' },
+    'api-url': { type: 'string', describe: 'API base URL up to /api (overrides MILKYPAY_API_URL)' },
+    'cache-dir': { type: 'string', describe: 'where service rules are cached (overrides MILKYPAY_CACHE_DIR)' },
+    'refresh-services': { type: 'boolean', describe: 'fetch service rules again, ignoring the cache' },
+    'log-level': { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' },
+  } as const;
+  const parser = yargs(argv)
+    .scriptName('milkypay-payouts')
+    .usage('$0 <command> [options]\n\nPays out a CSV file of payouts through the MilkyPay Payouts API, exactly once per row.')
+    .command(
+      'run <input>',
+      'validate, create and process every payout of a CSV file',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'the payouts CSV file' })
+          .options(common)
+          .options({
+            out: { type: 'string', describe: 'results CSV (default <input-stem>.results.csv)' },
+            journal: { type: 'string', describe: 'journal file (default <input-stem>.journal.jsonl)' },
+            concurrency: { type: 'number', default: 8, describe: 'rows in flight, 1..256' },
+            'dry-run': { type: 'boolean', describe: 'validate only, against the live service rules; nothing is created' },
+            process: { type: 'boolean', default: true, describe: 'process invoices after creating them (--no-process: create only)' },
+            wait: { type: 'number', describe: 'poll each invoice until final or this many seconds pass' },
+            delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
+            live: { type: 'boolean', describe: 'allow paying with live keys' },
+            yes: { type: 'boolean', describe: 'with --live on a terminal: do not ask for confirmation' },
+            json: { type: 'boolean', describe: 'print the final summary as JSON on stdout' },
+            'max-total': { type: 'string', array: true, describe: 'refuse a file whose valid rows exceed CUR:AMOUNT (repeatable)' },
+            'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
+            'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
+            'max-rate': { type: 'number', describe: 'at most N requests per second' },
+          }),
+      async (a) => {
+        code = await runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
+      },
+    )
+    .command(
+      'services',
+      'list the services the account can pay out, with limits and field rules',
+      (y) => y.options(common).options({ currency: { type: 'string' }, json: { type: 'boolean' } }),
+      async (a) => {
+        code = await servicesCommand(a, io);
+      },
+    )
+    .command(
+      'retry-failed <input>',
+      'write a new input CSV of the rows whose payouts failed, under new reference ids (sends nothing)',
+      (y) =>
+        y.positional('input', { type: 'string', demandOption: true }).options({
+          journal: { type: 'string', describe: 'journal of the run (default <input-stem>.journal.jsonl)' },
+          suffix: { type: 'string', default: '-r2', describe: 'appended to each reference_id' },
+          out: { type: 'string', describe: 'the new CSV (default <input-stem><suffix>.csv)' },
+        }),
+      async (a) => {
+        code = await retryFailedCommand({ input: a.input, suffix: a.suffix, ...(a.journal ? { journal: a.journal } : {}), ...(a.out ? { out: a.out } : {}) }, io);
+      },
+    )
+    .command(
+      'reconcile <journal>',
+      'fetch the current status of every invoice not final yet, journal it, rewrite the results CSV',
+      (y) =>
+        y
+          .positional('journal', { type: 'string', demandOption: true })
+          .options(common)
+          .options({ out: { type: 'string', describe: 'results CSV to rewrite (default beside the journal)' }, json: { type: 'boolean' } }),
+      async (a) => {
+        code = await reconcileCommand({ ...a, journal: a.journal }, io);
+      },
+    )
+    .command(
+      'sandbox',
+      'run the embedded MilkyPay sandbox as a standalone server',
+      (y) =>
+        y.options({
+          port: { type: 'number', default: 0 },
+          host: { type: 'string', default: '127.0.0.1' },
+          latency: { type: 'number', describe: 'ms added to every request' },
+          'fail-rate': { type: 'number', describe: 'share of requests answered 500 (0..1)' },
+          'commit-then-fail': { type: 'number', describe: 'share of creates/processes that take effect, then answer 500' },
+          'rate-limit': { type: 'number', describe: 'share of requests answered 429 with Retry-After' },
+          'process-delay': { type: 'number', describe: 'ms between process and the final status' },
+          'live-mode': { type: 'boolean', describe: 'emulate live keys (test_mode: false)' },
+          seed: { type: 'number' },
+        }),
+      async (a) => {
+        code = await sandboxCommand(a, io);
+      },
+    )
+    .demandCommand(1, 'name a command: run, services, retry-failed, reconcile or sandbox')
+    .strict()
+    .help()
+    .version(false)
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageErrorFromYargs(message);
+    })
+    .wrap(Math.min(110, process.stdout.columns ?? 100));
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    code = report(error, io);
+  }
+  return code;
+}
+
+class UsageErrorFromYargs extends Error {
+  readonly exitCode = 2;
+}
+
+function report(error: unknown, io: Io): ExitCode {
+  const code = exitCodeOf(error);
+  if (code !== undefined) {
+    io.stderr.write(`milkypay-payouts: ${(error as Error).message}\n`);
+    return code;
+  }
+  io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
+  return 3;
+}
+
+function defaultIo(): Io {
+  return { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd() };
+}
+
+function isEntryPoint(): boolean {
+  if (!process.argv[1]) return false;
+  try {
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  const code = await runMain(hideBin(process.argv));
+  process.exitCode = code;
+}

@@ -1,0 +1,83 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiClient } from '../api/index.js';
+import type { ApiClient, RetryEvent } from '../api/types.js';
+import { loadDotEnv, readConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import { createRulesBook, type RulesBook } from '../rules/index.js';
+import { startSandbox } from '../sandbox/index.js';
+import type { Sandbox } from '../sandbox/types.js';
+import type { Throttle } from '../run/throttle.js';
+
+/** Options every API-using command shares. */
+export interface CommonArgs {
+  sandbox?: boolean;
+  apiUrl?: string;
+  cacheDir?: string;
+  refreshServices?: boolean;
+  logLevel?: string;
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream & { isTTY?: boolean };
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface CommandContext {
+  config: Config;
+  api: ApiClient;
+  rules: RulesBook;
+  logger: Logger;
+  sandbox?: Sandbox;
+  close(): Promise<void>;
+}
+
+export function makeLogger(io: Io, level?: string): Logger {
+  return createLogger({ level: level ?? 'info', pretty: Boolean(io.stderr.isTTY), destination: io.stderr });
+}
+
+/** Config (or the embedded sandbox), one API client, the rules book and the logger. */
+export async function openContext(args: CommonArgs, io: Io, throttle?: Throttle): Promise<CommandContext> {
+  const logger = makeLogger(io, args.logLevel);
+  let sandbox: Sandbox | undefined;
+  let config: Config;
+  if (args.sandbox) {
+    sandbox = await startSandbox({ port: 0 });
+    config = { apiUrl: sandbox.url, ...sandbox.credentials, cacheDir: args.cacheDir ?? join(tmpdir(), 'milkypay-payouts-sandbox-cache') };
+    logger.info({ url: sandbox.url }, 'embedded sandbox started');
+  } else {
+    if (io.env === process.env) loadDotEnv(io.cwd);
+    config = readConfig(io.env, { ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}), ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) });
+  }
+  const api = createApiClient({
+    baseUrl: config.apiUrl,
+    publicKey: config.publicKey,
+    keyId: config.keyId,
+    secretKey: config.secretKey,
+    ...(throttle ? { beforeRequest: throttle.beforeRequest, onResponse: throttle.onResponse } : {}),
+    onRetry: (event: RetryEvent) => {
+      if (event.error.retryAfterMs) throttle?.pause(event.error.retryAfterMs);
+      logger.info({ method: event.method, endpoint: event.endpoint, attempt: event.attempt, delayMs: event.delayMs, cause: event.error.code }, 'retrying request');
+    },
+  });
+  const rules = createRulesBook(api, {
+    cacheDir: config.cacheDir,
+    refresh: Boolean(args.refreshServices) || Boolean(sandbox),
+    cacheKey: `${config.apiUrl}|${config.keyId}`,
+  });
+  return {
+    config,
+    api,
+    rules,
+    logger,
+    ...(sandbox ? { sandbox } : {}),
+    async close() {
+      api.close();
+      await sandbox?.close();
+      logger.flush?.();
+    },
+  };
+}

@@ -1,0 +1,21 @@
+import type { ExitCode } from '../errors.js';
+import { writeRetryFile } from '../run/retry-failed.js';
+import type { Io } from './context.js';
+
+export interface RetryFailedArgs {
+  input: string;
+  journal?: string;
+  suffix: string;
+  out?: string;
+}
+
+export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise<ExitCode> {
+  const report = await writeRetryFile(args);
+  if (report.rows === 0) {
+    io.stderr.write(`No failed payouts in the journal: nothing to re-pay. (${report.out} holds only the header.)\n`);
+    return 0;
+  }
+  io.stderr.write(`Wrote ${report.out}: ${report.rows} failed payouts under new references (${report.references[0]!.from} -> ${report.references[0]!.to}${report.rows > 1 ? ', …' : ''}).\n`);
+  io.stderr.write(`Check it, then pay them: milkypay-payouts run ${report.out}\n`);
+  return 0;
+}

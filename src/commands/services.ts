@@ -1,0 +1,40 @@
+import type { ExitCode } from '../errors.js';
+import { openContext, type CommonArgs, type Io } from './context.js';
+
+export interface ServicesArgs extends CommonArgs {
+  currency?: string;
+  json?: boolean;
+}
+
+/** `services [--currency C]`: what the account can pay out, with limits and field rules. */
+export async function servicesCommand(args: ServicesArgs, io: Io): Promise<ExitCode> {
+  const ctx = await openContext({ ...args, refreshServices: args.refreshServices ?? false }, io);
+  try {
+    if (args.currency) {
+      const rules = await ctx.rules.forCurrency(args.currency.toUpperCase());
+      const services = [...rules.services.values()];
+      if (args.json) {
+        io.stdout.write(`${JSON.stringify(services.map((s) => ({ ...s, fields: s.fields.map((f) => ({ key: f.key, required: f.required, regexp: f.source })) })), null, 2)}\n`);
+        return 0;
+      }
+      for (const s of services) {
+        const flags = [s.enabled ? '' : 'disabled', s.available ? '' : 'unavailable', s.known ? '' : 'not in /payout-services'].filter(Boolean).join(', ');
+        io.stdout.write(`${s.code}  ${s.currency} (service ${s.serviceCurrency}, rate ${s.exchangeRate})  ${s.amountMin}..${s.amountMax}${flags ? `  [${flags}]` : ''}\n`);
+        for (const f of s.fields) io.stdout.write(`    fields.${f.key}${f.required ? ' (required)' : ''}  ${f.source || '(any)'}\n`);
+      }
+      return 0;
+    }
+    const all = await ctx.api.listPayoutServices();
+    if (args.json) {
+      io.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
+      return 0;
+    }
+    for (const s of all) {
+      const flags = [s.enabled ? '' : 'disabled', s.available ? '' : 'unavailable'].filter(Boolean).join(', ');
+      io.stdout.write(`${s.service}  ${s.serviceCurrency}  ${s.amountMin}..${s.amountMax}  fee ${s.feeRate}% + ${s.feeFix}${flags ? `  [${flags}]` : ''}\n`);
+    }
+    return 0;
+  } finally {
+    await ctx.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from './errors.js';
+
+/** Where to reach the API and with which keys: env, then `.env`, then flags. */
+export interface Config {
+  apiUrl: string;
+  publicKey: string;
+  keyId: string;
+  secretKey: string;
+  cacheDir: string;
+}
+
+export interface ConfigFlags {
+  apiUrl?: string;
+  cacheDir?: string;
+}
+
+const httpUrl = z
+  .string()
+  .url('must be a URL such as https://api.example.com/api')
+  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
+  .transform((v) => v.replace(/\/+$/, ''));
+
+const schema = z.object({
+  MILKYPAY_API_URL: httpUrl,
+  MILKYPAY_PUBLIC_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must look like pk_test_… or pk_live_…'),
+  MILKYPAY_KEY_ID: z.string().min(1, 'must not be empty'),
+  MILKYPAY_SECRET_KEY: z.string().min(1, 'must not be empty'),
+  MILKYPAY_CACHE_DIR: z.string().min(1).optional(),
+});
+
+/** Reads `.env` in the working directory into process.env (existing variables win). */
+export function loadDotEnv(cwd = process.cwd()): void {
+  const file = join(cwd, '.env');
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new UsageError('bad_env_file', `cannot read ${file}: ${(error as Error).message}`, { path: file });
+  }
+}
+
+export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MILKYPAY_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'milkypay-payouts');
+}
+
+export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
+  const input = {
+    ...pick(env),
+    ...(flags.apiUrl ? { MILKYPAY_API_URL: flags.apiUrl } : {}),
+  };
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const variable = String(issue.path[0] ?? 'configuration');
+    const missing = input[variable as keyof typeof input] === undefined;
+    const what = missing ? 'is not set' : issue.message;
+    throw new UsageError(
+      'bad_config',
+      `${variable} ${what}: set it in the environment or in .env (see .env.example), or use --sandbox to try the embedded sandbox`,
+      { variable },
+    );
+  }
+  const c = parsed.data;
+  return {
+    apiUrl: c.MILKYPAY_API_URL,
+    publicKey: c.MILKYPAY_PUBLIC_KEY,
+    keyId: c.MILKYPAY_KEY_ID,
+    secretKey: c.MILKYPAY_SECRET_KEY,
+    cacheDir: resolve(flags.cacheDir ?? defaultCacheDir(env)),
+  };
+}
+
+function pick(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) {
+    const value = env[key];
+    if (value !== undefined && value !== '') out[key] = value;
+  }
+  return out;
+}

@@ -1,0 +1,19 @@
+import { PayoutsError, type ErrorContext } from '../errors.js';
+
+/**
+ * The input file cannot be used at all (unreadable, empty, not CSV, bad encoding, a missing
+ * column): exit 2, nothing sent. Codes: `unreadable_file`, `empty_file`, `not_csv`,
+ * `invalid_encoding`, `invalid_csv`, `missing_column`, `duplicate_column`.
+ */
+export class InputError extends PayoutsError {
+  override readonly name: string = 'InputError';
+  override readonly exitCode = 2 as const;
+  readonly path: string;
+  readonly line: number | undefined;
+
+  constructor(code: string, message: string, context: ErrorContext & { path: string }) {
+    super(code, message, 2, context);
+    this.path = context.path;
+    this.line = context.line;
+  }
+}

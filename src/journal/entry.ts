@@ -1,0 +1,69 @@
+/** The journal's line format, pure: one JSON object per line, `{"v":1, ...entry}`. */
+
+export const JOURNAL_FORMAT_VERSION = 1;
+
+/** What the caller appends; `at` is filled with the current time when absent. */
+export interface NewJournalEntry {
+  ref: string;
+  state: string;
+  /** Fingerprint of the row's payment data. */
+  fp: string;
+  /** The row's line in the input file. */
+  line: number;
+  at?: string;
+  [key: string]: unknown;
+}
+
+export interface JournalEntry extends NewJournalEntry {
+  /** ISO time the entry was written. */
+  at: string;
+}
+
+/** Why a line is not a journal entry, or the entry it holds. */
+export type ParsedLine =
+  | { kind: 'entry'; entry: JournalEntry }
+  | { kind: 'blank' }
+  | { kind: 'unparseable' } // not JSON at all: a torn write when it is the last line
+  | { kind: 'invalid'; reason: string }; // JSON, but not an entry: always corruption
+
+/** The line to append for an entry (with its newline). JSON escapes newlines, so it is one line. */
+export function formatEntry(entry: JournalEntry): string {
+  // `v` first, so a reader of the file sees the format version at the start of each line.
+  const record: Record<string, unknown> = { v: JOURNAL_FORMAT_VERSION, ...entry };
+  record.v = JOURNAL_FORMAT_VERSION;
+  return JSON.stringify(record) + '\n';
+}
+
+export function parseLine(text: string): ParsedLine {
+  if (text.trim() === '') return { kind: 'blank' };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { kind: 'unparseable' };
+  }
+  const reason = whyNotAnEntry(value);
+  if (reason !== undefined) return { kind: 'invalid', reason };
+  const { v: _version, ...entry } = value as JournalEntry & { v?: unknown };
+  return { kind: 'entry', entry };
+}
+
+function whyNotAnEntry(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
+  const record = value as Record<string, unknown>;
+  if (record.v !== undefined && record.v !== JOURNAL_FORMAT_VERSION) {
+    return `it has format version ${JSON.stringify(record.v)} and this tool reads version ${JOURNAL_FORMAT_VERSION}`;
+  }
+  for (const key of ['ref', 'state', 'fp', 'at'] as const) {
+    if (typeof record[key] !== 'string') return `its "${key}" is missing or not a string`;
+  }
+  if (record.ref === '' || record.state === '') return 'its "ref" or "state" is empty';
+  if (!Number.isSafeInteger(record.line)) return 'its "line" is missing or not an integer';
+  return undefined;
+}
+
+/** Checks an entry before it is written, so the journal never holds a line replay would reject. */
+export function assertWritable(entry: JournalEntry): void {
+  const reason = whyNotAnEntry(entry);
+  if (reason !== undefined) throw new TypeError(`journal entry for ${JSON.stringify(entry.ref)} cannot be written: ${reason}`);
+}

@@ -1,0 +1,136 @@
+import { open } from 'node:fs/promises';
+import { JournalError } from './errors.js';
+import { parseLine } from './entry.js';
+import type { JournalEntry } from './entry.js';
+
+export interface ReplayResult {
+  /** The last entry per ref. */
+  entries: Map<string, JournalEntry>;
+  /** Size of the file as read, in bytes (0 when it does not exist). */
+  size: number;
+  /** Bytes to keep: the end of the last complete line; less than `size` when the tail is torn. */
+  keepBytes: number;
+  /** The 1-based line number of a torn last line that is dropped, if any. */
+  tornLine: number | undefined;
+  /** The last line is a whole entry that only lacks its newline: write one before appending. */
+  needsNewline: boolean;
+}
+
+const CHUNK_BYTES = 1 << 20;
+const NEWLINE = 0x0a;
+
+/**
+ * Reads a journal in chunks, keeping only the last entry per ref, never the file's text.
+ * A torn last line (a crash mid-write) is reported, not thrown; any other bad line is
+ * a `JournalError` naming the line.
+ */
+export async function replayJournal(path: string): Promise<ReplayResult> {
+  const handle = await openIfExists(path);
+  const scan = new LineScanner(path);
+  if (!handle) return scan.finish(0);
+  try {
+    let size = 0;
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK_BYTES, null).catch((error: unknown) => {
+        throw unreadable(path, error);
+      });
+      if (bytesRead === 0) break;
+      size += bytesRead;
+      scan.push(buffer.subarray(0, bytesRead));
+    }
+    return scan.finish(size);
+  } finally {
+    await handle.close();
+  }
+}
+
+async function openIfExists(path: string) {
+  try {
+    return await open(path, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw unreadable(path, error);
+  }
+}
+
+function unreadable(path: string, error: unknown): JournalError {
+  const reason = error instanceof Error ? error.message : String(error);
+  return new JournalError('journal_unopenable', `cannot read journal ${path}: ${reason}`, { path });
+}
+
+/** Splits bytes into lines (decoding each whole line, so a character split across chunks is safe). */
+class LineScanner {
+  readonly #path: string;
+  readonly #entries = new Map<string, JournalEntry>();
+  #carry: Buffer = Buffer.alloc(0);
+  #carryOffset = 0; // file offset of the first byte of #carry
+  #lineNumber = 0;
+  #keepBytes = 0;
+  /** An unparseable complete line: a torn write if nothing but blank lines follows it, else corruption. */
+  #suspect: number | undefined;
+
+  constructor(path: string) {
+    this.#path = path;
+  }
+
+  push(chunk: Buffer): void {
+    const data = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
+    let start = 0;
+    for (let newline = data.indexOf(NEWLINE); newline !== -1; newline = data.indexOf(NEWLINE, start)) {
+      this.#completeLine(data.toString('utf8', start, newline), this.#carryOffset + newline + 1);
+      start = newline + 1;
+    }
+    this.#carry = data.subarray(start);
+    this.#carryOffset += start;
+  }
+
+  finish(size: number): ReplayResult {
+    const result = { entries: this.#entries, size, keepBytes: this.#keepBytes, tornLine: this.#suspect, needsNewline: false };
+    if (this.#carry.length === 0) return result;
+    const lineNumber = this.#lineNumber + 1;
+    const parsed = parseLine(this.#carry.toString('utf8'));
+    if (parsed.kind === 'blank') return result;
+    if (this.#suspect !== undefined) throw this.#corrupt(this.#suspect, 'it is not valid JSON');
+    switch (parsed.kind) {
+      case 'entry':
+        this.#entries.set(parsed.entry.ref, parsed.entry);
+        return { ...result, keepBytes: size, needsNewline: true };
+      case 'unparseable':
+        return { ...result, tornLine: lineNumber };
+      case 'invalid':
+        throw this.#corrupt(lineNumber, parsed.reason);
+    }
+  }
+
+  #completeLine(text: string, endOffset: number): void {
+    const lineNumber = ++this.#lineNumber;
+    const parsed = parseLine(text);
+    if (parsed.kind === 'blank') {
+      if (this.#suspect === undefined) this.#keepBytes = endOffset;
+      return;
+    }
+    if (this.#suspect !== undefined) throw this.#corrupt(this.#suspect, 'it is not valid JSON');
+    switch (parsed.kind) {
+      case 'entry':
+        this.#entries.set(parsed.entry.ref, parsed.entry);
+        this.#keepBytes = endOffset;
+        return;
+      case 'unparseable':
+        this.#suspect = lineNumber;
+        return;
+      case 'invalid':
+        throw this.#corrupt(lineNumber, parsed.reason);
+    }
+  }
+
+  #corrupt(lineNumber: number, reason: string): JournalError {
+    return new JournalError(
+      'journal_corrupt',
+      `journal ${this.#path} line ${lineNumber} is not a journal entry: ${reason}. ` +
+        `The file was damaged or edited by hand. Fix or delete that line, or move the journal aside ` +
+        `to start a fresh one (a rerun then finds already-created payouts by their reference and does not pay them again).`,
+      { path: this.#path, line: lineNumber },
+    );
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * Exact money: decimal strings <-> integer minor units (bigint). Never a binary float.
+ * A "plain decimal" is digits with an optional `.` and more digits: `123`, `123.45`, `0.5`
+ * (no sign, exponent, thousands separator, decimal comma or spaces).
+ */
+
+export interface Decimal {
+  /** The digits without the point: `12.50` -> 1250n. */
+  units: bigint;
+  /** Digits after the point: `12.50` -> 2. */
+  scale: number;
+}
+
+const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
+const digitsCache = new Map<string, number>();
+
+/** ISO 4217 minor digits (USD 2, JPY 0, KWD 3). Throws a RangeError for a malformed code. */
+export function minorDigits(currency: string): number {
+  let digits = digitsCache.get(currency);
+  if (digits === undefined) {
+    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
+    digitsCache.set(currency, digits);
+  }
+  return digits;
+}
+
+export function isPlainDecimal(s: string): boolean {
+  return PLAIN_DECIMAL.test(s);
+}
+
+export function parseDecimal(s: string): Decimal | undefined {
+  if (!PLAIN_DECIMAL.test(s)) return undefined;
+  const point = s.indexOf('.');
+  if (point === -1) return { units: BigInt(s), scale: 0 };
+  return { units: BigInt(s.slice(0, point) + s.slice(point + 1)), scale: s.length - point - 1 };
+}
+
+/** The decimal at its own scale: `{units: 1250n, scale: 2}` -> `12.50`. */
+export function decimalToString(d: Decimal): string {
+  const negative = d.units < 0n;
+  const digits = (negative ? -d.units : d.units).toString();
+  if (d.scale === 0) return (negative ? '-' : '') + digits;
+  const padded = digits.padStart(d.scale + 1, '0');
+  const cut = padded.length - d.scale;
+  return `${negative ? '-' : ''}${padded.slice(0, cut)}.${padded.slice(cut)}`;
+}
+
+/** Canonical form: no leading zeros, no trailing fractional zeros (`007.50` -> `7.5`). */
+export function normalizeDecimal(s: string): string {
+  return decimalToString(trim(mustParse(s)));
+}
+
+/** -1, 0 or 1, comparing two plain decimals by value (string work only: no bigint). */
+export function compareDecimal(a: string, b: string): -1 | 0 | 1 {
+  if (!PLAIN_DECIMAL.test(a) || !PLAIN_DECIMAL.test(b)) mustParse(PLAIN_DECIMAL.test(a) ? b : a);
+  const [ai, af] = splitTrimmed(a);
+  const [bi, bf] = splitTrimmed(b);
+  if (ai.length !== bi.length) return ai.length < bi.length ? -1 : 1;
+  if (ai !== bi) return ai < bi ? -1 : 1;
+  if (af === bf) return 0;
+  return af < bf ? -1 : 1; // trailing zeros trimmed, so plain string order is numeric order
+}
+
+/** Integer part without leading zeros, fraction without trailing zeros. */
+function splitTrimmed(s: string): [string, string] {
+  const point = s.indexOf('.');
+  let int = point === -1 ? s : s.slice(0, point);
+  let frac = point === -1 ? '' : s.slice(point + 1);
+  if (int.charCodeAt(0) === 48) int = int.replace(/^0+/, '');
+  if (frac.charCodeAt(frac.length - 1) === 48) frac = frac.replace(/0+$/, '');
+  return [int, frac];
+}
+
+/** The exact product in canonical form (`10.5` × `1.08` -> `11.34`). */
+export function multiplyDecimal(a: string, b: string): string {
+  const x = mustParse(a);
+  const y = mustParse(b);
+  return decimalToString(trim({ units: x.units * y.units, scale: x.scale + y.scale }));
+}
+
+/** The exact sum at the larger of the two scales (`0.1` + `0.25` -> `0.35`). */
+export function addDecimal(a: string, b: string): string {
+  const x = mustParse(a);
+  const y = mustParse(b);
+  const [ux, uy] = align(x, y);
+  return decimalToString({ units: ux + uy, scale: Math.max(x.scale, y.scale) });
+}
+
+/** `12.5` USD -> 1250n. Throws a RangeError for a non-decimal or more digits than the currency has. */
+export function toMinor(amount: string, currency: string): bigint {
+  const d = mustParse(amount);
+  const digits = minorDigits(currency);
+  if (d.scale > digits) {
+    throw new RangeError(`${currency} allows at most ${digits} decimal places, got ${JSON.stringify(amount)}`);
+  }
+  return d.units * 10n ** BigInt(digits - d.scale);
+}
+
+/** 1250n USD -> `12.50`: always the currency's digits. */
+export function formatMinor(minor: bigint, currency: string): string {
+  return decimalToString({ units: minor, scale: minorDigits(currency) });
+}
+
+/** The exact decimal a JS number stands for (`String(n)` with its exponent form expanded). */
+export function numberToDecimal(n: number): string {
+  if (!Number.isFinite(n)) throw new RangeError(`not a finite number: ${n}`);
+  if (Object.is(n, -0)) return '0';
+  return expandExponent(String(n));
+}
+
+/** `1.5e-7` -> `0.00000015`, `1e21` -> `1000000000000000000000`; other strings pass through. */
+export function expandExponent(s: string): string {
+  const match = /^(-?)(\d+)(?:\.(\d+))?[eE]([+-]?\d+)$/.exec(s);
+  if (!match) return s;
+  const [, sign = '', intPart = '', fracPart = '', expText = '0'] = match;
+  const digits = intPart + fracPart;
+  const point = intPart.length + Number(expText);
+  let out: string;
+  if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
+  else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
+  else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
+  return sign + out.replace(/^0+(?=\d)/, '');
+}
+
+/** Per-currency running totals in exact minor units. */
+export class Totals {
+  private readonly minor = new Map<string, bigint>();
+
+  /** Adds a plain decimal amount; throws like `toMinor` for one the currency cannot hold. */
+  add(currency: string, amount: string): void {
+    this.addMinor(currency, toMinor(amount, currency));
+  }
+
+  addMinor(currency: string, minor: bigint): void {
+    this.minor.set(currency, (this.minor.get(currency) ?? 0n) + minor);
+  }
+
+  /** The total in minor units (0n for a currency never added). */
+  minorOf(currency: string): bigint {
+    return this.minor.get(currency) ?? 0n;
+  }
+
+  /** The total as an exact decimal string with the currency's digits. */
+  get(currency: string): string {
+    return formatMinor(this.minorOf(currency), currency);
+  }
+
+  get size(): number {
+    return this.minor.size;
+  }
+
+  /** `[currency, amount]` pairs sorted by currency, amounts exact (`["USD", "12.50"]`). */
+  entries(): Array<[currency: string, amount: string]> {
+    return [...this.minor.keys()].sort().map((c) => [c, this.get(c)]);
+  }
+
+  toJSON(): Record<string, string> {
+    return Object.fromEntries(this.entries());
+  }
+}
+
+function mustParse(s: string): Decimal {
+  const d = parseDecimal(s);
+  if (!d) throw new RangeError(`not a plain decimal: ${JSON.stringify(s)}`);
+  return d;
+}
+
+function trim(d: Decimal): Decimal {
+  let { units, scale } = d;
+  while (scale > 0 && units % 10n === 0n) {
+    units /= 10n;
+    scale -= 1;
+  }
+  return { units, scale };
+}
+
+function align(x: Decimal, y: Decimal): [bigint, bigint] {
+  if (x.scale === y.scale) return [x.units, y.units];
+  if (x.scale > y.scale) return [x.units, y.units * 10n ** BigInt(x.scale - y.scale)];
+  return [x.units * 10n ** BigInt(y.scale - x.scale), y.units];
+}

@@ -1,0 +1,271 @@
+import type { ApiError } from '../api/errors.js';
+import { backoffDelay } from './backoff.js';
+import { canonicalAmount } from './fingerprint.js';
+import { classifyFailure } from './failure.js';
+import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
+
+/**
+ * What happens to one payout row, as a pure state machine:
+ *   commandFor(state)        -> the request to make next (or finish / abort)
+ *   step(state, event, ctx)  -> the state after that request's answer
+ * No I/O here: the runner executes commands, journals states and feeds answers back.
+ *
+ *   new --> creating --201--> created --> processing --ok--> submitted | done(final)
+ *   creating --409 / 5xx / drop--> in_doubt --lookup: same--> created | submitted | done(final)
+ *                                           --lookup: differs--> done(conflict)
+ *                                           --lookup: none (after a maybe)--> creating (retry)
+ *   processing --5xx / drop / 409--> process_doubt --read: still created--> processing (retry)
+ */
+
+export interface InvoiceSnapshot {
+  id: string;
+  status: string;
+  resolution: string | null;
+  fee: string | null;
+  service: string | null;
+  currency: string;
+  amount: string;
+}
+
+/** Why a lookup is needed; `resume_changed`: the row changed since an earlier run may have sent it. */
+export type DoubtReason = 'maybe' | 'duplicate' | 'resume' | 'resume_changed';
+
+export type RowState =
+  | { kind: 'new' }
+  | { kind: 'creating'; attempt: number; delayMs: number }
+  | { kind: 'in_doubt'; attempt: number; lookups: number; delayMs: number; why: DoubtReason }
+  | { kind: 'created'; invoice: InvoiceSnapshot }
+  | { kind: 'processing'; invoice: InvoiceSnapshot; attempt: number; delayMs: number }
+  | { kind: 'process_doubt'; invoice: InvoiceSnapshot; attempt: number; reads: number; delayMs: number }
+  | { kind: 'submitted'; invoice: InvoiceSnapshot; polls: number; delayMs: number }
+  | { kind: 'done'; outcome: Outcome; invoice?: InvoiceSnapshot; errorCode?: string; message?: string }
+  | { kind: 'aborted'; errorCode: string; message: string };
+
+export type Command =
+  | { kind: 'create'; delayMs: number }
+  | { kind: 'lookup'; delayMs: number }
+  | { kind: 'process'; invoiceId: string; delayMs: number }
+  | { kind: 'read'; invoiceId: string; delayMs: number }
+  | { kind: 'poll'; invoiceId: string; delayMs: number }
+  | { kind: 'finish' }
+  | { kind: 'abort'; errorCode: string; message: string };
+
+export type RowEvent =
+  | { kind: 'invoice'; invoice: InvoiceSnapshot } // an answer carrying the invoice
+  | { kind: 'not_found' } // the reference lookup found nothing
+  | { kind: 'failed'; error: ApiError };
+
+export interface RowContext {
+  referenceId: string;
+  expected: { service: string; currency: string; amount: string };
+  /** false with --no-process: stop at `created`. */
+  process: boolean;
+  /** Epoch ms until which `--wait` polls; undefined without --wait. */
+  waitUntil?: number;
+  now: number;
+  maxCreateAttempts: number;
+  maxProcessAttempts: number;
+  maxLookups: number;
+  random?: () => number;
+}
+
+export const DEFAULT_LIMITS = { maxCreateAttempts: 5, maxProcessAttempts: 5, maxLookups: 5 } as const;
+
+export function commandFor(state: RowState): Command {
+  switch (state.kind) {
+    case 'new':
+      return { kind: 'create', delayMs: 0 };
+    case 'creating':
+      return { kind: 'create', delayMs: state.delayMs };
+    case 'in_doubt':
+      return { kind: 'lookup', delayMs: state.delayMs };
+    case 'created':
+      return { kind: 'finish' }; // `begin` moves it on; reaching here means --no-process
+    case 'processing':
+      return { kind: 'process', invoiceId: state.invoice.id, delayMs: state.delayMs };
+    case 'process_doubt':
+      return { kind: 'read', invoiceId: state.invoice.id, delayMs: state.delayMs };
+    case 'submitted':
+      return { kind: 'poll', invoiceId: state.invoice.id, delayMs: state.delayMs };
+    case 'done':
+      return { kind: 'finish' };
+    case 'aborted':
+      return { kind: 'abort', errorCode: state.errorCode, message: state.message };
+  }
+}
+
+/** The state a row starts this run in: moves a `created` or `submitted` row on as the options say. */
+export function begin(state: RowState, ctx: RowContext): RowState {
+  if (state.kind === 'new') return { kind: 'creating', attempt: 1, delayMs: 0 };
+  if (state.kind === 'created') return afterCreated(state.invoice, ctx);
+  if (state.kind === 'submitted') return afterStatus(state.invoice, ctx, 0, undefined, true);
+  return state;
+}
+
+export function step(state: RowState, event: RowEvent, ctx: RowContext): RowState {
+  if (state.kind === 'new') return step({ kind: 'creating', attempt: 1, delayMs: 0 }, event, ctx);
+  if (state.kind === 'done' || state.kind === 'aborted' || state.kind === 'created') return state; // nothing outstanding
+  if (event.kind === 'failed') {
+    const failure = classifyFailure(event.error);
+    if (failure === 'auth') {
+      return { kind: 'aborted', errorCode: 'auth_failed', message: `the API refused our credentials (${event.error.message})` };
+    }
+  }
+  switch (state.kind) {
+    case 'creating':
+      return afterCreate(state, event, ctx);
+    case 'in_doubt':
+      return afterLookup(state, event, ctx);
+    case 'processing':
+      return afterProcess(state, event, ctx);
+    case 'process_doubt':
+      return afterRead(state, event, ctx);
+    case 'submitted':
+      return afterPoll(state, event, ctx);
+    default:
+      return state; // no request is outstanding in the other states
+  }
+}
+
+function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowEvent, ctx: RowContext): RowState {
+  if (event.kind === 'invoice') return afterCreated(event.invoice, ctx);
+  if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the create request got no invoice back; rerun to resolve it');
+  const failure = classifyFailure(event.error);
+  switch (failure) {
+    case 'duplicate':
+      return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'duplicate' };
+    case 'unknown_effect':
+      return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'maybe' };
+    case 'rejected':
+      return failDone('rejected', 'api_rejected', `the API rejected the payout: ${describeApi(event.error)}`);
+    case 'not_found':
+      return failDone('error', 'api_not_found', `the API answered 404 to the create request: ${event.error.message}`);
+    default:
+      if (state.attempt >= ctx.maxCreateAttempts) {
+        return failDone('error', 'create_failed', `create failed ${state.attempt} times (last: ${event.error.message}); nothing was created; rerun to try again`);
+      }
+      return { kind: 'creating', attempt: state.attempt + 1, delayMs: delay(state.attempt, event.error, ctx) };
+  }
+}
+
+function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowEvent, ctx: RowContext): RowState {
+  if (event.kind === 'invoice') {
+    if (state.why === 'resume_changed') {
+      return {
+        kind: 'done',
+        outcome: 'conflict',
+        invoice: event.invoice,
+        errorCode: 'changed_since_paid',
+        message: `reference_id ${ctx.referenceId} was already sent as invoice ${event.invoice.id}, and the row has changed since; a reference is never paid twice: give this payout a new reference_id`,
+      };
+    }
+    const mismatch = differences(event.invoice, ctx);
+    if (mismatch) {
+      return {
+        kind: 'done',
+        outcome: 'conflict',
+        invoice: event.invoice,
+        errorCode: 'reference_conflict',
+        message: `reference_id ${ctx.referenceId} already belongs to invoice ${event.invoice.id} with ${mismatch}; it was not processed. Use a new reference_id for this payout`,
+      };
+    }
+    return event.invoice.status === 'created' ? afterCreated(event.invoice, ctx) : afterStatus(event.invoice, ctx, 0);
+  }
+  if (event.kind === 'not_found') {
+    if (state.why === 'duplicate') {
+      if (state.lookups + 1 >= ctx.maxLookups) {
+        return failDone('error', 'duplicate_not_found', `the API says reference_id ${ctx.referenceId} exists but does not return it; rerun later`);
+      }
+      return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, undefined, ctx.random) };
+    }
+    const fresh = state.why === 'resume' || state.why === 'resume_changed';
+    const attempt = fresh ? 1 : state.attempt + 1;
+    if (attempt > ctx.maxCreateAttempts) {
+      return failDone('error', 'create_failed', `create failed ${state.attempt} times and no invoice exists for reference_id ${ctx.referenceId}; rerun to try again`);
+    }
+    return { kind: 'creating', attempt, delayMs: fresh ? 0 : backoffDelay(state.attempt, undefined, undefined, ctx.random) };
+  }
+  if (state.lookups + 1 >= ctx.maxLookups) {
+    return failDone('error', 'in_doubt', `could not confirm whether the invoice for reference_id ${ctx.referenceId} was created (last: ${event.error.message}); rerun the same command to resolve it`);
+  }
+  return { ...state, lookups: state.lookups + 1, delayMs: delay(state.lookups + 1, event.error, ctx) };
+}
+
+function afterProcess(state: Extract<RowState, { kind: 'processing' }>, event: RowEvent, ctx: RowContext): RowState {
+  // The doc's own sample answers a successful process with status `created`: processing was accepted.
+  if (event.kind === 'invoice') return afterStatus(event.invoice, ctx, 0, undefined, true);
+  if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the process request got no invoice back; rerun to resolve it', state.invoice);
+  const failure = classifyFailure(event.error);
+  switch (failure) {
+    case 'invalid_status':
+    case 'unknown_effect':
+      return { kind: 'process_doubt', invoice: state.invoice, attempt: state.attempt, reads: 0, delayMs: 0 };
+    case 'rejected':
+    case 'not_found':
+      return failDone('error', 'process_refused', `the API refused to process invoice ${state.invoice.id}: ${describeApi(event.error)}`, state.invoice);
+    default:
+      if (state.attempt >= ctx.maxProcessAttempts) {
+        return failDone('error', 'process_failed_to_send', `process request failed ${state.attempt} times (last: ${event.error.message}); the invoice is still created; rerun to process it`, state.invoice);
+      }
+      return { ...state, attempt: state.attempt + 1, delayMs: delay(state.attempt, event.error, ctx) };
+  }
+}
+
+function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: RowEvent, ctx: RowContext): RowState {
+  if (event.kind === 'invoice') {
+    if (event.invoice.status !== 'created') return afterStatus(event.invoice, ctx, 0, undefined, true);
+    if (!ctx.process) return { kind: 'done', outcome: 'created', invoice: event.invoice };
+    if (state.attempt >= ctx.maxProcessAttempts) {
+      return failDone('error', 'process_failed_to_send', `invoice ${state.invoice.id} is still created after ${state.attempt} process requests; rerun to process it`, event.invoice);
+    }
+    return { kind: 'processing', invoice: event.invoice, attempt: state.attempt + 1, delayMs: backoffDelay(state.attempt, undefined, undefined, ctx.random) };
+  }
+  if (event.kind === 'not_found' || state.reads + 1 >= ctx.maxLookups) {
+    const why = event.kind === 'failed' ? ` (last: ${event.error.message})` : '';
+    return failDone('error', 'process_in_doubt', `could not read invoice ${state.invoice.id} after a process request${why}; rerun the same command to resolve it`, state.invoice);
+  }
+  return { ...state, reads: state.reads + 1, delayMs: delay(state.reads + 1, event.error, ctx) };
+}
+
+function afterPoll(state: Extract<RowState, { kind: 'submitted' }>, event: RowEvent, ctx: RowContext): RowState {
+  if (event.kind === 'invoice') return afterStatus(event.invoice, ctx, state.polls + 1, undefined, true);
+  const retryAfterMs = event.kind === 'failed' ? event.error.retryAfterMs : undefined;
+  return afterStatus(state.invoice, ctx, state.polls + 1, retryAfterMs, true);
+}
+
+function afterCreated(invoice: InvoiceSnapshot, ctx: RowContext): RowState {
+  if (!ctx.process) return { kind: 'done', outcome: 'created', invoice };
+  return { kind: 'processing', invoice, attempt: 1, delayMs: 0 };
+}
+
+/** After processing was requested (or found past `created`): final, keep polling, or submitted. */
+function afterStatus(invoice: InvoiceSnapshot, ctx: RowContext, polls: number, retryAfterMs?: number, requested = false): RowState {
+  if (isFinalStatus(invoice.status)) return { kind: 'done', outcome: outcomeOfStatus(invoice.status), invoice };
+  if (!requested && invoice.status === 'created') return afterCreated(invoice, ctx);
+  if (ctx.waitUntil !== undefined && ctx.now < ctx.waitUntil) {
+    const wanted = backoffDelay(polls + 1, retryAfterMs, { baseMs: 250, capMs: 5_000 }, ctx.random);
+    return { kind: 'submitted', invoice, polls, delayMs: Math.max(0, Math.min(wanted, ctx.waitUntil - ctx.now)) };
+  }
+  return { kind: 'done', outcome: 'submitted', invoice };
+}
+
+function differences(invoice: InvoiceSnapshot, ctx: RowContext): string | undefined {
+  const want = ctx.expected;
+  const diffs: string[] = [];
+  if (invoice.service !== null && invoice.service !== want.service) diffs.push(`service ${invoice.service} (the row says ${want.service})`);
+  if (invoice.currency !== want.currency) diffs.push(`currency ${invoice.currency} (the row says ${want.currency})`);
+  if (canonicalAmount(invoice.amount) !== canonicalAmount(want.amount)) diffs.push(`amount ${invoice.amount} (the row says ${want.amount})`);
+  return diffs.length ? diffs.join(', ') : undefined;
+}
+
+function delay(attempt: number, error: ApiError, ctx: RowContext): number {
+  return backoffDelay(attempt, error.retryAfterMs, undefined, ctx.random);
+}
+
+function describeApi(error: ApiError): string {
+  return error.apiMessage || error.message;
+}
+
+function failDone(outcome: Outcome, errorCode: string, message: string, invoice?: InvoiceSnapshot): RowState {
+  return invoice ? { kind: 'done', outcome, errorCode, message, invoice } : { kind: 'done', outcome, errorCode, message };
+}

@@ -1,0 +1,46 @@
+/** Outcomes of a row (results column `outcome`) and how invoice statuses map onto them. */
+export type Outcome =
+  | 'valid'
+  | 'invalid'
+  | 'rejected'
+  | 'conflict'
+  | 'created'
+  | 'submitted'
+  | 'processed'
+  | 'partial'
+  | 'failed'
+  | 'error';
+
+/** Outcomes that leave the exit code at 0. */
+export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set(['valid', 'created', 'submitted', 'processed']);
+
+export const OUTCOMES: readonly Outcome[] = [
+  'valid',
+  'invalid',
+  'rejected',
+  'conflict',
+  'created',
+  'submitted',
+  'processed',
+  'partial',
+  'failed',
+  'error',
+];
+
+const FINAL_STATUS_OUTCOME: Readonly<Record<string, Outcome>> = {
+  processed: 'processed',
+  partially_processed: 'partial',
+  process_failed: 'failed',
+  expired: 'failed',
+  terminated: 'failed',
+};
+
+/** Final statuses of the provider's vocabulary; any other word (known or not) is not final. */
+export function isFinalStatus(status: string): boolean {
+  return Object.hasOwn(FINAL_STATUS_OUTCOME, status);
+}
+
+/** The outcome of an invoice whose processing was requested (or that was found past `created`). */
+export function outcomeOfStatus(status: string): Outcome {
+  return isFinalStatus(status) ? FINAL_STATUS_OUTCOME[status]! : 'submitted';
+}

@@ -1,0 +1,129 @@
+import type { InvoiceSnapshot, RowState } from './machine.js';
+import type { Outcome } from './outcome.js';
+
+/**
+ * How a row's state is written to the journal and read back on resume (pure).
+ * The journal keeps what a rerun needs to pay each row exactly once; nothing secret.
+ */
+export interface RowRecord {
+  ref: string;
+  fp: string;
+  line: number;
+  /** A machine state (`creating`, `in_doubt`, `created`, `processing`, `process_doubt`, `submitted`) or a final outcome. */
+  state: string;
+  invoice_id?: string;
+  status?: string;
+  resolution?: string | null;
+  fee?: string | null;
+  service?: string | null;
+  currency?: string;
+  amount?: string;
+  attempt?: number;
+  error_code?: string;
+  error_message?: string;
+}
+
+/** The journal state name of a row state, or undefined for states that are not written. */
+export function journalStateOf(state: RowState): string | undefined {
+  switch (state.kind) {
+    case 'new':
+    case 'aborted':
+      return undefined;
+    case 'done':
+      return state.outcome;
+    default:
+      return state.kind;
+  }
+}
+
+export function toRecord(state: RowState, ids: { ref: string; fp: string; line: number }): RowRecord | undefined {
+  const name = journalStateOf(state);
+  if (name === undefined) return undefined;
+  const record: RowRecord = { ...ids, state: name };
+  const invoice = 'invoice' in state ? state.invoice : undefined;
+  if (invoice) {
+    record.invoice_id = invoice.id;
+    record.status = invoice.status;
+    record.resolution = invoice.resolution;
+    record.fee = invoice.fee;
+    record.service = invoice.service;
+    record.currency = invoice.currency;
+    record.amount = invoice.amount;
+  }
+  if ('attempt' in state) record.attempt = state.attempt;
+  if (state.kind === 'done') {
+    if (state.errorCode) record.error_code = state.errorCode;
+    if (state.message) record.error_message = state.message;
+  }
+  return record;
+}
+
+function invoiceOf(record: RowRecord): InvoiceSnapshot | undefined {
+  if (!record.invoice_id) return undefined;
+  return {
+    id: record.invoice_id,
+    status: record.status ?? 'created',
+    resolution: record.resolution ?? null,
+    fee: record.fee ?? null,
+    service: record.service ?? null,
+    currency: record.currency ?? '',
+    amount: record.amount ?? '',
+  };
+}
+
+const FINAL_OUTCOMES: ReadonlySet<string> = new Set(['processed', 'partial', 'failed', 'conflict']);
+
+/**
+ * The state a row resumes in, given its last journal record and the fingerprint of the row as the
+ * file has it now. Final and submitted rows cost no request; anything that may exist at the API
+ * is looked up by reference before any new create.
+ */
+export function resumeState(record: RowRecord | undefined, fp: string, referenceId: string): RowState {
+  if (!record) return { kind: 'new' };
+  const invoice = invoiceOf(record);
+  const changed = record.fp !== fp;
+  const lookup: RowState = { kind: 'in_doubt', attempt: 0, lookups: 0, delayMs: 0, why: 'resume' };
+  switch (record.state) {
+    case 'rejected':
+    case 'invalid':
+      return { kind: 'new' };
+    case 'error':
+    case 'creating':
+    case 'in_doubt':
+      return changed ? { ...lookup, why: 'resume_changed' } : lookup;
+    case 'conflict':
+      return changed ? lookup : doneFrom(record, 'conflict', invoice);
+  }
+  if (changed) {
+    return {
+      kind: 'done',
+      outcome: 'conflict',
+      ...(invoice ? { invoice } : {}),
+      errorCode: 'changed_since_paid',
+      message: `the journal shows reference_id ${referenceId} was already sent (line ${record.line}, ${record.state}) with different payment data; a reference is never paid twice: give this payout a new reference_id`,
+    };
+  }
+  if (!invoice) return lookup;
+  switch (record.state) {
+    case 'created':
+      return { kind: 'created', invoice };
+    case 'processing':
+    case 'process_doubt':
+      return { kind: 'process_doubt', invoice, attempt: 0, reads: 0, delayMs: 0 };
+    case 'submitted':
+      return { kind: 'submitted', invoice, polls: 0, delayMs: 0 };
+    default:
+      if (FINAL_OUTCOMES.has(record.state)) return doneFrom(record, record.state as Outcome, invoice);
+      return lookup; // a state this version does not know: ask the API
+  }
+}
+
+function doneFrom(record: RowRecord, outcome: Outcome, invoice: InvoiceSnapshot | undefined): RowState {
+  return {
+    kind: 'done',
+    outcome,
+    ...(invoice ? { invoice } : {}),
+    ...(record.error_code ? { errorCode: record.error_code } : {}),
+    ...(record.error_message ? { message: record.error_message } : {}),
+  };
+}

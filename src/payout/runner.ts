@@ -1,0 +1,107 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ApiClient, CreateInvoiceRequest, Invoice } from '../api/types.js';
+import { isApiError } from '../api/errors.js';
+import type { RunControl } from '../run/control.js';
+import { begin, commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
+import { toRecord, type RowRecord } from './record.js';
+
+/** Executes one row's state machine: journal the state, send its command, feed the answer back. */
+export interface RowJob {
+  line: number;
+  referenceId: string;
+  fp: string;
+  request: CreateInvoiceRequest;
+  initial: RowState;
+}
+
+export interface RowRunnerDeps {
+  api: ApiClient;
+  /** Resolves once the record is durable. */
+  journal: (record: RowRecord) => Promise<void>;
+  control: RunControl;
+  context: Omit<RowContext, 'now' | 'referenceId' | 'expected'>;
+  onEvent?: (job: RowJob, command: Command, event: RowEvent) => void;
+}
+
+export interface RowResult {
+  state: RowState;
+  /** The run stopped before this row reached an outcome. */
+  interrupted: boolean;
+}
+
+export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResult> {
+  const ids = { ref: job.referenceId, fp: job.fp, line: job.line };
+  const context = (): RowContext => ({
+    ...deps.context,
+    referenceId: job.referenceId,
+    expected: { service: job.request.service, currency: job.request.currency, amount: job.request.amount },
+    now: Date.now(),
+  });
+  let state = begin(job.initial, context());
+  let written = JSON.stringify(toRecord(job.initial, ids));
+  for (;;) {
+    const record = toRecord(state, ids);
+    const text = JSON.stringify(record);
+    if (record && text !== written) {
+      await deps.journal(record); // the intent is durable before its request is sent
+      written = text;
+    }
+    const command = commandFor(state);
+    if (command.kind === 'finish') return { state, interrupted: false };
+    if (command.kind === 'abort') {
+      deps.control.stop(command.errorCode, command.message);
+      return { state, interrupted: true };
+    }
+    if (deps.control.stopping) return { state, interrupted: true };
+    if (command.delayMs > 0) {
+      try {
+        await sleep(command.delayMs, undefined, { signal: deps.control.signal });
+      } catch {
+        return { state, interrupted: true };
+      }
+    }
+    const event = await execute(command, job, deps.api);
+    deps.control.observe(event);
+    deps.onEvent?.(job, command, event);
+    state = step(state, event, context());
+  }
+}
+
+async function execute(command: Command, job: RowJob, api: ApiClient): Promise<RowEvent> {
+  try {
+    switch (command.kind) {
+      case 'create':
+        return found(await api.createInvoice(job.request));
+      case 'lookup': {
+        const invoice = await api.findInvoiceByReference(job.referenceId);
+        return invoice ? found(invoice) : { kind: 'not_found' };
+      }
+      case 'process':
+        return found(await api.processInvoice(command.invoiceId));
+      case 'read':
+      case 'poll':
+        return found(await api.getInvoice(command.invoiceId));
+      default:
+        throw new Error(`no request for command ${command.kind}`);
+    }
+  } catch (error) {
+    if (isApiError(error)) return { kind: 'failed', error };
+    throw error;
+  }
+}
+
+function found(invoice: Invoice): RowEvent {
+  return { kind: 'invoice', invoice: snapshot(invoice) };
+}
+
+export function snapshot(invoice: Invoice): InvoiceSnapshot {
+  return {
+    id: invoice.id,
+    status: invoice.status,
+    resolution: invoice.resolution,
+    fee: invoice.fee,
+    service: invoice.service,
+    currency: invoice.currency,
+    amount: invoice.amount,
+  };
+}

@@ -1,0 +1,103 @@
+/**
+ * Service rules from the API, fetched once per run and cached on disk with a TTL.
+ */
+import type { ApiClient, PayoutService, Prerequest } from '../api/types.js';
+import { isApiError } from '../api/errors.js';
+import { createDiskCache } from './cache.js';
+import { buildCatalogue, buildCurrencyRules } from './merge.js';
+import { compileField, type CompiledField } from './regexp.js';
+import { payoutServicesSchema, prerequestSchema } from './schemas.js';
+import type { CurrencyRules, ListedService, RulesBook } from './types.js';
+
+export interface RulesBookOptions {
+  cacheDir: string;
+  /** How long cached answers are trusted; default 1 hour. */
+  ttlMs?: number;
+  /** Ignore the cache (and rewrite it). */
+  refresh?: boolean;
+  /** Identifies the API and credentials (e.g. API URL + key id); hashed into the file names. */
+  cacheKey: string;
+  /** Told when the cache cannot be written (the run goes on without it). */
+  onCacheError?: (error: Error) => void;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+const HOUR_MS = 60 * 60 * 1000;
+/** Answers that mean "this currency is not offered" rather than a failure of the run. */
+const NOT_OFFERED_STATUSES = new Set([400, 404, 422]);
+
+export function createRulesBook(client: ApiClient, opts: RulesBookOptions): RulesBook {
+  const cache = createDiskCache({
+    dir: opts.cacheDir,
+    cacheKey: opts.cacheKey,
+    ttlMs: opts.ttlMs ?? HOUR_MS,
+    now: opts.now ?? Date.now,
+  });
+  const prerequests = new Map<string, Promise<Prerequest | undefined>>();
+  const rules = new Map<string, Promise<CurrencyRules>>();
+  const compiled = new Map<string, CompiledField>();
+  let listing: Promise<{ list: PayoutService[]; catalogue: Map<string, ListedService> }> | undefined;
+
+  async function cached<T>(name: string, schema: Parameters<typeof cache.read<T>>[1], fetch: () => Promise<T>): Promise<T> {
+    if (!opts.refresh) {
+      const hit = await cache.read(name, schema);
+      if (hit !== undefined) return hit;
+    }
+    const data = await fetch();
+    await cache.write(name, data).catch((error: unknown) => opts.onCacheError?.(error as Error));
+    return data;
+  }
+
+  function services(): Promise<{ list: PayoutService[]; catalogue: Map<string, ListedService> }> {
+    listing ??= cached('payout-services', payoutServicesSchema, () => client.listPayoutServices()).then((list) => ({
+      list,
+      catalogue: buildCatalogue(list),
+    }));
+    return listing;
+  }
+
+  function prerequest(currency: string): Promise<Prerequest | undefined> {
+    let p = prerequests.get(currency);
+    if (!p) {
+      const name = `prerequest-${currency.replace(/[^A-Za-z0-9]/g, '_')}`;
+      p = cached(name, prerequestSchema, () => client.prerequest(currency)).catch((error: unknown) => {
+        if (isApiError(error) && error.kind === 'http' && NOT_OFFERED_STATUSES.has(error.status ?? 0)) return undefined;
+        throw error;
+      });
+      prerequests.set(currency, p);
+    }
+    return p;
+  }
+
+  function compile(field: Parameters<typeof compileField>[0]): CompiledField {
+    const id = `${field.key}\u0000${field.required}\u0000${field.regexp ?? ''}`;
+    let c = compiled.get(id);
+    if (!c) compiled.set(id, (c = compileField(field)));
+    return c;
+  }
+
+  return {
+    forCurrency(currency: string): Promise<CurrencyRules> {
+      let r = rules.get(currency);
+      if (!r) {
+        r = Promise.all([prerequest(currency), services()]).then(([pre, { list, catalogue }]) =>
+          buildCurrencyRules(pre ?? { currency, testMode: true, services: [] }, list, catalogue, compile),
+        );
+        rules.set(currency, r);
+      }
+      return r;
+    },
+    async serviceCurrency(service: string): Promise<string | undefined> {
+      return (await services()).catalogue.get(service)?.serviceCurrency;
+    },
+    async testMode(): Promise<boolean> {
+      // Any source saying "live" wins: a test public key with live private credentials is live.
+      const { list } = await services();
+      if (list.some((s) => !s.testMode)) return false;
+      const asked = [...prerequests.values()];
+      const answers = await Promise.all(asked.length ? asked : [prerequest(list[0]?.currency ?? 'USD')]);
+      return answers.every((a) => a === undefined || a.testMode);
+    },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * The on-disk cache of API answers: one JSON file per answer, written atomically, trusted
+ * only while younger than its TTL and only for the same API and key.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { z } from 'zod';
+
+interface CacheEnvelope {
+  version: 1;
+  cacheKey: string;
+  fetchedAt: number;
+  data: unknown;
+}
+
+export interface DiskCache {
+  /** The cached value when fresh and well-formed, else undefined. */
+  read<T>(name: string, schema: z.ZodType<T>): Promise<T | undefined>;
+  write(name: string, data: unknown): Promise<void>;
+}
+
+export function createDiskCache(opts: { dir: string; cacheKey: string; ttlMs: number; now: () => number }): DiskCache {
+  const prefix = createHash('sha256').update(opts.cacheKey).digest('hex').slice(0, 24);
+  const fileOf = (name: string): string => join(opts.dir, `${prefix}-${name}.json`);
+  return {
+    async read<T>(name: string, schema: z.ZodType<T>): Promise<T | undefined> {
+      let envelope: Partial<CacheEnvelope>;
+      try {
+        envelope = JSON.parse(await readFile(fileOf(name), 'utf8')) as Partial<CacheEnvelope>;
+      } catch {
+        return undefined; // absent or corrupt: fetch again
+      }
+      if (envelope?.version !== 1 || envelope.cacheKey !== opts.cacheKey) return undefined;
+      const age = opts.now() - (typeof envelope.fetchedAt === 'number' ? envelope.fetchedAt : -Infinity);
+      if (!(age >= 0 && age < opts.ttlMs)) return undefined;
+      const parsed = schema.safeParse(envelope.data);
+      return parsed.success ? parsed.data : undefined;
+    },
+    async write(name: string, data: unknown): Promise<void> {
+      await mkdir(opts.dir, { recursive: true });
+      const file = fileOf(name);
+      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      const envelope: CacheEnvelope = { version: 1, cacheKey: opts.cacheKey, fetchedAt: opts.now(), data };
+      try {
+        await writeFile(temp, JSON.stringify(envelope));
+        await rename(temp, file);
+      } catch (error) {
+        await rm(temp, { force: true });
+        throw error;
+      }
+    },
+  };
+}

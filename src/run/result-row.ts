@@ -1,0 +1,77 @@
+import type { ResultRow } from '../csv/results.js';
+import type { RowState } from '../payout/machine.js';
+import type { Outcome } from '../payout/outcome.js';
+import type { PayoutInstruction, ValidationResult } from '../rules/validate.js';
+
+/** The results CSV row of a row that failed validation. */
+export function invalidRow(result: Extract<ValidationResult, { ok: false }>, cells: Record<string, string>): ResultRow {
+  return {
+    line: result.line,
+    reference_id: result.referenceId ?? cells.reference_id ?? '',
+    outcome: 'invalid',
+    service: cells.service,
+    currency: cells.currency,
+    amount: cells.amount,
+    error_code: result.errorCode,
+    error_message: result.message,
+  };
+}
+
+export function validRow(payout: PayoutInstruction, outcome: Outcome): ResultRow {
+  return base(payout, outcome);
+}
+
+/** The results CSV row of a row the machine worked on; an unfinished row is an `error` a rerun resolves. */
+export function paidRow(payout: PayoutInstruction, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
+  if (state.kind === 'done') {
+    const row = base(payout, state.outcome);
+    if (state.invoice) {
+      row.invoice_id = state.invoice.id;
+      row.status = state.invoice.status;
+      row.resolution = state.invoice.resolution ?? undefined;
+      row.fee = state.invoice.fee ?? undefined;
+    }
+    if (state.errorCode) row.error_code = state.errorCode;
+    if (state.message) row.error_message = state.message;
+    return row;
+  }
+  const row = base(payout, 'error');
+  const invoice = 'invoice' in state ? state.invoice : undefined;
+  if (invoice) {
+    row.invoice_id = invoice.id;
+    row.status = invoice.status;
+    row.resolution = invoice.resolution ?? undefined;
+    row.fee = invoice.fee ?? undefined;
+  }
+  row.error_code = state.kind === 'aborted' ? state.errorCode : interrupted ? 'interrupted' : 'unfinished';
+  const where = state.kind === 'new' ? 'before this row was sent' : `with this row ${describe(state)}`;
+  row.error_message = `${stopMessage ? `${stopMessage}; ` : ''}the run stopped ${where}; rerun the same command to finish it`;
+  return row;
+}
+
+function describe(state: RowState): string {
+  switch (state.kind) {
+    case 'creating':
+    case 'in_doubt':
+      return 'being created (the rerun looks the reference up first)';
+    case 'created':
+    case 'processing':
+    case 'process_doubt':
+      return 'created but not yet processed';
+    case 'submitted':
+      return 'submitted for processing';
+    default:
+      return state.kind;
+  }
+}
+
+function base(payout: PayoutInstruction, outcome: Outcome): ResultRow {
+  return {
+    line: payout.line,
+    reference_id: payout.referenceId,
+    outcome,
+    service: payout.service,
+    currency: payout.currency,
+    amount: payout.amount,
+  };
+}

@@ -1,0 +1,60 @@
+import { createReadStream } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
+import { readHeader } from '../csv/head.js';
+import { UsageError } from '../errors.js';
+import { replayJournal } from '../journal/replay.js';
+import { defaultPaths } from './paths.js';
+
+export interface RetryFailedOptions {
+  input: string;
+  journal?: string;
+  suffix: string;
+  out?: string;
+}
+
+export interface RetryFailedReport {
+  out: string;
+  rows: number;
+  references: Array<{ from: string; to: string }>;
+}
+
+/**
+ * A new input file holding only the rows whose payouts ended `failed`, each under a new
+ * reference (`<reference_id><suffix>`): a failed reference is never paid again. Sends nothing.
+ */
+export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFailedReport> {
+  if (!/^[A-Za-z0-9_.:-]+$/.test(opts.suffix)) {
+    throw new UsageError('bad_option', `--suffix ${JSON.stringify(opts.suffix)} must be letters, digits, - _ . or :, e.g. --suffix -r2`);
+  }
+  const journalPath = opts.journal ?? defaultPaths(opts.input).journal;
+  const replay = await replayJournal(journalPath);
+  if (replay.size === 0) {
+    throw new UsageError('no_journal', `no journal at ${journalPath}: run the file first, or pass --journal`, { path: journalPath });
+  }
+  const failed = new Set([...replay.entries.values()].filter((e) => e.state === 'failed').map((e) => e.ref));
+  const full = resolve(opts.input);
+  const out = opts.out ?? join(dirname(full), `${basename(full, extname(full))}${opts.suffix}${extname(full) || '.csv'}`);
+  const { delimiter, columns } = await readHeader(opts.input);
+  const refColumn = columns.indexOf('reference_id');
+  const parser = createReadStream(opts.input).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, from_line: 2 }));
+  const lines: string[] = [stringify([columns], { delimiter, record_delimiter: '\n' })];
+  const references: Array<{ from: string; to: string }> = [];
+  for await (const cells of parser as AsyncIterable<string[]>) {
+    const ref = cells[refColumn]?.trim();
+    if (!ref || !failed.has(ref)) continue;
+    const next = `${ref}${opts.suffix}`;
+    if (replay.entries.has(next)) {
+      throw new UsageError('suffix_used', `reference ${next} is already in the journal: choose another --suffix (e.g. -r3)`);
+    }
+    cells[refColumn] = next;
+    references.push({ from: ref, to: next });
+    lines.push(stringify([cells], { delimiter, record_delimiter: '\n' }));
+  }
+  const temp = `${out}.tmp-${process.pid}`;
+  await writeFile(temp, lines.join(''));
+  await rename(temp, out);
+  return { out, rows: references.length, references };
+}

@@ -1,0 +1,60 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { LimitFunction } from 'p-limit';
+
+/**
+ * One gate in front of every request: `--max-rate` as a token bucket, a run-wide pause while the
+ * API asks us to back off (Retry-After), and fewer rows in flight while 429s keep coming
+ * (halve on a 429, add one back after a run of successes).
+ */
+export class Throttle {
+  private limit: LimitFunction | undefined;
+  private readonly intervalMs: number;
+  private nextSlot = 0;
+  private pausedUntil = 0;
+  private successes = 0;
+  private readonly maxConcurrency: number;
+
+  constructor(opts: { maxRate?: number; concurrency: number }) {
+    this.intervalMs = opts.maxRate ? 1000 / opts.maxRate : 0;
+    this.maxConcurrency = opts.concurrency;
+  }
+
+  attach(limit: LimitFunction): void {
+    this.limit = limit;
+  }
+
+  get concurrency(): number {
+    return this.limit?.concurrency ?? this.maxConcurrency;
+  }
+
+  readonly beforeRequest = async (): Promise<void> => {
+    let now = Date.now();
+    if (this.pausedUntil > now) {
+      await sleep(this.pausedUntil - now);
+      now = Date.now();
+    }
+    if (this.intervalMs === 0) return;
+    const slot = Math.max(now, this.nextSlot);
+    this.nextSlot = slot + this.intervalMs;
+    if (slot > now) await sleep(slot - now);
+  };
+
+  readonly onResponse = (status: number): void => {
+    if (status === 429) {
+      this.successes = 0;
+      if (this.limit && this.limit.concurrency > 1) this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+      return;
+    }
+    if (status === 0 || status >= 400 || !this.limit || this.limit.concurrency >= this.maxConcurrency) return;
+    this.successes += 1;
+    if (this.successes >= this.limit.concurrency * 4) {
+      this.successes = 0;
+      this.limit.concurrency += 1;
+    }
+  };
+
+  /** The server asked everyone to wait: hold every request, not just the one that was refused. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Exact decimals for the sandbox's money: a bigint of units and a scale (10.55 = 1055n × 10^-2).
+ * Kept local to the sandbox so the emulated API does not share code with the client it tests.
+ */
+
+const PLAIN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
+const MAX_EXPONENT = 400;
+const POW10: bigint[] = [];
+
+function pow10(n: number): bigint {
+  if (n < 64) return (POW10[n] ??= 10n ** BigInt(n));
+  return 10n ** BigInt(n);
+}
+
+export class Decimal {
+  static readonly ZERO = new Decimal(0n, 0);
+
+  private constructor(
+    readonly units: bigint,
+    readonly scale: number,
+  ) {}
+
+  /** A JSON number literal or plain decimal text; undefined when it is not one. */
+  static parse(text: string): Decimal | undefined {
+    if (text.length > 200) return undefined;
+    const m = PLAIN.exec(text);
+    if (!m) return undefined;
+    const [, sign, whole = '', frac = '', exp] = m;
+    const exponent = exp === undefined ? 0 : Number(exp);
+    if (Math.abs(exponent) > MAX_EXPONENT) return undefined;
+    let units = BigInt(whole + frac);
+    let scale = frac.length - exponent;
+    if (scale < 0) {
+      units *= pow10(-scale);
+      scale = 0;
+    }
+    return new Decimal(sign === '-' ? -units : units, scale);
+  }
+
+  /** Like parse, for text known to be valid (catalogue constants). */
+  static of(text: string): Decimal {
+    const d = Decimal.parse(text);
+    if (!d) throw new Error(`not a decimal: ${text}`);
+    return d;
+  }
+
+  static fromMinor(minor: bigint, digits: number): Decimal {
+    return new Decimal(minor, digits);
+  }
+
+  private unitsAt(scale: number): bigint {
+    return this.units * pow10(scale - this.scale);
+  }
+
+  compare(other: Decimal): -1 | 0 | 1 {
+    const scale = Math.max(this.scale, other.scale);
+    const a = this.unitsAt(scale);
+    const b = other.unitsAt(scale);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+
+  add(other: Decimal): Decimal {
+    const scale = Math.max(this.scale, other.scale);
+    return new Decimal(this.unitsAt(scale) + other.unitsAt(scale), scale);
+  }
+
+  mul(other: Decimal): Decimal {
+    return new Decimal(this.units * other.units, this.scale + other.scale);
+  }
+
+  /** Exact minor units at `digits`, or undefined when the value has more decimals than that. */
+  toMinor(digits: number): bigint | undefined {
+    if (this.scale <= digits) return this.unitsAt(digits);
+    const divisor = pow10(this.scale - digits);
+    return this.units % divisor === 0n ? this.units / divisor : undefined;
+  }
+
+  /** Rounded half away from zero to `digits` decimals. */
+  round(digits: number): Decimal {
+    if (this.scale <= digits) return new Decimal(this.unitsAt(digits), digits);
+    const divisor = pow10(this.scale - digits);
+    const abs = this.units < 0n ? -this.units : this.units;
+    let q = abs / divisor;
+    if ((abs % divisor) * 2n >= divisor) q += 1n;
+    return new Decimal(this.units < 0n ? -q : q, digits);
+  }
+
+  isPositive(): boolean {
+    return this.units > 0n;
+  }
+
+  /** Shortest form, as a JSON number literal: `10`, `0.01`, `10.5`. */
+  toString(): string {
+    let { units, scale } = this;
+    while (scale > 0 && units % 10n === 0n) {
+      units /= 10n;
+      scale -= 1;
+    }
+    return format(units, scale);
+  }
+
+  /** Exactly `digits` decimals (rounded half away from zero): `10.00`. */
+  toFixed(digits: number): string {
+    const r = this.round(digits);
+    return format(r.units, r.scale);
+  }
+}
+
+function format(units: bigint, scale: number): string {
+  const negative = units < 0n;
+  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
+  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  return negative ? `-${body}` : body;
+}
+
+const digitsCache = new Map<string, number>();
+
+/** ISO 4217 minor digits (USD 2, JPY 0, KWD 3); undefined for a malformed code. */
+export function currencyDigits(currency: string): number | undefined {
+  const cached = digitsCache.get(currency);
+  if (cached !== undefined) return cached;
+  if (!/^[A-Z]{3}$/.test(currency)) return undefined;
+  const digits =
+    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  digitsCache.set(currency, digits);
+  return digits;
+}

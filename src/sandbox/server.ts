@@ -1,0 +1,170 @@
+/**
+ * The sandbox's HTTP layer (node:http): routing, body reading with a 1 MB cap, fault injection
+ * around the handlers, and the JSON answers. Handlers are synchronous, so no two requests ever
+ * interleave inside one: a duplicate create always meets the first one's invoice.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { bump } from './counters.js';
+import { errorReply, methodNotAllowed, rateLimited } from './error-bodies.js';
+import type { FaultAction, FaultEngine } from './faults.js';
+import type { ParsedRequest, Reply, SandboxContext } from './handler-context.js';
+import { createInvoice, getInvoice, listInvoices, processInvoice } from './handlers-invoices.js';
+import { getService, listServices, prerequest } from './handlers-services.js';
+import { isJsonObject, parseJson, stringifyJson, type JsonValue } from './json.js';
+import { route } from './routes.js';
+import type { SandboxEndpoint } from './types.js';
+
+export const BODY_LIMIT_BYTES = 1024 * 1024;
+
+type Handler = (ctx: SandboxContext, req: ParsedRequest) => Reply;
+
+const HANDLERS: Record<SandboxEndpoint, Handler> = {
+  prerequest,
+  listServices,
+  getService,
+  create: createInvoice,
+  process: processInvoice,
+  getInvoice,
+  listInvoices,
+};
+
+export interface SandboxServer {
+  server: Server;
+  /** Cancels pending latency timers (their requests are abandoned). */
+  cancelTimers(): void;
+}
+
+function send(res: ServerResponse, reply: Reply): void {
+  if (res.destroyed || res.headersSent) return;
+  const text = stringifyJson(reply.body);
+  res.writeHead(reply.status, {
+    'Content-Type': 'application/json',
+    'Content-Length': Buffer.byteLength(text),
+    ...reply.headers,
+  });
+  res.end(text);
+}
+
+/** A dropped connection as a client sees it: the socket closes and no byte of an answer comes. */
+function drop(req: IncomingMessage): void {
+  req.socket.destroy();
+}
+
+/** The body text, or undefined when it is larger than the cap. */
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  if (Number(req.headers['content-length'] ?? 0) > BODY_LIMIT_BYTES) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > BODY_LIMIT_BYTES) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+      } else chunks.push(chunk);
+    });
+    req.on('end', () => resolve(over ? undefined : Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function referenceOf(ctx: SandboxContext, endpoint: SandboxEndpoint, id: string | undefined, body: JsonValue | undefined): string | undefined {
+  if (endpoint === 'create') {
+    const data = isJsonObject(body) ? body['data'] : undefined;
+    const attrs = isJsonObject(data) ? data['attributes'] : undefined;
+    const ref = isJsonObject(attrs) ? attrs['reference_id'] : undefined;
+    return typeof ref === 'string' ? ref : undefined;
+  }
+  if ((endpoint === 'process' || endpoint === 'getInvoice') && id !== undefined) return ctx.store.get(id)?.referenceId;
+  return undefined;
+}
+
+export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine): SandboxServer {
+  const timers = new Set<NodeJS.Timeout>();
+  const sleep = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+  const injected = (kind: FaultAction['kind']): void => {
+    ctx.counters.faultsInjected[kind] = (ctx.counters.faultsInjected[kind] ?? 0) + 1;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = req.url ?? '/';
+    const q = url.indexOf('?');
+    const path = q < 0 ? url : url.slice(0, q);
+    const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    const found = route(req.method ?? 'GET', path);
+    if (found.kind === 'not-found') return send(res, errorReply(404));
+    if (found.kind === 'method-not-allowed') return send(res, methodNotAllowed(found.allow));
+    const { endpoint, id } = found;
+    ctx.counters.requests[endpoint] += 1;
+
+    const text = await readBody(req);
+    if (text === undefined) return send(res, { ...errorReply(413), headers: { Connection: 'close' } });
+    let body: JsonValue | undefined;
+    let malformed = false;
+    if (text.trim() !== '') {
+      try {
+        body = parseJson(text);
+      } catch {
+        malformed = true;
+      }
+    }
+
+    const referenceId = referenceOf(ctx, endpoint, id, body);
+    if (referenceId !== undefined && endpoint === 'create') bump(ctx.counters.createRequests, referenceId);
+    if (referenceId !== undefined && endpoint === 'process') bump(ctx.counters.processRequests, referenceId);
+
+    const action = faults.decide(endpoint, referenceId);
+    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    if (action.kind !== 'none') injected(action.kind);
+    switch (action.kind) {
+      case 'drop':
+        return drop(req);
+      case 'status':
+        return send(res, errorReply(action.status));
+      case 'rate-limit':
+        return send(res, rateLimited(action.retryAfterSeconds));
+      case 'delay':
+        await sleep(action.delayMs);
+        break;
+      default:
+        break;
+    }
+
+    // The work is done even when the client has gone meanwhile: a timed-out create may have committed.
+    const reply = malformed
+      ? errorReply(400, 'invalid_json', 'The request body is not valid JSON.')
+      : HANDLERS[endpoint](ctx, { endpoint, ...(id !== undefined ? { id } : {}), query, body, authorization: req.headers.authorization });
+    if (action.kind === 'commit-then-500') return send(res, errorReply(500));
+    if (action.kind === 'commit-then-drop') return drop(req);
+    send(res, reply);
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch(() => {
+      if (!res.headersSent && !res.destroyed) send(res, errorReply(500));
+      else res.destroy();
+    });
+  });
+  server.keepAliveTimeout = 5_000;
+  server.on('connection', () => {
+    ctx.counters.connections += 1;
+  });
+
+  return {
+    server,
+    cancelTimers: () => {
+      for (const timer of timers) clearTimeout(timer);
+      timers.clear();
+    },
+  };
+}

@@ -1,0 +1,81 @@
+/**
+ * A bare node:http server for faults the sandbox cannot stage exactly (a body that never ends,
+ * a non-JSON 200, an exact Retry-After date). Records every request it receives.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface RecordedRequest {
+  method: string;
+  url: string;
+  headers: http.IncomingHttpHeaders;
+  body: string;
+}
+
+export type Answer = (req: RecordedRequest, res: http.ServerResponse) => void;
+
+export interface RawServer {
+  /** Base URL up to and including `/api`. */
+  url: string;
+  port: number;
+  requests: RecordedRequest[];
+  /** Answers used in order; the last one repeats. */
+  answer(...answers: Answer[]): void;
+  close(): Promise<void>;
+}
+
+export async function startRawServer(): Promise<RawServer> {
+  const requests: RecordedRequest[] = [];
+  let answers: Answer[] = [json(200, {})];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString() };
+      requests.push(recorded);
+      const answer = answers[Math.min(requests.length - 1, answers.length - 1)] ?? json(200, {});
+      answer(recorded, res);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/api`,
+    port,
+    requests,
+    answer(...next) {
+      answers = next;
+      requests.length = 0;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Answer {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json', ...headers });
+    res.end(JSON.stringify(body));
+  };
+}
+
+export function text(status: number, body: string): Answer {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': 'text/html' });
+    res.end(body);
+  };
+}
+
+/** Destroys the socket without answering. */
+export const drop: Answer = (_req, res) => {
+  res.socket?.destroy();
+};
+
+/** Sends the headers and part of a body, then never finishes. */
+export const stall: Answer = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"data":');
+};

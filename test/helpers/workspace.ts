@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { startSandbox } from '../../src/sandbox/index.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
+
+export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+
+/** A temp directory with its own sandbox: what a real operator's machine looks like, on loopback. */
+export interface Workspace {
+  dir: string;
+  sandbox: Sandbox;
+  env: NodeJS.ProcessEnv;
+  path(name: string): string;
+  write(name: string, text: string): Promise<string>;
+  results(name?: string): Promise<Record<string, string>[]>;
+  journalLines(name?: string): Promise<Record<string, unknown>[]>;
+  cli(args: string[], opts?: { env?: NodeJS.ProcessEnv; stdin?: string }): Promise<CliResult>;
+  spawnCli(args: string[]): ChildProcess;
+  close(): Promise<void>;
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export async function workspace(options: SandboxOptions = {}): Promise<Workspace> {
+  const dir = await mkdtemp(join(tmpdir(), 'mp-test-'));
+  const sandbox = await startSandbox({ port: 0, ...options });
+  const env: NodeJS.ProcessEnv = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    MILKYPAY_API_URL: sandbox.url,
+    MILKYPAY_PUBLIC_KEY: sandbox.credentials.publicKey,
+    MILKYPAY_KEY_ID: sandbox.credentials.keyId,
+    MILKYPAY_SECRET_KEY: sandbox.credentials.secretKey,
+    MILKYPAY_CACHE_DIR: join(dir, 'cache'),
+  };
+  const path = (name: string): string => join(dir, name);
+  const spawnCli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): ChildProcess =>
+    spawn(process.execPath, [CLI, ...args], { cwd: dir, env: { ...env, ...extraEnv }, stdio: ['pipe', 'pipe', 'pipe'] });
+  return {
+    dir,
+    sandbox,
+    env,
+    path,
+    async write(name, text) {
+      await writeFile(path(name), text);
+      return path(name);
+    },
+    async results(name = 'payouts.results.csv') {
+      return parse(await readFile(path(name)), { columns: true, bom: true }) as Record<string, string>[];
+    },
+    async journalLines(name = 'payouts.journal.jsonl') {
+      const text = await readFile(path(name), 'utf8');
+      return text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    cli(args, opts = {}) {
+      const child = spawnCli(args, opts.env);
+      return collect(child, opts.stdin);
+    },
+    spawnCli: (args) => spawnCli(args),
+    async close() {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export function collect(child: ChildProcess, stdin?: string): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+  if (stdin !== undefined) child.stdin?.end(stdin);
+  else child.stdin?.end();
+  return new Promise((resolvePromise) => {
+    child.on('close', (code, signal) => resolvePromise({ code, signal, stdout, stderr }));
+  });
+}
+
+/** CSV text from a header and rows (cells joined as given; quote them yourself when needed). */
+export function csv(header: string[], rows: string[][], eol = '\n', delimiter = ','): string {
+  return [header, ...rows].map((r) => r.join(delimiter)).join(eol) + eol;
+}
+
+export const HEADER = ['reference_id', 'service', 'currency', 'amount', 'fields.account'];
+
+export function rows(count: number, prefix = 'ref'): string[][] {
+  return Array.from({ length: count }, (_, i) => [`${prefix}-${i + 1}`, 'test_usd', 'USD', `${(i % 50) + 1}.25`, String(100000 + i)]);
+}

@@ -1,0 +1,27 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createApiClient } from '../../src/api/index.js';
+import type { ApiClient } from '../../src/api/types.js';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
+
+export interface Harness {
+  sandbox: Sandbox;
+  client: ApiClient;
+  cacheDir: string;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: SandboxOptions = {}): Promise<Harness> {
+  const sandbox = await startSandbox(opts);
+  const client = createApiClient({ baseUrl: sandbox.url, ...sandbox.credentials, retryLimit: 0 });
+  return {
+    sandbox,
+    client,
+    cacheDir: join(mkdtempSync(join(tmpdir(), 'payouts-rules-')), 'nested', 'cache'),
+    async close() {
+      client.close();
+      await sandbox.close();
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openInput } from '../../src/csv/input.js';
+import { createRulesBook } from '../../src/rules/book.js';
+import type { ValidationResult } from '../../src/rules/validate.js';
+import { createValidator } from '../../src/rules/validator.js';
+import { writeInput } from '../csv/input-helpers.js';
+import { startHarness, type Harness } from './sandbox-helpers.js';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness();
+});
+afterAll(() => h.close());
+beforeEach(() => h.sandbox.resetCounters());
+
+async function validateFile(content: string): Promise<ValidationResult[]> {
+  const file = await openInput(writeInput(content));
+  const validator = createValidator(createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'validator', refresh: true }));
+  const results: ValidationResult[] = [];
+  for await (const rec of file.records()) results.push(await validator.validate(rec, file.layout));
+  return results;
+}
+
+const summary = (r: ValidationResult) => (r.ok ? ['ok', r.payout.line, r.payout.amount] : [r.errorCode, r.line, r.column]);
+
+describe('createValidator over a whole file', () => {
+  it('validates each row and names a repeated reference’s first line', async () => {
+    const results = await validateFile(
+      [
+        'reference_id,service,currency,amount,fields.account,fields.card_number',
+        'a,test_usd,USD,10.5,123,',
+        'b,payment_card_usd,USD,20,,5.12381E+15',
+        'a,test_usd,USD,1,456,',
+        'c,test_usd,usd,1,456,',
+        'b,test_usd,USD,1,,',
+        'd,swift_usd,USD,100,GB29NWBK60161331,',
+        'e,test_jpy,JPY,100.5,1,',
+        'f,test_eur,EUR,1e3,1,',
+        'g,test_usd,USD,1,1,1',
+      ].join('\n'),
+    );
+    expect(results.map(summary)).toEqual([
+      ['ok', 2, '10.50'],
+      ['field_mismatch', 3, 'fields.card_number'],
+      ['duplicate_reference_id', 4, 'reference_id'],
+      ['invalid_currency', 5, 'currency'],
+      ['duplicate_reference_id', 6, 'reference_id'],
+      ['ok', 7, '100.00'],
+      ['amount_precision', 8, 'amount'],
+      ['invalid_amount', 9, 'amount'],
+      ['unknown_field', 10, 'fields.card_number'],
+    ]);
+    const dup = results[2];
+    expect(dup && !dup.ok && dup.message).toContain('repeats line 2');
+    expect(dup && !dup.ok && dup.referenceId).toBe('a');
+    // Rules were fetched only for well-formed currency codes: USD, JPY, EUR.
+    expect(h.sandbox.counters.requests.prerequest).toBe(3);
+  });
+
+  it('reports a malformed row and goes on', async () => {
+    const results = await validateFile('reference_id,service,currency,amount,fields.account\na,test_usd,USD,1,1,extra\nb,test_usd,USD,2,2\n');
+    expect(results.map(summary)).toEqual([
+      ['malformed_row', 2, undefined],
+      ['ok', 3, '2.00'],
+    ]);
+  });
+
+  it('takes the currency of a dashboard row from its service', async () => {
+    const results = await validateFile(
+      [
+        'service,service_amount,fields_data,reference_id,description',
+        'test_jpy,500,account:42,d1,yen',
+        'payment_card_eur,12.5,card_number:4111111111111111,d2,',
+        'no_such_service,1,account:1,d3,',
+        'test_usd,1,,d4,',
+      ].join('\n'),
+    );
+    expect(results.map(summary)).toEqual([
+      ['ok', 2, '500'],
+      ['ok', 3, '12.50'],
+      ['unknown_service', 4, 'service'],
+      ['missing_field', 5, 'fields.account'],
+    ]);
+    const first = results[0];
+    expect(first?.ok && first.payout).toMatchObject({ currency: 'JPY', request: { currency: 'JPY', fields: { account: '42' }, description: 'yen' } });
+  });
+});
