@@ -9,6 +9,7 @@ import { servicesCommand } from './commands/services.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { reconcileCommand } from './commands/reconcile.js';
 import { retryFailedCommand } from './commands/retry-failed.js';
+import { isApiError } from './api/errors.js';
 import { exitCodeOf, type ExitCode } from './errors.js';
 import { serializeError } from './log.js';
 
@@ -22,7 +23,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
     'refresh-services': { type: 'boolean', describe: 'fetch service rules again, ignoring the cache' },
     'log-level': { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' },
   } as const;
-  const parser = yargs(argv)
+  const parser = yargs(joinDashValues(argv))
     .scriptName('milkypay-payouts')
     .usage('$0 <command> [options]\n\nPays out a CSV file of payouts through the MilkyPay Payouts API, exactly once per row.')
     .command(
@@ -38,7 +39,11 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
             concurrency: { type: 'number', default: 8, describe: 'rows in flight, 1..256' },
             'dry-run': { type: 'boolean', describe: 'validate only, against the live service rules; nothing is created' },
             process: { type: 'boolean', default: true, describe: 'process invoices after creating them (--no-process: create only)' },
-            wait: { type: 'number', describe: 'poll each invoice until final or this many seconds pass' },
+            wait: {
+              type: 'number',
+              describe: 'poll each invoice until its status is final or this many seconds pass (default 300)',
+              coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 300 : v),
+            },
             delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
             live: { type: 'boolean', describe: 'allow paying with live keys' },
             yes: { type: 'boolean', describe: 'with --live on a terminal: do not ask for confirmation' },
@@ -121,6 +126,19 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
   return code;
 }
 
+/** `--suffix -r2` reads as a flag to yargs: its value starts with a dash. Glue it on. */
+function joinDashValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const next = argv[i + 1];
+    if (argv[i] === '--suffix' && next !== undefined && next.startsWith('-')) {
+      out.push(`--suffix=${next}`);
+      i += 1;
+    } else out.push(argv[i]!);
+  }
+  return out;
+}
+
 class UsageErrorFromYargs extends Error {
   readonly exitCode = 2;
 }
@@ -130,6 +148,14 @@ function report(error: unknown, io: Io): ExitCode {
   if (code !== undefined) {
     io.stderr.write(`milkypay-payouts: ${(error as Error).message}\n`);
     return code;
+  }
+  if (isApiError(error)) {
+    const auth = error.status === 401 || error.status === 403;
+    const hint = auth
+      ? 'the API refused the credentials: check MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY (and that they are for this MILKYPAY_API_URL)'
+      : 'the API could not be used; try again later (nothing was paid by this step)';
+    io.stderr.write(`milkypay-payouts: ${error.message}${error.apiMessage ? ` (${error.apiMessage})` : ''}: ${hint}\n`);
+    return 3;
   }
   io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
   return 3;

@@ -96,6 +96,12 @@ describe('arithmetic is exact', () => {
     expect(compareDecimal('0.01', '0.1')).toBe(-1);
     expect(compareDecimal('10', '9.999')).toBe(1);
     expect(compareDecimal('007', '7.000')).toBe(0);
+    expect(compareDecimal('0', '0.000')).toBe(0);
+    expect(compareDecimal('0.5', '0.50')).toBe(0);
+    expect(compareDecimal('0.05', '0.5')).toBe(-1);
+    expect(compareDecimal('100', '99.999')).toBe(1);
+    expect(compareDecimal('9999999', '9999999.01')).toBe(-1);
+    expect(compareDecimal('00000.1', '0.09')).toBe(1);
   });
 
   it('agrees with integer arithmetic on cents, property-style', () => {

@@ -29,7 +29,7 @@ export interface RunArgs extends CommonArgs {
 }
 
 export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
-  const options = toOptions(args);
+  const options = toOptions(args, io.env);
   const throttle = new Throttle({ concurrency: options.concurrency, ...(args.maxRate ? { maxRate: args.maxRate } : {}) });
   const ctx = await openContext(args, io, throttle);
   const control = new RunControl();
@@ -43,7 +43,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress(io.stderr);
+  const progress = createProgress(io.stderr, Number(io.env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000);
   try {
     const summary = await runPayouts(options, {
       api: ctx.api,
@@ -66,7 +66,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   }
 }
 
-function toOptions(args: RunArgs): RunOptions {
+function toOptions(args: RunArgs, env: NodeJS.ProcessEnv): RunOptions {
   if (!Number.isInteger(args.concurrency) || args.concurrency < 1 || args.concurrency > 256) {
     throw new UsageError('bad_option', `--concurrency must be a whole number from 1 to 256 (got ${args.concurrency})`);
   }
@@ -95,7 +95,9 @@ function toOptions(args: RunArgs): RunOptions {
       ...(args.expectCount !== undefined ? { expectCount: args.expectCount } : {}),
       expectTotal: (args.expectTotal ?? []).map((t) => parseCurrencyAmount(t, '--expect-total')),
     },
-    durable: args.durable !== false,
+    // MILKYPAY_JOURNAL_FSYNC=0 is for the benchmark only (it measures what durability costs):
+    // a crash could then lose journal lines, and a rerun could not tell what was sent.
+    durable: args.durable !== false && env['MILKYPAY_JOURNAL_FSYNC'] !== '0',
   };
 }
 

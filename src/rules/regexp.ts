@@ -6,6 +6,8 @@ import type { FieldRule } from '../api/types.js';
 
 export interface CompiledField {
   key: string;
+  /** The input column holding it: `fields.<key>`. */
+  column: string;
   required: boolean;
   /** null when the API gave no regexp, or when it does not compile (see `error`). */
   pattern: RegExp | null;
@@ -33,7 +35,7 @@ export function normalizeRegexp(source: string): string {
 
 /** Compiles a field's regexp once; never throws. */
 export function compileField(rule: Pick<FieldRule, 'key' | 'required' | 'regexp'>): CompiledField {
-  const base = { key: rule.key, required: rule.required };
+  const base = { key: rule.key, column: `fields.${rule.key}`, required: rule.required };
   if (rule.regexp === null || rule.regexp === '') return { ...base, pattern: null, source: '' };
   const normalised = normalizeRegexp(rule.regexp);
   const candidates = normalised === rule.regexp ? [normalised] : [normalised, rule.regexp];

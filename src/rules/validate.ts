@@ -6,7 +6,7 @@
 import type { CreateInvoiceRequest } from '../api/types.js';
 import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
-import { compareDecimal, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
+import { comparePlainDecimals, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, listSome } from './messages.js';
 import { buildRequest } from './request.js';
 import type { CurrencyRules, ServiceRule } from './types.js';
@@ -62,10 +62,11 @@ export interface ValidateOptions {
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
+const NO_OPTIONS: ValidateOptions = Object.freeze({});
 const NON_ZERO_DIGIT = /[1-9]/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
-export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefined, opts: ValidateOptions = {}): ValidationResult {
+export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefined, opts: ValidateOptions = NO_OPTIONS): ValidationResult {
   const { cells, line } = rec;
   const referenceId = cells['reference_id'];
   if (rec.malformed) return failure(rec, 'malformed_row', rec.malformed.message);
@@ -114,8 +115,8 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
 
   // Amount range, in the service currency
   const converted = rule.exchangeRate === '1' ? amount : multiplyDecimal(amount, rule.exchangeRate);
-  const below = rule.amountMin !== null && compareDecimal(converted, rule.amountMin) < 0;
-  const above = rule.amountMax !== null && compareDecimal(converted, rule.amountMax) > 0;
+  const below = rule.amountMin !== null && comparePlainDecimals(converted, rule.amountMin) < 0;
+  const above = rule.amountMax !== null && comparePlainDecimals(converted, rule.amountMax) > 0;
   if (below || above) {
     const conversion =
       rule.exchangeRate === '1' && rule.serviceCurrency === currency ? '' : ` (${amount} ${currency} × rate ${rule.exchangeRate} = ${converted} ${rule.serviceCurrency})`;
@@ -193,8 +194,7 @@ function checkService(service: string, currency: string, rule: ServiceRule | und
 function checkFields(cells: Record<string, string>, rule: ServiceRule): Problem | undefined {
   for (const column in cells) {
     if (!column.startsWith('fields.')) continue;
-    const key = column.slice(7);
-    if (!rule.fields.some((f) => f.key === key)) {
+    if (!hasField(rule, column.slice(7))) {
       return {
         code: 'unknown_field',
         column,
@@ -203,7 +203,7 @@ function checkFields(cells: Record<string, string>, rule: ServiceRule): Problem 
     }
   }
   for (const field of rule.fields) {
-    const column = `fields.${field.key}`;
+    const column = field.column;
     const value = cells[column];
     if (value === undefined) {
       if (field.required) return { code: 'missing_field', column, message: `${column} is empty; service ${rule.code} requires it` };
@@ -222,6 +222,11 @@ function checkFields(cells: Record<string, string>, rule: ServiceRule): Problem 
     }
   }
   return undefined;
+}
+
+function hasField(rule: ServiceRule, key: string): boolean {
+  for (const f of rule.fields) if (f.key === key) return true;
+  return false;
 }
 
 function isHttpUrl(s: string): boolean {

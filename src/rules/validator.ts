@@ -1,66 +1,99 @@
 /**
  * Validation of a whole file, row by row: duplicate references, the dashboard layout's
- * currency, and the rules of each row's currency (fetched once per currency).
+ * currency, and the rules of each row's currency (fetched once per currency, and only for
+ * well-formed codes). Once a currency's rules are loaded, a row is validated without waiting.
  */
-import type { InputRecord } from '../csv/input.js';
+import type { InputRecord, Layout } from '../csv/input.js';
+import { ReferenceSet } from './reference-set.js';
 import type { CurrencyRules, RulesBook } from './types.js';
-import { validateRecord, type ValidationResult } from './validate.js';
+import { validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
 
 export interface Validator {
-  validate(rec: InputRecord, layout: 'standard' | 'dashboard'): Promise<ValidationResult>;
+  validate(rec: InputRecord, layout: Layout): Promise<ValidationResult>;
+  /** The same for a batch (see `InputFile.batches()`), in order: one await per batch, not per row. */
+  validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]>;
 }
 
 const CURRENCY = /^[A-Z]{3}$/;
 
 export function createValidator(book: RulesBook): Validator {
-  /** reference_id -> the line that used it first. */
-  const firstLine = new Map<string, number>();
-  /** Settled rules per currency, so most rows need no await on the book. */
+  const seen = new ReferenceSet();
   const settled = new Map<string, CurrencyRules>();
-  const serviceCurrencies = new Map<string, string | undefined>();
+  /** service -> its currency (dashboard layout); null for an unknown service. */
+  const serviceCurrencies = new Map<string, string | null>();
 
-  async function rulesFor(currency: string): Promise<CurrencyRules> {
-    const rules = await book.forCurrency(currency);
-    settled.set(currency, rules);
-    return rules;
+  function duplicate(rec: InputRecord): ValidationFailure | undefined {
+    const ref = rec.cells['reference_id'];
+    if (ref === undefined || ref.trim() === '') return undefined;
+    const first = seen.firstLineOrAdd(ref, rec.line);
+    if (first === undefined) return undefined;
+    if (rec.malformed) return undefined; // reported as malformed
+    return {
+      ok: false,
+      line: rec.line,
+      referenceId: ref,
+      errorCode: 'duplicate_reference_id',
+      column: 'reference_id',
+      message: `line ${rec.line}: reference_id "${ref}" repeats line ${first}; every payout needs its own reference`,
+    };
   }
 
-  async function dashboardCurrency(service: string): Promise<string | undefined> {
-    if (serviceCurrencies.has(service)) return serviceCurrencies.get(service);
-    const currency = await book.serviceCurrency(service);
-    serviceCurrencies.set(service, currency);
-    return currency;
+  /** The currency a row's rules are for, or null when it has none worth fetching rules for. */
+  function currencyOf(rec: InputRecord, layout: Layout): string | null | undefined {
+    if (layout === 'standard') {
+      const c = rec.cells['currency'];
+      return c !== undefined && CURRENCY.test(c) ? c : null;
+    }
+    const service = rec.cells['service'];
+    if (service === undefined) return null;
+    return serviceCurrencies.get(service); // undefined: not looked up yet
+  }
+
+  /** Validates once the rules it needs are loaded; undefined when they are not yet. */
+  function trySync(rec: InputRecord, layout: Layout): ValidationResult | undefined {
+    if (rec.malformed) return validateRecord(rec, undefined);
+    const currency = currencyOf(rec, layout);
+    if (currency === undefined) return undefined;
+    if (currency === null) {
+      return layout === 'dashboard' ? validateRecord(rec, undefined, { layout }) : validateRecord(rec, undefined);
+    }
+    const rules = settled.get(currency);
+    if (!rules) return undefined;
+    return layout === 'dashboard' ? validateRecord(rec, rules, { layout, currency }) : validateRecord(rec, rules);
+  }
+
+  /** Loads what `trySync` lacked for this row. */
+  async function load(rec: InputRecord, layout: Layout): Promise<void> {
+    const service = rec.cells['service'];
+    if (layout === 'dashboard' && service !== undefined && !serviceCurrencies.has(service)) {
+      const c = await book.serviceCurrency(service);
+      serviceCurrencies.set(service, c !== undefined && CURRENCY.test(c) ? c : null);
+    }
+    const currency = currencyOf(rec, layout);
+    if (currency && !settled.has(currency)) settled.set(currency, await book.forCurrency(currency));
+  }
+
+  async function validateSlow(rec: InputRecord, layout: Layout): Promise<ValidationResult> {
+    await load(rec, layout);
+    return trySync(rec, layout)!;
   }
 
   return {
-    async validate(rec: InputRecord, layout: 'standard' | 'dashboard'): Promise<ValidationResult> {
-      const ref = rec.cells['reference_id'];
-      if (ref !== undefined && ref.trim() !== '') {
-        const first = firstLine.get(ref);
-        if (first !== undefined && !rec.malformed) {
-          return {
-            ok: false,
-            line: rec.line,
-            referenceId: ref,
-            errorCode: 'duplicate_reference_id',
-            column: 'reference_id',
-            message: `line ${rec.line}: reference_id "${ref}" repeats line ${first}; every payout needs its own reference`,
-          };
-        }
-        if (first === undefined) firstLine.set(ref, rec.line);
-      }
-      if (rec.malformed) return validateRecord(rec, undefined);
+    validate(rec: InputRecord, layout: Layout): Promise<ValidationResult> {
+      const dup = duplicate(rec);
+      if (dup) return Promise.resolve(dup);
+      const result = trySync(rec, layout);
+      return result ? Promise.resolve(result) : validateSlow(rec, layout);
+    },
 
-      const service = rec.cells['service'];
-      let currency = rec.cells['currency'];
-      if (layout === 'dashboard' && service !== undefined) {
-        currency = serviceCurrencies.has(service) ? serviceCurrencies.get(service) : await dashboardCurrency(service);
+    async validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]> {
+      const results: ValidationResult[] = [];
+      for (const rec of records) {
+        const dup = duplicate(rec);
+        if (dup) results.push(dup);
+        else results.push(trySync(rec, layout) ?? (await validateSlow(rec, layout)));
       }
-      if (currency === undefined || !CURRENCY.test(currency)) {
-        return validateRecord(rec, undefined, layout === 'dashboard' ? { layout, ...(currency ? { currency } : {}) } : {});
-      }
-      const rules = settled.get(currency) ?? (await rulesFor(currency));
-      return validateRecord(rec, rules, layout === 'dashboard' ? { layout, currency } : {});
+      return results;
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { bump } from './counters.js';
+import { countersSnapshot, DEBUG_COUNTERS_PATH } from './debug-counters.js';
 import { errorReply, methodNotAllowed, rateLimited } from './error-bodies.js';
 import type { FaultAction, FaultEngine } from './faults.js';
 import type { ParsedRequest, Reply, SandboxContext } from './handler-context.js';
@@ -42,6 +43,13 @@ function send(res: ServerResponse, reply: Reply): void {
     'Content-Length': Buffer.byteLength(text),
     ...reply.headers,
   });
+  res.end(text);
+}
+
+/** JSON of a debug view (plain numbers, no decimals to keep exact). */
+function sendPlainJson(res: ServerResponse, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -97,9 +105,14 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine): S
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const arrived = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
+    if (path === DEBUG_COUNTERS_PATH) {
+      if (req.method !== 'GET') return send(res, methodNotAllowed('GET'));
+      return sendPlainJson(res, countersSnapshot(ctx.counters));
+    }
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const found = route(req.method ?? 'GET', path);
     if (found.kind === 'not-found') return send(res, errorReply(404));
@@ -124,7 +137,10 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine): S
     if (referenceId !== undefined && endpoint === 'process') bump(ctx.counters.processRequests, referenceId);
 
     const action = faults.decide(endpoint, referenceId);
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+    // Latency counts from the request's arrival, like a real API's: the time spent reading and
+    // parsing the body is part of it, not added on top.
+    const latency = faults.latencyMs - (performance.now() - arrived);
+    if (faults.latencyMs > 0 && latency > 0) await sleep(latency);
     if (action.kind !== 'none') injected(action.kind);
     switch (action.kind) {
       case 'drop':

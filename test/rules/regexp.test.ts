@@ -65,6 +65,6 @@ describe('compileField', () => {
   });
 
   it('takes a missing regexp as no rule', () => {
-    expect(compileField({ key: 'note', required: false, regexp: null })).toEqual({ key: 'note', required: false, pattern: null, source: '' });
+    expect(compileField({ key: 'note', required: false, regexp: null })).toEqual({ key: 'note', column: 'fields.note', required: false, pattern: null, source: '' });
   });
 });

@@ -57,6 +57,21 @@ describe('createValidator over a whole file', () => {
     expect(h.sandbox.counters.requests.prerequest).toBe(3);
   });
 
+  it('gives the same results batch by batch', async () => {
+    const lines = ['reference_id,service,currency,amount,fields.account'];
+    for (let i = 0; i < 3000; i++) lines.push(`r${i % 2900},${i % 7 === 0 ? 'test_eur,EUR' : 'test_usd,USD'},${i % 11 === 0 ? '0' : '1.5'},${i}`);
+    const content = lines.join('\n');
+    const one = await validateFile(content);
+    const file = await openInput(writeInput(content));
+    const validator = createValidator(createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'validator' }));
+    const batched: ValidationResult[] = [];
+    for await (const batch of file.batches()) batched.push(...(await validator.validateBatch(batch, file.layout)));
+    expect(batched).toEqual(one);
+    expect(batched.filter((r) => !r.ok && r.errorCode === 'duplicate_reference_id')).toHaveLength(100);
+    expect(batched.filter((r) => !r.ok && r.errorCode === 'amount_not_positive').length).toBeGreaterThan(200);
+    expect(batched.filter((r) => r.ok && r.payout.currency === 'EUR').length).toBeGreaterThan(300);
+  });
+
   it('reports a malformed row and goes on', async () => {
     const results = await validateFile('reference_id,service,currency,amount,fields.account\na,test_usd,USD,1,1,extra\nb,test_usd,USD,2,2\n');
     expect(results.map(summary)).toEqual([

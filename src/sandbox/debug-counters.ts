@@ -1,0 +1,31 @@
+/**
+ * `GET /__sandbox/counters`: a read-only view of the counters for tools outside the process (the
+ * benchmark counts connections and requests of a child `run`). Loopback tool, so no auth; it is
+ * outside `/api` and counts as no request.
+ */
+import type { SandboxCounters } from './types.js';
+
+export const DEBUG_COUNTERS_PATH = '/__sandbox/counters';
+
+export interface CountersSnapshot {
+  requests: Record<string, number>;
+  connections: number;
+  createRequests: Record<string, number>;
+  invoicesCreated: Record<string, number>;
+  processRequests: Record<string, number>;
+  processed: Record<string, number>;
+  faultsInjected: Record<string, number>;
+}
+
+/** The counters as plain JSON: Maps become objects keyed by reference_id. */
+export function countersSnapshot(c: SandboxCounters): CountersSnapshot {
+  return {
+    requests: { ...c.requests },
+    connections: c.connections,
+    createRequests: Object.fromEntries(c.createRequests),
+    invoicesCreated: Object.fromEntries(c.invoicesCreated),
+    processRequests: Object.fromEntries(c.processRequests),
+    processed: Object.fromEntries(c.processed),
+    faultsInjected: { ...c.faultsInjected },
+  };
+}

@@ -1,0 +1,185 @@
+import { readFile } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
+
+const CARD = '4111111111111111';
+
+describe('the operator experience, through the built CLI', () => {
+  let ws: Workspace;
+  afterEach(async () => {
+    await ws.close();
+  });
+
+  it('without a TTY: JSON log lines, plain progress lines, and the final summary on stderr', async () => {
+    ws = await workspace({ faults: { latencyMs: 20 } });
+    await ws.write('payouts.csv', csv(HEADER, rows(60)));
+    const r = await ws.cli(['run', 'payouts.csv', '--concurrency', '2'], { env: { MILKYPAY_PROGRESS_INTERVAL_MS: '200' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^\d+\/60 rows · \d+ rows\/s · 0 errors · eta \d+s$/m);
+    const logs = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
+    expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['run started', 'run finished']));
+    expect(r.stderr).toContain('Run finished: 60 rows · processed 60');
+    expect(r.stderr).toMatch(/USD: 60 valid rows · \d+\.\d{2} requested/);
+  });
+
+  it('--json prints one summary object on stdout with exact totals, and nothing else', async () => {
+    ws = await workspace();
+    await ws.write('payouts.csv', csv(HEADER, [
+      ['a', 'test_usd', 'USD', '0.10', '1'],
+      ['b', 'test_usd', 'USD', '0.20', '2'],
+      ['c', 'payment_card_usd', 'USD', '100.00', ''],
+      ['d', 'test_jpy', 'JPY', '1000', '3'],
+    ]).replace(/^c,payment_card_usd,USD,100.00,$/m, `c,payment_card_usd,USD,100.00,`));
+    const r = await ws.cli(['run', 'payouts.csv', '--json']);
+    const summary = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; totals: Array<Record<string, string | number>>; results: string; journal: string };
+    expect(summary.exitCode).toBe(r.code);
+    expect(summary.totals).toContainEqual({ currency: 'USD', rows: 2, requested: '0.30', processed: '0.30', fees: '0' });
+    expect(summary.totals).toContainEqual({ currency: 'JPY', rows: 1, requested: '1000', processed: '1000', fees: '0' });
+    expect(summary.results).toMatch(/payouts\.results\.csv$/);
+    expect(summary.journal).toMatch(/payouts\.journal\.jsonl$/);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('never shows the secret key or a full card number anywhere in a failing run', async () => {
+    ws = await workspace({ faults: { errorRates: { 500: 0.3 }, endpoints: ['create', 'process'] }, seed: 3 });
+    const header = ['reference_id', 'service', 'currency', 'amount', 'fields.card_number'];
+    await ws.write('payouts.csv', csv(header, [
+      ['card-1', 'payment_card_usd', 'USD', '10.00', CARD],
+      ['card-2', 'payment_card_usd', 'USD', '20.00', `${CARD}X`],
+      ['card-3', 'payment_card_usd', 'USD', '30.00', '5123817234060000'],
+      ['card-4', 'payment_card_usd', 'USD', '40.00', '4000056655665556'],
+    ]));
+    await ws.write('other.csv', (await readFile(ws.path('payouts.csv'), 'utf8')).replace(/card-/g, 'other-'));
+    const runs = [
+      await ws.cli(['run', 'payouts.csv', '--log-level', 'debug', '--json']),
+      await ws.cli(['run', 'other.csv', '--log-level', 'trace', '--refresh-services'], { env: { MILKYPAY_SECRET_KEY: `${ws.env.MILKYPAY_SECRET_KEY}-wrong` } }),
+    ];
+    expect(runs[1]!.code).toBe(3);
+    const outputs = [
+      ...runs.flatMap((r) => [r.stdout, r.stderr]),
+      await readFile(ws.path('payouts.results.csv'), 'utf8'),
+      await readFile(ws.path('payouts.journal.jsonl'), 'utf8'),
+    ].join('\n');
+    const secret = ws.env.MILKYPAY_SECRET_KEY!;
+    const basic = Buffer.from(`${ws.env.MILKYPAY_KEY_ID}:${secret}`).toString('base64');
+    expect(outputs).not.toContain(secret);
+    expect(outputs).not.toContain(basic);
+    for (const number of [CARD, '5123817234060000', '4000056655665556']) expect(outputs).not.toContain(number);
+    expect(outputs).toContain('411111');
+  });
+
+  it('live keys: run refuses without --live (exit 2, nothing sent), and pays with --live --yes', async () => {
+    ws = await workspace({ testMode: false });
+    await ws.write('payouts.csv', csv(HEADER, rows(3)));
+    const refused = await ws.cli(['run', 'payouts.csv']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/live keys.*--live/);
+    expect(ws.sandbox.counters.requests.create).toBe(0);
+    const dry = await ws.cli(['run', 'payouts.csv', '--dry-run']);
+    expect(dry.code).toBe(0);
+    const paid = await ws.cli(['run', 'payouts.csv', '--live', '--yes']);
+    expect(paid.code, paid.stderr).toBe(0);
+    expect(ws.sandbox.counters.requests.create).toBe(3);
+  });
+
+  it('--max-total and control totals refuse a file before anything is sent, showing both figures', async () => {
+    ws = await workspace();
+    await ws.write('payouts.csv', csv(HEADER, [
+      ['a', 'test_usd', 'USD', '2500.00', '1'],
+      ['b', 'test_usd', 'USD', '2500.01', '2'],
+      ['c', 'test_eur', 'EUR', '10', '3'],
+    ]));
+    const capped = await ws.cli(['run', 'payouts.csv', '--max-total', 'USD:5000', '--max-total', 'EUR:100']);
+    expect(capped.code).toBe(2);
+    expect(capped.stderr).toContain('5000.01 USD');
+    expect(capped.stderr).toContain('USD:5000');
+    const count = await ws.cli(['run', 'payouts.csv', '--expect-count', '4']);
+    expect(count.code).toBe(2);
+    expect(count.stderr).toMatch(/3 valid rows.*--expect-count says 4/);
+    const total = await ws.cli(['run', 'payouts.csv', '--expect-count', '3', '--expect-total', 'USD:5000.00']);
+    expect(total.code).toBe(2);
+    expect(total.stderr).toMatch(/5000\.01 USD.*USD:5000\.00/);
+    expect(ws.sandbox.counters.requests.create).toBe(0);
+    const ok = await ws.cli(['run', 'payouts.csv', '--expect-count', '3', '--expect-total', 'USD:5000.01', '--expect-total', 'EUR:10.00', '--max-total', 'USD:5000.01']);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ws.sandbox.counters.requests.create).toBe(3);
+  });
+
+  it('retry-failed writes only the failed rows under new references, and running it pays only those', async () => {
+    ws = await workspace();
+    const header = [...HEADER, 'fields.test_details_payout_status', 'description'];
+    await ws.write('payouts.csv', csv(header, [
+      ['ok-1', 'test_usd', 'USD', '1.00', '11', '', 'fine'],
+      ['bad-1', 'test_usd', 'USD', '2.00', '12', 'process-failed', '"kept, as written"'],
+      ['ok-2', 'test_usd', 'USD', '3.00', '13', '', 'fine'],
+      ['bad-2', 'test_usd', 'USD', '4.00', '14', 'expired', 'x'],
+    ]));
+    const first = await ws.cli(['run', 'payouts.csv']);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain('retry-failed');
+    const retry = await ws.cli(['retry-failed', 'payouts.csv', '--suffix', '-r2']);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(ws.sandbox.counters.requests.create).toBe(4);
+    const written = await readFile(ws.path('payouts-r2.csv'), 'utf8');
+    expect(written).toBe(
+      'reference_id,service,currency,amount,fields.account,fields.test_details_payout_status,description\n' +
+        'bad-1-r2,test_usd,USD,2.00,12,process-failed,"kept, as written"\n' +
+        'bad-2-r2,test_usd,USD,4.00,14,expired,x\n',
+    );
+    const fixed = written.replace(/process-failed|expired/g, '');
+    await ws.write('payouts-r2.csv', fixed);
+    const second = await ws.cli(['run', 'payouts-r2.csv']);
+    expect(second.code, second.stderr).toBe(0);
+    expect([...ws.sandbox.counters.createRequests.keys()].sort()).toEqual(['bad-1', 'bad-1-r2', 'bad-2', 'bad-2-r2', 'ok-1', 'ok-2']);
+    expect(ws.sandbox.counters.createRequests.get('bad-1')).toBe(1);
+  });
+
+  it('--wait polls until final; reconcile later reports what moved and rewrites the results', async () => {
+    ws = await workspace({ processDelayMs: 400 });
+    await ws.write('payouts.csv', csv(HEADER, rows(4)));
+    const quick = await ws.cli(['run', 'payouts.csv']);
+    expect(quick.code, quick.stderr).toBe(0);
+    expect((await ws.results()).map((r) => r.outcome)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
+    await sleep(500);
+    const rec = await ws.cli(['reconcile', 'payouts.journal.jsonl']);
+    expect(rec.code, rec.stderr).toBe(0);
+    expect(rec.stderr).toContain('4 invoices moved processing to processed');
+    expect((await ws.results()).map((r) => r.outcome)).toEqual(['processed', 'processed', 'processed', 'processed']);
+    expect((await ws.cli(['reconcile', 'payouts.journal.jsonl'])).stderr).toContain('Checked 0 invoices');
+
+    await ws.write('waited.csv', csv(HEADER, rows(3, 'w')));
+    const waited = await ws.cli(['run', 'waited.csv', '--wait', '10']);
+    expect(waited.code, waited.stderr).toBe(0);
+    expect((await ws.results('waited.results.csv')).map((r) => r.outcome)).toEqual(['processed', 'processed', 'processed']);
+  });
+
+  it('SIGTERM stops starting rows, journals what is in flight, writes every row, exits 3; a rerun finishes exactly once', async () => {
+    ws = await workspace({ faults: { latencyMs: 40 } });
+    await ws.write('payouts.csv', csv(HEADER, rows(150)));
+    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '4']);
+    const done = collect(child);
+    await sleep(1200);
+    child.kill('SIGTERM');
+    const started = Date.now();
+    const r = await done;
+    expect(r.code, r.stderr).toBe(3);
+    expect(Date.now() - started).toBeLessThan(5000);
+    const results = await ws.results();
+    expect(results).toHaveLength(150);
+    expect(results.some((x) => x.error_code === 'interrupted')).toBe(true);
+    const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
+    expect(again.code, again.stderr).toBe(0);
+    for (let i = 1; i <= 150; i += 1) expect(ws.sandbox.counters.processed.get(`ref-${i}`)).toBe(1);
+  });
+
+  it('reads the provider dashboard batch layout', async () => {
+    ws = await workspace();
+    await ws.write('dashboard.csv', 'service,service_amount,fields_data,reference_id,customer\ntest_usd,12.50,account:12345,dash-1,reference_id:c1;email:a@example.com\npayment_card_eur,5.00,card_number:4111111111111111,dash-2,\n');
+    const r = await ws.cli(['run', 'dashboard.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    const results = await ws.results('dashboard.results.csv');
+    expect(results.map((x) => [x.reference_id, x.currency, x.outcome])).toEqual([['dash-1', 'USD', 'processed'], ['dash-2', 'EUR', 'processed']]);
+  });
+});

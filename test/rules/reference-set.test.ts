@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { ReferenceSet } from '../../src/rules/reference-set.js';
+
+describe('ReferenceSet', () => {
+  it('names the first line of a repeated reference and keeps it across growth', () => {
+    const set = new ReferenceSet();
+    expect(set.firstLineOrAdd('a', 2)).toBeUndefined();
+    expect(set.firstLineOrAdd('b', 3)).toBeUndefined();
+    expect(set.firstLineOrAdd('a', 4)).toBe(2);
+    for (let i = 0; i < 50_000; i++) set.firstLineOrAdd(`ref-${i}`, i + 10);
+    expect(set.firstLineOrAdd('a', 99)).toBe(2);
+    expect(set.firstLineOrAdd('ref-49999', 99)).toBe(50_009);
+    expect(set.size).toBe(50_002);
+  });
+
+  it('tells apart 200,000 similar references (no false duplicates)', () => {
+    const set = new ReferenceSet();
+    let repeats = 0;
+    for (let i = 0; i < 100_000; i++) {
+      if (set.firstLineOrAdd(`INV-${String(i).padStart(8, '0')}`, i + 2) !== undefined) repeats++;
+      if (set.firstLineOrAdd(`inv-${i}`, i + 2) !== undefined) repeats++;
+    }
+    expect(repeats).toBe(0);
+    expect(set.size).toBe(200_000);
+  });
+
+  it('distinguishes references that differ only in case, spaces or Unicode', () => {
+    const set = new ReferenceSet();
+    const refs = ['abc', 'ABC', 'abc ', ' abc', 'ab c', 'abç', 'abc\u0301', ''];
+    refs.forEach((r, i) => expect(set.firstLineOrAdd(r, i + 1)).toBeUndefined());
+    refs.forEach((r, i) => expect(set.firstLineOrAdd(r, 100)).toBe(i + 1));
+  });
+});
