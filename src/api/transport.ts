@@ -63,11 +63,11 @@ export function createTransport(opts: ApiClientOptions): Transport {
     retry: {
       limit: opts.retryLimit ?? 3,
       maxRetryAfter: opts.maxRetryAfterMs ?? 60_000,
-      calculateDelay: ({ computedValue, error, attemptCount }) => {
+      calculateDelay: ({ computedValue, error, attemptCount, retryAfter }) => {
         // got's own backoff starts at 1 s and doubles without bound; reads here are cheap, and the
-        // payout state machine backs off on top, so: 250 ms doubling to 2 s, unless the server said when.
-        const serverSaid = error.response?.headers['retry-after'] !== undefined;
-        const delay = computedValue === 0 || serverSaid ? computedValue : Math.min(250 * 2 ** (attemptCount - 1), 2_000) + Math.random() * 100;
+        // payout state machine backs off on top, so: 250 ms doubling to 2 s, unless the server said when
+        // (a Retry-After of 0 says "now", which got would turn into its own 1 s backoff).
+        const delay = computedValue === 0 || retryAfter ? computedValue : Math.min(250 * 2 ** (attemptCount - 1), 2_000) + Math.random() * 100;
         stateOf(error.options).delayMs = delay;
         return delay;
       },

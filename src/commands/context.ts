@@ -8,6 +8,7 @@ import { createRulesBook, type RulesBook } from '../rules/index.js';
 import { startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Throttle } from '../run/throttle.js';
+import { TerminalOutput } from '../ui/terminal.js';
 
 /** Options every API-using command shares. */
 export interface CommonArgs {
@@ -35,8 +36,17 @@ export interface CommandContext {
   close(): Promise<void>;
 }
 
+/** On a terminal, log lines and the progress bar share one writer so neither tears the other. */
+export function terminalOf(io: Io): TerminalOutput | undefined {
+  if (!io.stderr.isTTY) return undefined;
+  terminals.set(io, terminals.get(io) ?? new TerminalOutput(io.stderr));
+  return terminals.get(io);
+}
+const terminals = new WeakMap<Io, TerminalOutput>();
+
 export function makeLogger(io: Io, level?: string): Logger {
-  return createLogger({ level: level ?? 'info', pretty: Boolean(io.stderr.isTTY), destination: io.stderr });
+  const terminal = terminalOf(io);
+  return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), destination: terminal ? terminal.asWritable() : io.stderr });
 }
 
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */
@@ -57,7 +67,9 @@ export async function openContext(args: CommonArgs, io: Io, throttle?: Throttle)
     publicKey: config.publicKey,
     keyId: config.keyId,
     secretKey: config.secretKey,
-    ...(throttle ? { beforeRequest: throttle.beforeRequest, onResponse: throttle.onResponse } : {}),
+    // At most `concurrency` sockets: a request that starts as another's socket is being freed
+    // waits for it rather than opening one more connection.
+    ...(throttle ? { maxSockets: throttle.concurrency, beforeRequest: throttle.beforeRequest, onResponse: throttle.onResponse } : {}),
     onRetry: (event: RetryEvent) => {
       if (event.error.retryAfterMs) throttle?.pause(event.error.retryAfterMs);
       logger.info({ method: event.method, endpoint: event.endpoint, attempt: event.attempt, delayMs: event.delayMs, cause: event.error.code }, 'retrying request');

@@ -7,7 +7,7 @@ import type { CurrencyTotals } from '../run/summary.js';
 import { Throttle } from '../run/throttle.js';
 import { createProgress } from '../ui/progress.js';
 import { formatSummary } from '../ui/summary-text.js';
-import { openContext, type CommonArgs, type Io } from './context.js';
+import { openContext, terminalOf, type CommonArgs, type Io } from './context.js';
 
 export interface RunArgs extends CommonArgs {
   input: string;
@@ -43,7 +43,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress(io.stderr, Number(io.env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000);
+  const progress = createProgress(io.stderr, Number(io.env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000, terminalOf(io));
   try {
     const summary = await runPayouts(options, {
       api: ctx.api,

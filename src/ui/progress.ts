@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { Outcome } from '../payout/outcome.js';
 import type { Progress } from '../run/progress.js';
+import type { TerminalOutput } from './terminal.js';
 
 const PROBLEMS: ReadonlySet<Outcome> = new Set(['invalid', 'rejected', 'conflict', 'partial', 'failed', 'error']);
 
@@ -20,27 +21,37 @@ export function progressLine(c: Counter, now = Date.now()): string {
 }
 
 /** A live bar on a terminal; a plain line every few seconds otherwise (cron, CI, log files). */
-export function createProgress(stream: NodeJS.WritableStream & { isTTY?: boolean }, intervalMs = 5000): Progress {
+export function createProgress(
+  stream: NodeJS.WritableStream & { isTTY?: boolean },
+  intervalMs = 5000,
+  terminal?: TerminalOutput,
+): Progress {
   const c: Counter = { total: 0, done: 0, errors: 0, startedAt: Date.now() };
   if (stream.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {errors} errors · eta {eta}s', hideCursor: true, etaBuffer: 200 },
+    const bars = new cliProgress.MultiBar(
+      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {errors} errors · eta {eta}s', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     );
+    let bar: cliProgress.SingleBar | undefined;
     return {
       begin(total) {
         c.total = total;
         c.startedAt = Date.now();
-        bar.start(total, 0, { rate: 0, errors: 0 });
+        bar = bars.create(total, 0, { rate: 0, errors: 0 });
+        terminal?.attach({ log: (text) => bars.log(text) });
       },
       row(outcome) {
         c.done += 1;
         if (PROBLEMS.has(outcome)) c.errors += 1;
         const rate = Math.round(c.done / Math.max((Date.now() - c.startedAt) / 1000, 0.001));
-        bar.update(c.done, { rate, errors: c.errors });
+        bar?.update(c.done, { rate, errors: c.errors });
       },
       end() {
-        bar.stop(); // idempotent
+        if (!bar) return;
+        bars.update();
+        bars.stop();
+        bar = undefined;
+        terminal?.attach(undefined);
       },
     };
   }
