@@ -14,9 +14,14 @@ export class Throttle {
   private successes = 0;
   private readonly maxConcurrency: number;
 
-  constructor(opts: { maxRate?: number; concurrency: number }) {
+  private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<unknown>;
+
+  constructor(opts: { maxRate?: number; concurrency: number; now?: () => number; sleep?: (ms: number) => Promise<unknown> }) {
     this.intervalMs = opts.maxRate ? 1000 / opts.maxRate : 0;
     this.maxConcurrency = opts.concurrency;
+    this.now = opts.now ?? Date.now;
+    this.sleep = opts.sleep ?? sleep;
   }
 
   attach(limit: LimitFunction): void {
@@ -28,15 +33,15 @@ export class Throttle {
   }
 
   readonly beforeRequest = async (): Promise<void> => {
-    let now = Date.now();
+    let now = this.now();
     if (this.pausedUntil > now) {
-      await sleep(this.pausedUntil - now);
-      now = Date.now();
+      await this.sleep(this.pausedUntil - now);
+      now = this.now();
     }
     if (this.intervalMs === 0) return;
     const slot = Math.max(now, this.nextSlot);
     this.nextSlot = slot + this.intervalMs;
-    if (slot > now) await sleep(slot - now);
+    if (slot > now) await this.sleep(slot - now);
   };
 
   readonly onResponse = (status: number): void => {
@@ -55,6 +60,6 @@ export class Throttle {
 
   /** The server asked everyone to wait: hold every request, not just the one that was refused. */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, Date.now() + ms);
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 }
