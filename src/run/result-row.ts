@@ -1,4 +1,5 @@
 import type { ResultRow } from '../csv/results.js';
+import { formatMinor, isPlainDecimal, toMinor } from '../money.js';
 import type { RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction, ValidationResult } from '../rules/validate.js';
@@ -29,7 +30,7 @@ export function paidRow(payout: PayoutInstruction, state: RowState, interrupted:
       row.invoice_id = state.invoice.id;
       row.status = state.invoice.status;
       row.resolution = state.invoice.resolution ?? undefined;
-      row.fee = state.invoice.fee ?? undefined;
+      row.fee = money(state.invoice.fee, payout.currency);
     }
     if (state.errorCode) row.error_code = state.errorCode;
     if (state.message) row.error_message = state.message;
@@ -41,7 +42,7 @@ export function paidRow(payout: PayoutInstruction, state: RowState, interrupted:
     row.invoice_id = invoice.id;
     row.status = invoice.status;
     row.resolution = invoice.resolution ?? undefined;
-    row.fee = invoice.fee ?? undefined;
+    row.fee = money(invoice.fee, payout.currency);
   }
   row.error_code = state.kind === 'aborted' ? state.errorCode : interrupted ? 'interrupted' : 'unfinished';
   const where = state.kind === 'new' ? 'before this row was sent' : `with this row ${describe(state)}`;
@@ -62,6 +63,17 @@ function describe(state: RowState): string {
       return 'submitted for processing';
     default:
       return state.kind;
+  }
+}
+
+/** The API's `0.6` as `0.60`: amounts in the results always carry the currency's digits. */
+function money(amount: string | null, currency: string): string | undefined {
+  if (amount === null) return undefined;
+  if (!isPlainDecimal(amount)) return amount;
+  try {
+    return formatMinor(toMinor(amount, currency), currency);
+  } catch {
+    return amount; // more digits than the currency has: show what the API said
   }
 }
 
