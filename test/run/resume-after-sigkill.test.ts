@@ -1,9 +1,30 @@
+import { readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { Faults } from '../../src/sandbox/types.js';
 import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 /** Locally: MP_KILL_ROUNDS=20 npx vitest run test/run/resume-after-sigkill.test.ts */
 const KILLS = Number(process.env.MP_KILL_ROUNDS ?? 3);
+
+async function journalSize(ws: Workspace): Promise<number> {
+  return stat(ws.path('payouts.journal.jsonl')).then((s) => s.size, () => 0);
+}
+
+/** Rows whose last journal line is an intent (a request may be on the wire): what a kill leaves in doubt. */
+async function rowsInDoubt(ws: Workspace): Promise<number> {
+  const text = await readFile(ws.path('payouts.journal.jsonl'), 'utf8').catch(() => '');
+  const last = new Map<string, string>();
+  for (const line of text.split('\n')) {
+    try {
+      const e = JSON.parse(line) as { ref: string; state: string };
+      last.set(e.ref, e.state);
+    } catch {
+      // a torn last line: exactly what the rerun must tolerate
+    }
+  }
+  return [...last.values()].filter((s) => s === 'creating' || s === 'processing' || s === 'in_doubt' || s === 'process_doubt').length;
+}
 
 describe('kill -9 at any moment loses nothing and pays nothing twice', () => {
   let ws: Workspace;
@@ -11,22 +32,31 @@ describe('kill -9 at any moment loses nothing and pays nothing twice', () => {
     await ws.close();
   });
 
-  it(`survives ${KILLS} SIGKILLs at random moments, then finishes with every row paid exactly once`, async () => {
-    ws = await workspace({ faults: { latencyMs: 15 } });
-    const count = 80;
+  it.each<[string, Faults]>([
+    ['a healthy API', { latencyMs: 15 }],
+    ['an API that commits then fails and drops connections', { latencyMs: 15, commitThenFail: { rate: 0.1, mode: 'drop' }, dropRate: 0.05 }],
+  ])(`survives ${KILLS} SIGKILLs while paying through %s, then finishes with every row paid exactly once`, async (_name, faults) => {
+    ws = await workspace({ faults });
+    const count = 120;
     await ws.write('payouts.csv', csv(HEADER, rows(count)));
     let kills = 0;
+    let leftInDoubt = 0;
     for (let round = 0; round < KILLS; round += 1) {
+      const before = await journalSize(ws);
       const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8']);
       const done = collect(child);
-      await sleep(150 + Math.floor(Math.random() * 600));
+      // Kill while it pays: once this run has journaled something, after a random extra moment.
+      while (child.exitCode === null && (await journalSize(ws)) <= before) await sleep(5);
+      await sleep(Math.floor(Math.random() * 200));
       if (child.exitCode === null && child.kill('SIGKILL')) kills += 1;
       await done;
+      leftInDoubt += await rowsInDoubt(ws);
     }
     let last = await ws.cli(['run', 'payouts.csv', '--concurrency', '8']);
-    for (let i = 0; i < 3 && last.code !== 0; i += 1) last = await ws.cli(['run', 'payouts.csv']);
+    for (let i = 0; i < 5 && last.code !== 0; i += 1) last = await ws.cli(['run', 'payouts.csv']);
     expect(last.code, last.stderr).toBe(0);
     expect(kills).toBeGreaterThan(0);
+    expect(leftInDoubt).toBeGreaterThan(0); // the kills did land mid-request
 
     const results = await ws.results();
     expect(results).toHaveLength(count);
