@@ -1,6 +1,7 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { UsageError } from './errors.js';
 
@@ -32,15 +33,22 @@ const schema = z.object({
   MILKYPAY_CACHE_DIR: z.string().min(1).optional(),
 });
 
-/** Reads `.env` in the working directory into process.env (existing variables win). */
-export function loadDotEnv(cwd = process.cwd()): void {
+/**
+ * The environment with `.env` of the working directory beneath it: a variable set (non-empty) in the
+ * environment wins; an empty or absent one is taken from `.env`.
+ */
+export function withDotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.ProcessEnv {
   const file = join(cwd, '.env');
-  if (!existsSync(file)) return;
+  if (!existsSync(file)) return env;
+  let fromFile: Record<string, string>;
   try {
-    process.loadEnvFile(file);
+    fromFile = parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
   } catch (error) {
     throw new UsageError('bad_env_file', `cannot read ${file}: ${(error as Error).message}`, { path: file });
   }
+  const merged: NodeJS.ProcessEnv = { ...fromFile };
+  for (const [key, value] of Object.entries(env)) if (value !== undefined && value !== '') merged[key] = value;
+  return merged;
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient } from '../api/index.js';
 import type { ApiClient, RetryEvent } from '../api/types.js';
-import { loadDotEnv, readConfig, type Config } from '../config.js';
+import { readConfig, withDotEnv, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { createRulesBook, type RulesBook } from '../rules/index.js';
 import { startSandbox } from '../sandbox/index.js';
@@ -59,8 +59,7 @@ export async function openContext(args: CommonArgs, io: Io, throttle?: Throttle)
     config = { apiUrl: sandbox.url, ...sandbox.credentials, cacheDir: args.cacheDir ?? join(tmpdir(), 'milkypay-payouts-sandbox-cache') };
     logger.info({ url: sandbox.url }, 'embedded sandbox started');
   } else {
-    if (io.env === process.env) loadDotEnv(io.cwd);
-    config = readConfig(io.env, { ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}), ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) });
+    config = readConfig(withDotEnv(io.env, io.cwd), { ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}), ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) });
   }
   const api = createApiClient({
     baseUrl: config.apiUrl,
