@@ -52,6 +52,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
       progress,
       control,
       throttle,
+      apiHost: new URL(ctx.config.apiUrl).host,
       ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (t: CurrencyTotals[]) => confirmLive(t, io) } : {}),
     });
     progress.end();

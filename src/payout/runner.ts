@@ -21,6 +21,12 @@ export interface RowRunnerDeps {
   control: RunControl;
   context: Omit<RowContext, 'now' | 'referenceId' | 'expected'>;
   onEvent?: (job: RowJob, command: Command, event: RowEvent) => void;
+  /**
+   * Where each request waits for one of the run's `--concurrency` slots. A slot is held only while
+   * a request is on the wire, not while the row's journal line is being flushed, so the API sees
+   * `concurrency` requests at all times. Absent: requests go at once.
+   */
+  slot?: <T>(send: () => Promise<T>) => Promise<T>;
 }
 
 export interface RowResult {
@@ -60,7 +66,10 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
         return { state, interrupted: true };
       }
     }
-    const event = await execute(command, job, deps.api);
+    const event = deps.slot
+      ? await deps.slot(() => (deps.control.stopping ? Promise.resolve(undefined) : execute(command, job, deps.api)))
+      : await execute(command, job, deps.api);
+    if (event === undefined) return { state, interrupted: true }; // stopped while waiting for a slot
     deps.control.observe(event);
     deps.onEvent?.(job, command, event);
     state = step(state, event, context());

@@ -1,5 +1,5 @@
 import type { ExitCode } from '../errors.js';
-import { addDecimal, isPlainDecimal, Totals } from '../money.js';
+import { addDecimal, formatMinor, isPlainDecimal, toMinor, Totals } from '../money.js';
 import { OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
 
 export interface CurrencyTotals {
@@ -71,12 +71,21 @@ export class SummaryBuilder {
       rows: this.rowsByCurrency.get(currency) ?? 0,
       requested,
       processed: this.processed.get(currency),
-      fees: this.fees.get(currency) ?? '0',
+      fees: currencyDigits(this.fees.get(currency) ?? '0', currency),
     }));
   }
 
   exitCode(stopped: boolean): ExitCode {
     if (stopped) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
+  }
+}
+
+/** `0` USD as `0.00`; a sum with more digits than the currency has is shown as it is. */
+function currencyDigits(amount: string, currency: string): string {
+  try {
+    return formatMinor(toMinor(amount, currency), currency);
+  } catch {
+    return amount;
   }
 }

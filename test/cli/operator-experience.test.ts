@@ -35,7 +35,7 @@ describe('the operator experience, through the built CLI', () => {
     const r = await ws.cli(['run', 'payouts.csv', '--json']);
     const summary = JSON.parse(r.stdout) as { exitCode: number; counts: Record<string, number>; totals: Array<Record<string, string | number>>; results: string; journal: string };
     expect(summary.exitCode).toBe(r.code);
-    expect(summary.totals).toContainEqual({ currency: 'USD', rows: 2, requested: '0.30', processed: '0.30', fees: '0' });
+    expect(summary.totals).toContainEqual({ currency: 'USD', rows: 2, requested: '0.30', processed: '0.30', fees: '0.00' });
     expect(summary.totals).toContainEqual({ currency: 'JPY', rows: 1, requested: '1000', processed: '1000', fees: '0' });
     expect(summary.results).toMatch(/payouts\.results\.csv$/);
     expect(summary.journal).toMatch(/payouts\.journal\.jsonl$/);
