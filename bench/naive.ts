@@ -1,7 +1,7 @@
 /**
  * The naive baseline: a bare loop doing create + process for every row of a CSV file under the
  * same concurrency, with got and a keep-alive agent. No validation, no journal, no results file.
- * Usage: node dist-bench/bench/naive.js <file.csv> <concurrency> <reference-prefix>
+ * Usage: node dist-bench/bench/naive.js <file.csv> <concurrency> [reference-prefix] [max-rows]
  * Reads MILKYPAY_API_URL, MILKYPAY_KEY_ID, MILKYPAY_SECRET_KEY. Prints one JSON line.
  */
 import { createReadStream } from 'node:fs';
@@ -10,8 +10,10 @@ import { parse } from 'csv-parse';
 import got from 'got';
 import pLimit from 'p-limit';
 
-const [file, concurrencyText, prefix = 'naive-'] = process.argv.slice(2);
+const [file, concurrencyText, prefix = 'naive-', maxRowsText] = process.argv.slice(2);
 const concurrency = Number(concurrencyText);
+/** Only the first N rows of the file (a shorter baseline for a long run); all by default. */
+const maxRows = maxRowsText ? Number(maxRowsText) : Infinity;
 const base = process.env['MILKYPAY_API_URL'];
 if (!file || !(concurrency > 0) || !base) throw new Error('usage: naive.js <file.csv> <concurrency> [prefix], with MILKYPAY_* set');
 
@@ -59,7 +61,9 @@ const started = performance.now();
 const limit = pLimit(concurrency);
 let inflight = 0;
 let wake: (() => void) | undefined;
+let read = 0;
 for await (const row of createReadStream(file).pipe(parse({ columns: true, bom: true }))) {
+  if (++read > maxRows) break;
   inflight += 1;
   void limit(() => pay(row as Record<string, string>))
     .catch(() => (failed += 1))

@@ -9,6 +9,8 @@ export interface Measured {
   wallMs: number;
   /** Peak resident set size in MB (GNU time's %M, else VmHWM polled from /proc). */
   peakRssMb: number | undefined;
+  /** User + system CPU seconds (GNU time only). */
+  cpuSeconds: number | undefined;
   stdout: string;
   stderr: string;
 }
@@ -21,7 +23,7 @@ let counter = 0;
 export function measure(command: string, args: string[], env: NodeJS.ProcessEnv, cwd?: string): Promise<Measured> {
   const rssFile = join(tmpdir(), `bench-rss-${process.pid}-${counter++}`);
   const useTime = existsSync(GNU_TIME);
-  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', '%M', '-o', rssFile, command, ...args]] : [command, args];
+  const [cmd, argv] = useTime ? [GNU_TIME, ['-f', '%M %U %S', '-o', rssFile, command, ...args]] : [command, args];
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(cmd, argv, { env, cwd, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -45,16 +47,19 @@ export function measure(command: string, args: string[], env: NodeJS.ProcessEnv,
       const wallMs = performance.now() - started;
       if (poll) clearInterval(poll);
       let peakKb = polledKb;
+      let cpuSeconds: number | undefined;
       if (useTime) {
         try {
-          const text = readFileSync(rssFile, 'utf8').trim().split('\n');
-          peakKb = Number(text[text.length - 1]);
+          const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
+          const [rss, user, system] = (lines[lines.length - 1] ?? '').split(' ').map(Number);
+          peakKb = rss ?? 0;
+          cpuSeconds = (user ?? 0) + (system ?? 0);
           rmSync(rssFile, { force: true });
         } catch {
           peakKb = 0;
         }
       }
-      resolve({ code, wallMs, peakRssMb: peakKb > 0 ? peakKb / 1024 : undefined, stdout, stderr });
+      resolve({ code, wallMs, peakRssMb: peakKb > 0 ? peakKb / 1024 : undefined, cpuSeconds, stdout, stderr });
     });
   });
 }

@@ -1,11 +1,14 @@
 /** The embedded sandbox in its own process (`dist/cli.js sandbox`), and its debug counters. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 
 export interface SandboxProcess {
   env: Record<string, string>;
   url: string;
   counters(): Promise<Counters>;
+  /** CPU seconds the sandbox process has used so far (from /proc; undefined elsewhere). */
+  cpuSeconds(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -25,6 +28,7 @@ export async function startSandboxProcess(cli: string, latencyMs: number): Promi
     env,
     url,
     counters: () => getCounters(`${origin}/__sandbox/counters`),
+    cpuSeconds: () => processCpuSeconds(child.pid),
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -82,3 +86,15 @@ export function delta(before: Counters, after: Counters): { connections: number;
 }
 
 export const INVOICE_ENDPOINTS = ['create', 'process', 'getInvoice', 'listInvoices'] as const;
+
+/** utime + stime of a process, from /proc/<pid>/stat (in clock ticks of 1/100 s on Linux). */
+function processCpuSeconds(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}

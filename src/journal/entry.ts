@@ -28,7 +28,9 @@ export type ParsedLine =
 
 /** The line to append for an entry (with its newline). JSON escapes newlines, so it is one line. */
 export function formatEntry(entry: JournalEntry): string {
-  // `v` first, so a reader of the file sees the format version at the start of each line.
+  // `v` first, so a reader of the file sees the format version at the start of each line. Spliced
+  // in rather than spread in: `{ v, ...entry }` costs more than the stringify (3 lines a row).
+  if (!('v' in entry)) return `{"v":${JOURNAL_FORMAT_VERSION},${JSON.stringify(entry).slice(1)}\n`;
   const record: Record<string, unknown> = { v: JOURNAL_FORMAT_VERSION, ...entry };
   record.v = JOURNAL_FORMAT_VERSION;
   return JSON.stringify(record) + '\n';
@@ -44,8 +46,11 @@ export function parseLine(text: string): ParsedLine {
   }
   const reason = whyNotAnEntry(value);
   if (reason !== undefined) return { kind: 'invalid', reason };
-  const { v: _version, ...entry } = value as JournalEntry & { v?: unknown };
-  return { kind: 'entry', entry };
+  // Copied key by key rather than `{ v, ...entry } = value`: at 3 lines a row, a resume replays
+  // hundreds of thousands, and the copy is both faster and smaller in the journal's index.
+  const entry: Record<string, unknown> = {};
+  for (const key in value as Record<string, unknown>) if (key !== 'v') entry[key] = (value as Record<string, unknown>)[key];
+  return { kind: 'entry', entry: entry as JournalEntry };
 }
 
 function whyNotAnEntry(value: unknown): string | undefined {

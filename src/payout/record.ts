@@ -39,7 +39,8 @@ export function journalStateOf(state: RowState): string | undefined {
 export function toRecord(state: RowState, ids: { ref: string; fp: string; line: number }): RowRecord | undefined {
   const name = journalStateOf(state);
   if (name === undefined) return undefined;
-  const record: RowRecord = { ...ids, state: name };
+  // A literal, not `{ ...ids }`: a spread object takes its other keys slowly (µs each, at 3 records a row).
+  const record: RowRecord = { ref: ids.ref, fp: ids.fp, line: ids.line, state: name };
   const invoice = 'invoice' in state ? state.invoice : undefined;
   if (invoice) {
     record.invoice_id = invoice.id;

@@ -37,12 +37,17 @@ export interface RowResult {
 
 export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResult> {
   const ids = { ref: job.referenceId, fp: job.fp, line: job.line };
-  const context = (): RowContext => ({
-    ...deps.context,
+  // One context per row (the machine only reads it), `now` renewed before each step; built with
+  // Object.assign because `{ ...spread, more }` objects are slow to create and to write to.
+  const ctx: RowContext = Object.assign({}, deps.context, {
     referenceId: job.referenceId,
     expected: { service: job.request.service, currency: job.request.currency, amount: job.request.amount },
     now: Date.now(),
   });
+  const context = (): RowContext => {
+    ctx.now = Date.now();
+    return ctx;
+  };
   let state = begin(job.initial, context());
   let written = JSON.stringify(toRecord(job.initial, ids));
   for (;;) {

@@ -187,7 +187,8 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
       const fp = fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
       const initial = resumeState(s.journal.entries.get(payout.referenceId) as RowRecord | undefined, fp, payout.referenceId);
       const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
-      const ctx = { ...deps.context, referenceId: job.referenceId, expected: payout, now: Date.now() };
+      // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
+      const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
       const started = begin(initial, ctx);
       if (commandFor(started).kind === 'finish') {
         done(seq, payout, paidRow(payout, started, false)); // settled in an earlier run: no request

@@ -1,0 +1,15 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (this file runs as dist-bench/bench/lib/config.js). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const CLI = join(ROOT, 'dist/cli.js');
+export const NAIVE = join(ROOT, 'dist-bench/bench/naive.js');
+export const BARE = join(ROOT, 'dist-bench/bench/csv-bare.js');
+export const DATA = join(ROOT, 'bench/data');
+export const LATENCY_MS = 25;
+
+/** The throughput no tool can beat: C requests in flight, two per row, each taking L. */
+export const limitRate = (concurrency: number): number => concurrency / ((2 * LATENCY_MS) / 1000);
+
+export const say = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
