@@ -4,16 +4,14 @@ import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Io } from './commands/context.js';
-import { runCommand } from './commands/run.js';
-import { servicesCommand } from './commands/services.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { reconcileCommand } from './commands/reconcile.js';
-import { retryFailedCommand } from './commands/retry-failed.js';
 import { isApiError } from './api/errors.js';
 import { exitCodeOf, type ExitCode } from './errors.js';
-import { serializeError } from './log.js';
+import { serializeError } from './serialize-error.js';
 
-/** Parses argv, runs one command, returns its exit code. The only place that decides exit codes. */
+/**
+ * Parses argv, runs one command, returns its exit code. The only place that decides exit codes.
+ * Each command's module is imported when it runs, so `--help` does not load got, zod or pino.
+ */
 export async function runMain(argv: string[], io: Io = defaultIo()): Promise<ExitCode> {
   let code: ExitCode = 0;
   const common = {
@@ -36,7 +34,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
           .options({
             out: { type: 'string', describe: 'results CSV (default <input-stem>.results.csv)' },
             journal: { type: 'string', describe: 'journal file (default <input-stem>.journal.jsonl)' },
-            concurrency: { type: 'number', default: 8, describe: 'rows in flight, 1..256' },
+            concurrency: { type: 'number', default: 8, describe: 'requests in flight at once, 1..256' },
             'dry-run': { type: 'boolean', describe: 'validate only, against the live service rules; nothing is created' },
             process: { type: 'boolean', default: true, describe: 'process invoices after creating them (--no-process: create only)' },
             wait: {
@@ -54,7 +52,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
             'max-rate': { type: 'number', describe: 'at most N requests per second' },
           }),
       async (a) => {
-        code = await runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
+        code = await (await import('./commands/run.js')).runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
       },
     )
     .command(
@@ -62,7 +60,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
       'list the services the account can pay out, with limits and field rules',
       (y) => y.options(common).options({ currency: { type: 'string' }, json: { type: 'boolean' } }),
       async (a) => {
-        code = await servicesCommand(a, io);
+        code = await (await import('./commands/services.js')).servicesCommand(a, io);
       },
     )
     .command(
@@ -75,7 +73,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
           out: { type: 'string', describe: 'the new CSV (default <input-stem><suffix>.csv)' },
         }),
       async (a) => {
-        code = await retryFailedCommand({ input: a.input, suffix: a.suffix, ...(a.journal ? { journal: a.journal } : {}), ...(a.out ? { out: a.out } : {}) }, io);
+        code = await (await import('./commands/retry-failed.js')).retryFailedCommand({ input: a.input, suffix: a.suffix, ...(a.journal ? { journal: a.journal } : {}), ...(a.out ? { out: a.out } : {}) }, io);
       },
     )
     .command(
@@ -87,7 +85,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
           .options(common)
           .options({ out: { type: 'string', describe: 'results CSV to rewrite (default beside the journal)' }, json: { type: 'boolean' } }),
       async (a) => {
-        code = await reconcileCommand({ ...a, journal: a.journal }, io);
+        code = await (await import('./commands/reconcile.js')).reconcileCommand({ ...a, journal: a.journal }, io);
       },
     )
     .command(
@@ -106,7 +104,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
           seed: { type: 'number' },
         }),
       async (a) => {
-        code = await sandboxCommand(a, io);
+        code = await (await import('./commands/sandbox.js')).sandboxCommand(a, io);
       },
     )
     .demandCommand(1, 'name a command: run, services, retry-failed, reconcile or sandbox')

@@ -52,3 +52,4 @@ export function exitCodeOf(error: unknown): ExitCode | undefined {
   }
   return undefined;
 }
+

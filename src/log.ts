@@ -1,6 +1,7 @@
 import pino, { type Logger } from 'pino';
-import pinoPretty from 'pino-pretty';
-import { isApiError } from './api/errors.js';
+import { serializeError } from './serialize-error.js';
+
+export { serializeError } from './serialize-error.js';
 
 export type { Logger } from 'pino';
 
@@ -21,16 +22,6 @@ export const REDACT_PATHS = [
   '*.fields.card_number',
 ];
 
-/** Only our own plain error data is logged: never got's errors, which carry request options. */
-export function serializeError(error: unknown): Record<string, unknown> {
-  if (isApiError(error)) return error.toJSON();
-  if (error instanceof Error) {
-    const code = (error as { code?: unknown }).code;
-    return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
-  }
-  return { message: String(error) };
-}
-
 export interface LoggerOptions {
   level?: string;
   /** Human-readable lines (pino-pretty) instead of JSON: for terminals. */
@@ -38,7 +29,7 @@ export interface LoggerOptions {
   destination?: NodeJS.WritableStream;
 }
 
-export function createLogger(opts: LoggerOptions = {}): Logger {
+export async function createLogger(opts: LoggerOptions = {}): Promise<Logger> {
   const options = {
     level: opts.level ?? 'info',
     base: { name: 'milkypay-payouts' },
@@ -46,6 +37,7 @@ export function createLogger(opts: LoggerOptions = {}): Logger {
     serializers: { err: serializeError, error: serializeError },
   };
   if (opts.pretty) {
+    const { default: pinoPretty } = await import('pino-pretty'); // only terminals pay for loading it
     const stream = pinoPretty({ destination: opts.destination ?? 2, colorize: true, sync: true, ignore: 'pid,hostname,name' });
     return pino(options, stream);
   }

@@ -44,14 +44,14 @@ export function terminalOf(io: Io): TerminalOutput | undefined {
 }
 const terminals = new WeakMap<Io, TerminalOutput>();
 
-export function makeLogger(io: Io, level?: string): Logger {
+export async function makeLogger(io: Io, level?: string): Promise<Logger> {
   const terminal = terminalOf(io);
   return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), destination: terminal ? terminal.asWritable() : io.stderr });
 }
 
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */
 export async function openContext(args: CommonArgs, io: Io, throttle?: Throttle): Promise<CommandContext> {
-  const logger = makeLogger(io, args.logLevel);
+  const logger = await makeLogger(io, args.logLevel);
   let sandbox: Sandbox | undefined;
   let config: Config;
   if (args.sandbox) {

@@ -1,0 +1,11 @@
+import { isApiError } from './api/errors.js';
+
+/** Only our own plain error data is logged: never got's errors, which carry request options. */
+export function serializeError(error: unknown): Record<string, unknown> {
+  if (isApiError(error)) return error.toJSON();
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}) };
+  }
+  return { message: String(error) };
+}
