@@ -2,7 +2,7 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { ApiClient } from '../api/types.js';
 import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter, type ResultsWriter } from '../csv/results.js';
-import { UsageError } from '../errors.js';
+import { AbortedError, UsageError } from '../errors.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal } from '../journal/journal.js';
 import type { Logger } from '../log.js';
@@ -88,6 +88,12 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     const writer = await createResultsWriter(resultsPath);
     try {
       await secondPass(file, opts, env, { journal, writer, control, summary });
+    } catch (error) {
+      await writer.abort();
+      throw new AbortedError(
+        'stopped_part_way',
+        `the run stopped part-way: ${(error as Error).message}. What was sent is journaled: fix the cause and rerun the same command`,
+      );
     } finally {
       await journal.close();
     }
@@ -169,52 +175,64 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   };
 
   let seq = -1;
-  for await (const records of file.batches()) {
-    const results = await validator.validateBatch(records, file.layout);
-    await s.writer.ready();
-    for (let i = 0; i < records.length; i++) {
-      const record = records[i]!;
-      const result = results[i]!;
-      seq += 1;
-      if (!result.ok) {
-        const row = invalidRow(result, record.cells);
-        s.writer.write(seq, row);
-        s.summary.addOutcome('invalid', row);
-        env.progress?.row('invalid');
-        continue;
-      }
-      const payout = result.payout;
-      const fp = fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
-      const initial = resumeState(s.journal.entries.get(payout.referenceId) as RowRecord | undefined, fp, payout.referenceId);
-      const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
-      // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
-      const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
-      const started = begin(initial, ctx);
-      if (commandFor(started).kind === 'finish') {
-        done(seq, payout, paidRow(payout, started, false)); // settled in an earlier run: no request
-        continue;
-      }
-      if (s.control.stopping) {
-        done(seq, payout, paidRow(payout, initial, true, s.control.stopReason?.message));
-        continue;
-      }
-      inflight += 1;
-      const rowSeq = seq;
-      void payRow(job, deps)
-        .then(
-          (r) => done(rowSeq, payout, paidRow(payout, r.state, r.interrupted, r.interrupted ? s.control.stopReason?.message : undefined)),
-          (error: unknown) => {
-            s.control.stop('internal_error', `row at line ${payout.line} failed unexpectedly: ${(error as Error).message}`);
-            done(rowSeq, payout, paidRow(payout, initial, true, s.control.stopReason?.message));
-          },
-        )
-        .finally(settled);
-      while (inflight >= limit.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
-        await new Promise<void>((resolve) => (wake = resolve));
+  try {
+    await readAndPay();
+  } catch (error) {
+    // E.g. the file changed under us since the first pass: stop starting rows, let the rows in
+    // flight reach the journal, then report.
+    s.control.stop('stopped_part_way', (error as Error).message);
+    throw error;
+  } finally {
+    while (inflight > 0) await new Promise<void>((resolve) => (wake = resolve));
+  }
+
+  async function readAndPay(): Promise<void> {
+    for await (const records of file.batches()) {
+      const results = await validator.validateBatch(records, file.layout);
+      await s.writer.ready();
+      for (let i = 0; i < records.length; i++) {
+        const record = records[i]!;
+        const result = results[i]!;
+        seq += 1;
+        if (!result.ok) {
+          const row = invalidRow(result, record.cells);
+          s.writer.write(seq, row);
+          s.summary.addOutcome('invalid', row);
+          env.progress?.row('invalid');
+          continue;
+        }
+        const payout = result.payout;
+        const fp = fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
+        const initial = resumeState(s.journal.entries.get(payout.referenceId) as RowRecord | undefined, fp, payout.referenceId);
+        const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
+        // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
+        const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
+        const started = begin(initial, ctx);
+        if (commandFor(started).kind === 'finish') {
+          done(seq, payout, paidRow(payout, started, false)); // settled in an earlier run: no request
+          continue;
+        }
+        if (s.control.stopping) {
+          done(seq, payout, paidRow(payout, initial, true, s.control.stopReason?.message));
+          continue;
+        }
+        inflight += 1;
+        const rowSeq = seq;
+        void payRow(job, deps)
+          .then(
+            (r) => done(rowSeq, payout, paidRow(payout, r.state, r.interrupted, r.interrupted ? s.control.stopReason?.message : undefined)),
+            (error: unknown) => {
+              s.control.stop('internal_error', `row at line ${payout.line} failed unexpectedly: ${(error as Error).message}`);
+              done(rowSeq, payout, paidRow(payout, initial, true, s.control.stopReason?.message));
+            },
+          )
+          .finally(settled);
+        while (inflight >= limit.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
       }
     }
   }
-  while (inflight > 0) await new Promise<void>((resolve) => (wake = resolve));
 }
 
 function finish(
