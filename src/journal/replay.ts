@@ -76,13 +76,32 @@ class LineScanner {
 
   push(chunk: Buffer): void {
     const data = this.#carry.length > 0 ? Buffer.concat([this.#carry, chunk]) : chunk;
+    const end = data.lastIndexOf(NEWLINE) + 1; // whole lines only: no character is split
+    if (end > 0) {
+      // One decode per chunk, not one per line. A UTF-8 sequence never decodes to more UTF-16 units
+      // than it has bytes, so equal lengths mean each byte became one unit: string offsets are byte offsets.
+      const text = data.toString('utf8', 0, end);
+      if (text.length === end) this.#completeLines(text);
+      else this.#completeLinesOf(data, end);
+    }
+    this.#carry = data.subarray(end);
+    this.#carryOffset += end;
+  }
+
+  #completeLines(text: string): void {
     let start = 0;
-    for (let newline = data.indexOf(NEWLINE); newline !== -1; newline = data.indexOf(NEWLINE, start)) {
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.#completeLine(text.slice(start, newline), this.#carryOffset + newline + 1);
+      start = newline + 1;
+    }
+  }
+
+  #completeLinesOf(data: Buffer, end: number): void {
+    let start = 0;
+    for (let newline = data.indexOf(NEWLINE); newline !== -1 && newline < end; newline = data.indexOf(NEWLINE, start)) {
       this.#completeLine(data.toString('utf8', start, newline), this.#carryOffset + newline + 1);
       start = newline + 1;
     }
-    this.#carry = data.subarray(start);
-    this.#carryOffset += start;
   }
 
   finish(size: number): ReplayResult {

@@ -90,6 +90,16 @@ describe('a torn last line', () => {
     expect(text.trimEnd().split('\n').map((l) => JSON.parse(l).state)).toEqual(['creating', 'created', 'submitted']);
   });
 
+  it('cuts a torn line at its byte offset when earlier lines hold multi-byte characters', async () => {
+    const good = line('café-1', 'creating') + line('b', 'creating', { note: '€ and 🙂' });
+    const path = await journalWith(good + line('c', 'created').slice(0, 20));
+    const { journal, warnings } = await openCollecting(path);
+    expect(warnings).toEqual(['journal line 3 is incomplete (the previous run was interrupted mid-write); ignored']);
+    expect(journal.entries.get('b')?.note).toBe('€ and 🙂');
+    await journal.close();
+    expect(await readFile(path, 'utf8')).toBe(good);
+  });
+
   it('treats an unparseable last line that has its newline as torn too (e.g. zero-filled after a power cut)', async () => {
     const path = await journalWith(line('a', 'creating') + '\0\0\0\0\0\0\n');
     const { journal, warnings } = await openCollecting(path);
