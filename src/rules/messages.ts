@@ -1,4 +1,5 @@
 /** Hints that tell the user how to fix a value. Pure. */
+import { showInvisible, withoutInvisible, type InvisibleCharacter } from './invisible-characters.js';
 
 const SCIENTIFIC = /^\d+(?:[.,]\d+)?E[+-]?\d+$/i;
 
@@ -30,4 +31,15 @@ export function listSome(items: readonly string[], max = 10): string {
   if (items.length === 0) return '(none)';
   const shown = items.slice(0, max).join(', ');
   return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+}
+
+/** `reference_id "ws-1␠" ends with a space (U+0020)…`: the invisible character shown, and the fix. */
+export function invisibleInReferenceMessage(referenceId: string, found: InvisibleCharacter): string {
+  const where = found.where === 'start' ? 'starts with' : found.where === 'end' ? 'ends with' : 'holds';
+  const meant = withoutInvisible(referenceId);
+  return (
+    `reference_id "${showInvisible(referenceId)}" ${where} ${found.description}; a reference must be exact, ` +
+    'or two rows that look the same could pay one payee twice: remove the invisible characters' +
+    (meant !== '' ? ` (write "${meant}")` : '')
+  );
 }

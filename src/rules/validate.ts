@@ -7,13 +7,16 @@ import type { CreateInvoiceRequest } from '../api/types.js';
 import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
 import { comparePlainDecimals, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
-import { amountFormatHint, currencyHint, fieldMismatchHint, listSome } from './messages.js';
+import { findInvisible } from './invisible-characters.js';
+import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
 import { buildRequest } from './request.js';
 import type { CurrencyRules, ServiceRule } from './types.js';
 
 export type ValidationErrorCode =
   | 'malformed_row'
   | 'missing_reference_id'
+  /** Whitespace at either end, or a control, format or zero-width character anywhere. */
+  | 'invisible_character_in_reference_id'
   | 'duplicate_reference_id'
   | 'missing_column_value'
   | 'invalid_currency'
@@ -72,6 +75,10 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   if (rec.malformed) return failure(rec, 'malformed_row', rec.malformed.message);
   if (referenceId === undefined || referenceId.trim() === '') {
     return failure(rec, 'missing_reference_id', `line ${line}: reference_id is empty; give every payout a unique reference`, 'reference_id');
+  }
+  const invisible = findInvisible(referenceId);
+  if (invisible) {
+    return failure(rec, 'invisible_character_in_reference_id', `line ${line}: ${invisibleInReferenceMessage(referenceId, invisible)}`, 'reference_id');
   }
   const service = cells['service'];
   const currency = cells['currency'] ?? opts.currency;

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { runInProcess } from '../helpers/run-main.js';
+import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
+
+describe('a reference is exact: invisible differences never make a second payout', () => {
+  let ws: Workspace;
+  afterEach(async () => {
+    await ws.close();
+  });
+
+  it('pays "ws-1" once and refuses "ws-1 ", " ws-1" and "ws-1<TAB>" as invalid, naming the invisible character', async () => {
+    ws = await workspace();
+    const refs = ['ws-1', 'ws-1 ', ' ws-1', 'ws-1\t'];
+    await ws.write('payouts.csv', csv(HEADER, refs.map((ref) => [ref, 'test_usd', 'USD', '25.00', '123456789'])));
+
+    const r = await runInProcess(ws, ['run', ws.path('payouts.csv')]);
+
+    expect(r.code, r.stderr).toBe(1);
+    expect(ws.sandbox.counters.requests.create).toBe(1);
+    const results = await ws.results();
+    expect(results.map((row) => [row['reference_id'], row['outcome'], row['error_code']])).toEqual([
+      ['ws-1', 'processed', ''],
+      ['ws-1 ', 'invalid', 'invisible_character_in_reference_id'],
+      [' ws-1', 'invalid', 'invisible_character_in_reference_id'],
+      ['ws-1\t', 'invalid', 'invisible_character_in_reference_id'],
+    ]);
+    expect(results[1]!['error_message']).toContain('"ws-1␠"');
+    expect(results[2]!['error_message']).toContain('"␠ws-1"');
+    expect(results[3]!['error_message']).toContain('"ws-1␉"');
+  });
+});
