@@ -1,0 +1,31 @@
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+/** What a ledger belongs to: one API, one account, one mode. */
+export interface LedgerAccount {
+  /** The API's origin, e.g. `https://api.example.com`. */
+  origin: string;
+  keyId: string;
+  mode: 'test' | 'live';
+}
+
+/**
+ * Where ledgers live: `--ledger DIR`, else `MILKYPAY_LEDGER_DIR`, else the tool's data folder
+ * (`$XDG_DATA_HOME/milkypay-payouts/ledger`, by default `~/.local/share/milkypay-payouts/ledger`;
+ * `%LOCALAPPDATA%\milkypay-payouts\ledger` on Windows).
+ */
+export function ledgerRoot(env: NodeJS.ProcessEnv, cwd: string, flag?: string): string {
+  const chosen = flag ?? (env.MILKYPAY_LEDGER_DIR || undefined);
+  if (chosen) return resolve(cwd, chosen);
+  const data =
+    env.XDG_DATA_HOME ||
+    (process.platform === 'win32' && env.LOCALAPPDATA ? env.LOCALAPPDATA : join(env.HOME || env.USERPROFILE || homedir(), '.local', 'share'));
+  return join(data, 'milkypay-payouts', 'ledger');
+}
+
+/** One folder per account under the root, named by a digest of what identifies the account. */
+export function accountFolder(root: string, account: LedgerAccount): string {
+  const digest = createHash('sha256').update(`${account.origin}\n${account.keyId}\n${account.mode}`).digest('hex').slice(0, 24);
+  return join(root, digest);
+}

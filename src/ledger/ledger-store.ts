@@ -1,0 +1,167 @@
+/**
+ * The per-account ledger on disk: `secret` (the HMAC key, 0600), `account.json` (what the folder
+ * belongs to, for people) and `payouts.jsonl` (append-only entries, 0600), in a 0700 folder.
+ * Appends hold `payouts.jsonl.lock` and first read what other runs appended, so the check and the
+ * intent are one step even when two runs pay from the same account at once.
+ */
+import { randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { AbortedError } from '../errors.js';
+import { acquireLock, LockError } from '../journal/lock.js';
+import { syncDirectory } from '../journal/sync-directory.js';
+import { formatLedgerEntry, parseLedgerLine, type LedgerEntry } from './ledger-entry.js';
+import { accountFolder, type LedgerAccount } from './ledger-location.js';
+import { payeeKey, type Payee } from './payee-key.js';
+import { RepeatIndex } from './repeat-check.js';
+
+export interface OpenLedgerOptions {
+  /** fsync each append (default true). */
+  durable?: boolean;
+  onWarning?: (message: string) => void;
+  /** How long to wait for another run's append to finish (default 30 s). */
+  lockWaitMs?: number;
+}
+
+export interface Ledger {
+  readonly dir: string;
+  readonly index: RepeatIndex;
+  payeeKey(payee: Payee): string;
+  /**
+   * Under the ledger lock: reads what other runs appended since, lets `decide` look at the up to
+   * date index, and appends (and fsyncs) the entries it returns before resolving.
+   */
+  update(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void>;
+}
+
+const SECRET_BYTES = 32;
+
+export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
+  const dir = accountFolder(root, account);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const secret = await readOrCreateSecret(dir);
+  await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
+  const file = join(dir, 'payouts.jsonl');
+  const index = new RepeatIndex();
+  const tail = { offset: 0, endsWithNewline: true };
+  await catchUp(file, index, tail, options.onWarning);
+  const durable = options.durable ?? true;
+  const lockWaitMs = options.lockWaitMs ?? 30_000;
+  // One append at a time from this process; other processes are kept out by the lock file.
+  let queue: Promise<unknown> = Promise.resolve();
+  return {
+    dir,
+    index,
+    payeeKey: (payee) => payeeKey(secret, payee),
+    update(decide) {
+      const next = queue.then(() => append(decide));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+
+  async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
+    const lock = await lockWithin(file, lockWaitMs);
+    try {
+      await catchUp(file, index, tail, options.onWarning);
+      const entries = decide(index);
+      if (entries.length === 0) return;
+      // A run killed mid-append leaves a line without its newline: never glue ours onto it.
+      const text = (tail.endsWithNewline ? '' : '\n') + entries.map(formatLedgerEntry).join('');
+      const handle = await open(file, 'a', 0o600);
+      try {
+        await handle.write(text);
+        if (durable) await handle.datasync();
+        tail.offset = (await handle.stat()).size; // past our lines (and a torn one before them): we hold the lock
+      } finally {
+        await handle.close();
+      }
+      if (tail.offset === Buffer.byteLength(text)) await syncDirectory(dir); // the file is new
+      for (const e of entries) index.apply(e);
+      tail.endsWithNewline = true;
+    } finally {
+      await lock.release();
+    }
+  }
+}
+
+/** Reads whole lines from `tail.offset` on, applying each entry; a partial last line is left for later. */
+async function catchUp(file: string, index: RepeatIndex, tail: { offset: number; endsWithNewline: boolean }, onWarning?: (m: string) => void): Promise<void> {
+  let stream;
+  try {
+    stream = createReadStream(file, { start: tail.offset });
+    await new Promise<void>((resolve, reject) => stream!.once('open', () => resolve()).once('error', reject));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  let carry: Buffer = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const data: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      const text = data.toString('utf8', start, nl);
+      if (text.trim()) {
+        const entry = parseLedgerLine(text);
+        if (entry) index.apply(entry);
+        else onWarning?.(`ledger ${file}: skipping a line that is not a ledger entry (${text.length} characters)`);
+      }
+      tail.offset += nl + 1 - start;
+      start = nl + 1;
+    }
+    carry = data.subarray(start);
+  }
+  tail.endsWithNewline = carry.length === 0;
+}
+
+/** The secret is created once, atomically (hard link of a complete file), so two first runs agree on it. */
+async function readOrCreateSecret(dir: string): Promise<Buffer> {
+  const path = join(dir, 'secret');
+  const existing = await readSecret(path);
+  if (existing) return existing;
+  const temp = join(dir, `secret.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+  await writeFile(temp, `${randomBytes(SECRET_BYTES).toString('base64')}\n`, { mode: 0o600, flush: true });
+  try {
+    await link(temp, path).catch(ignoreExists);
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+  await syncDirectory(dir);
+  const secret = await readSecret(path);
+  if (!secret) throw new AbortedError('ledger_unreadable', `the ledger secret ${path} is damaged: move the folder ${dir} aside and run again (a new ledger starts empty)`);
+  return secret;
+}
+
+async function readSecret(path: string): Promise<Buffer | undefined> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  const secret = Buffer.from(text.trim(), 'base64');
+  return secret.length === SECRET_BYTES ? secret : undefined;
+}
+
+async function lockWithin(file: string, waitMs: number): ReturnType<typeof acquireLock> {
+  const until = Date.now() + waitMs;
+  for (let delay = 2; ; delay = Math.min(delay * 2, 40)) {
+    try {
+      return await acquireLock(file, { command: 'ledger append' });
+    } catch (error) {
+      if (!(error instanceof LockError) || Date.now() >= until) {
+        if (error instanceof LockError) {
+          throw new AbortedError('ledger_locked', `the ledger ${basename(file)} in ${join(file, '..')} stayed locked for ${waitMs / 1000} s: ${error.message}`);
+        }
+        throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+function ignoreExists(error: unknown): void {
+  if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+}

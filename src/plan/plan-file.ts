@@ -1,0 +1,85 @@
+/**
+ * `<stem>.plan.json`: what a reviewed dry run saw, so that `run --plan` pays exactly that file.
+ * Written atomically and readable by its owner only.
+ */
+import { randomBytes } from 'node:crypto';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError } from '../errors.js';
+import { syncDirectory } from '../journal/sync-directory.js';
+
+export const PLAN_VERSION = 1;
+
+/** What a plan is compared on (everything but when it was made). */
+export interface PlanFacts {
+  input: { file: string; sha256: string };
+  api: { origin: string; account: string; mode: 'test' | 'live' };
+  rows: number;
+  validRows: number;
+  /** Valid rows per currency, amounts exact, sorted by currency. */
+  totals: Array<{ currency: string; rows: number; amount: string }>;
+  rulesDigest: string;
+  /** Rows the repeat-payee guard holds (they will not be sent). */
+  holds: Array<{ line: number; reference_id: string; message: string }>;
+}
+
+export interface PlanFile extends PlanFacts {
+  version: typeof PLAN_VERSION;
+  createdAt: string;
+}
+
+const planSchema = z.object({
+  version: z.literal(PLAN_VERSION),
+  createdAt: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'a date'),
+  input: z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
+  api: z.object({ origin: z.string(), account: z.string(), mode: z.enum(['test', 'live']) }),
+  rows: z.number().int().nonnegative(),
+  validRows: z.number().int().nonnegative(),
+  totals: z.array(z.object({ currency: z.string(), rows: z.number().int().nonnegative(), amount: z.string() })),
+  rulesDigest: z.string(),
+  holds: z.array(z.object({ line: z.number().int(), reference_id: z.string(), message: z.string() })),
+});
+
+/** `payouts.csv` -> `payouts.plan.json` beside it. */
+export function defaultPlanPath(input: string): string {
+  const full = resolve(input);
+  return join(dirname(full), `${basename(full, extname(full))}.plan.json`);
+}
+
+export async function writePlan(path: string, plan: PlanFile): Promise<void> {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const handle = await open(temp, 'wx', 0o600);
+  try {
+    await handle.writeFile(`${JSON.stringify(plan, null, 2)}\n`);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await unlink(temp).catch(() => undefined);
+    throw error;
+  }
+  await handle.close();
+  await rename(temp, path);
+  await syncDirectory(dirname(path));
+}
+
+export async function readPlan(path: string): Promise<PlanFile> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new UsageError('bad_plan', `cannot read the plan ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): make one with \`milkypay-payouts plan <input.csv>\``, { path });
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError('bad_plan', `the plan ${path} is not JSON: make it again with \`milkypay-payouts plan <input.csv>\``, { path });
+  }
+  const parsed = planSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UsageError('bad_plan', `the plan ${path} is not a plan this tool wrote (${issue.path.join('.') || 'top level'}: ${issue.message}): make it again with \`milkypay-payouts plan <input.csv>\``, { path });
+  }
+  return parsed.data;
+}
