@@ -59,7 +59,9 @@ export async function createResultsWriter(outPath: string): Promise<ResultsWrite
   const tempPath = `${outPath}.tmp-${process.pid}`;
   let handle: FileHandle;
   try {
-    handle = await open(tempPath, 'w');
+    // Owner-only: the results name payees and amounts. chmod too, in case a stale temp file existed.
+    handle = await open(tempPath, 'w', 0o600);
+    await handle.chmod(0o600);
   } catch (error) {
     throw new ResultsError('results_unwritable', `cannot write the results file ${outPath}: ${messageOf(error)}`, 2, {
       path: outPath,
@@ -227,7 +229,25 @@ export function formatRecords(records: readonly (readonly string[])[]): string {
 }
 
 function cell(value: string | number | undefined): string {
-  return value === undefined || value === null ? '' : String(value);
+  if (value === undefined || value === null) return '';
+  return typeof value === 'string' ? escapeFormula(value) : String(value);
+}
+
+/** A cell a spreadsheet would run as a formula (OWASP): `=`, `+`, `-`, `@`, tab or CR first, after any quotes. */
+const FORMULA = /^'*[=+\-@\t\r]/;
+
+/**
+ * `=HYPERLINK(…)` -> `'=HYPERLINK(…)`: a spreadsheet shows it as text instead of running it.
+ * A cell already starting with quotes before such a character gets one more, so that
+ * `unescapeFormula` gives back exactly what was written.
+ */
+export function escapeFormula(value: string): string {
+  return FORMULA.test(value) ? `'${value}` : value;
+}
+
+/** The inverse of `escapeFormula`, for reading a results file back. */
+export function unescapeFormula(value: string): string {
+  return value.charCodeAt(0) === 39 && FORMULA.test(value) ? value.slice(1) : value;
 }
 
 function messageOf(error: unknown): string {

@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import pLimit from 'p-limit';
 import { isApiError } from '../api/errors.js';
 import type { ApiClient } from '../api/types.js';
-import { createResultsWriter, type ResultRow } from '../csv/results.js';
+import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
 import { UsageError } from '../errors.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type JournalEntry } from '../journal/journal.js';
@@ -82,7 +82,8 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
 }
 
 async function rewriteResults(path: string, updated: Map<string, JournalEntry>): Promise<void> {
-  const rows = parse(await readFile(path), { columns: true, bom: true }) as Record<string, string>[];
+  // The writer escapes cells a spreadsheet would run as formulas; read them back as they were.
+  const rows = parse(await readFile(path), { columns: true, bom: true, cast: (value) => unescapeFormula(value) }) as Record<string, string>[];
   const writer = await createResultsWriter(path);
   rows.forEach((row, seq) => {
     const entry = updated.get(row.reference_id ?? '');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createResultsWriter, formatRecords, ResultsError } from '../../src/csv/results.js';
+import { createResultsWriter, escapeFormula, formatRecords, ResultsError, unescapeFormula } from '../../src/csv/results.js';
 import type { ResultRow } from '../../src/csv/results.js';
 
 const HEADER = 'line,reference_id,outcome,invoice_id,status,resolution,service,currency,amount,fee,error_code,error_message';
@@ -176,5 +176,47 @@ describe('formatting records', () => {
     );
     expect(formatRecords(records)).toBe(stringify(records));
     expect(records.some((r) => r.some((c) => c.includes('"')))).toBe(true);
+  });
+});
+
+describe('cells a spreadsheet would run as formulas (OWASP CSV injection)', () => {
+  it.each([
+    ['=HYPERLINK("http://x","Click")', `'=HYPERLINK("http://x","Click")`],
+    ['+1-555-0100', "'+1-555-0100"],
+    ['-2+3', "'-2+3"],
+    ['@SUM(A1)', "'@SUM(A1)"],
+    ['\tws-1', "'\tws-1"],
+    ['\rws-1', "'\rws-1"],
+    ["'=1", "''=1"],
+    ["''-x", "'''-x"],
+  ])('%j is written as %j', (value, written) => {
+    expect(escapeFormula(value)).toBe(written);
+    expect(unescapeFormula(written)).toBe(value);
+  });
+
+  it.each([['ref-1'], ['10.50'], ["'quoted"], ["it's"], ['a=b'], [''], ['line 3: amount "-5" must…']])('%j is left alone', (value) => {
+    expect(escapeFormula(value)).toBe(value);
+    expect(unescapeFormula(value)).toBe(value);
+  });
+
+  it('writes every text column escaped and reads back exactly with unescapeFormula', async () => {
+    const path = await outPath();
+    const writer = await createResultsWriter(path);
+    writer.write(0, row(0, { reference_id: '=1+1', service: '@svc', error_code: '-x', error_message: '\tfirst,\r\nsecond', fee: '-0.30' }));
+    await writer.close();
+    const text = await readFile(path, 'utf8');
+    expect(text.split('\n')[1]).toBe(`2,'=1+1,processed,,,,'@svc,USD,10.00,'-0.30,'-x,"'\tfirst,\r`);
+    const records = parse(text, { columns: true, cast: (v: string) => unescapeFormula(v) }) as Record<string, string>[];
+    expect(records[0]).toMatchObject({ reference_id: '=1+1', service: '@svc', error_code: '-x', error_message: '\tfirst,\r\nsecond', fee: '-0.30' });
+  });
+
+  it('creates the results file readable by its owner only, even over an old 0644 one', async () => {
+    const path = await outPath();
+    await writeFile(path, 'old', { mode: 0o644 });
+    await writeFile(`${path}.tmp-${process.pid}`, 'stale', { mode: 0o644 });
+    const writer = await createResultsWriter(path);
+    writer.write(0, row(0));
+    await writer.close();
+    expect((await stat(path)).mode & 0o777).toBe(0o600);
   });
 });
