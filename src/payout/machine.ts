@@ -1,8 +1,8 @@
 import type { ApiError } from '../api/errors.js';
 import { backoffDelay } from './backoff.js';
-import { canonicalAmount } from './fingerprint.js';
 import { classifyFailure } from './failure.js';
 import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
+import { payeeDifferences, paymentDifferences, type ExpectedPayout } from './reply-check.js';
 
 /**
  * What happens to one payout row, as a pure state machine:
@@ -15,6 +15,8 @@ import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
  *                                           --lookup: differs--> done(conflict)
  *                                           --lookup: none (after a maybe)--> creating (retry)
  *   processing --5xx / drop / 409--> process_doubt --read: still created--> processing (retry)
+ *
+ * Adoption (a lookup finding the reference) requires the same payment data and payee, or `conflict`.
  */
 
 export interface InvoiceSnapshot {
@@ -25,6 +27,10 @@ export interface InvoiceSnapshot {
   service: string | null;
   currency: string;
   amount: string;
+  /** As the API returned it (absent for an invoice read back from the journal). */
+  referenceId?: string | null;
+  /** The payee fields as the API returned them, masked where the API masks. Kept in memory, never journaled. */
+  fields?: Record<string, string>;
 }
 
 /** Why a lookup is needed; `resume_changed`: the row changed since an earlier run may have sent it. */
@@ -57,7 +63,8 @@ export type RowEvent =
 
 export interface RowContext {
   referenceId: string;
-  expected: { service: string; currency: string; amount: string };
+  /** What the row pays, payee included: an invoice is adopted only when it matches. */
+  expected: ExpectedPayout;
   /** false with --no-process: stop at `created`. */
   process: boolean;
   /** Epoch ms until which `--wait` polls; undefined without --wait. */
@@ -68,6 +75,9 @@ export interface RowContext {
   maxLookups: number;
   random?: () => number;
 }
+
+/** What moving a known invoice on reads (no check against the row is made there). */
+type Pace = Pick<RowContext, 'process' | 'waitUntil' | 'now' | 'random'>;
 
 export const DEFAULT_LIMITS = { maxCreateAttempts: 5, maxProcessAttempts: 5, maxLookups: 5 } as const;
 
@@ -95,7 +105,7 @@ export function commandFor(state: RowState): Command {
 }
 
 /** The state a row starts this run in: moves a `created` or `submitted` row on as the options say. */
-export function begin(state: RowState, ctx: RowContext): RowState {
+export function begin(state: RowState, ctx: Pace): RowState {
   if (state.kind === 'new') return { kind: 'creating', attempt: 1, delayMs: 0 };
   if (state.kind === 'created') return afterCreated(state.invoice, ctx);
   if (state.kind === 'submitted') return afterStatus(state.invoice, ctx, 0, undefined, true);
@@ -150,26 +160,28 @@ function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowE
 
 function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowEvent, ctx: RowContext): RowState {
   if (event.kind === 'invoice') {
+    const invoice = event.invoice;
     if (state.why === 'resume_changed') {
       return {
         kind: 'done',
         outcome: 'conflict',
-        invoice: event.invoice,
+        invoice,
         errorCode: 'changed_since_paid',
-        message: `reference_id ${ctx.referenceId} was already sent as invoice ${event.invoice.id}, and the row has changed since; a reference is never paid twice: give this payout a new reference_id`,
+        message: `reference_id ${ctx.referenceId} was already sent as invoice ${invoice.id}, and the row has changed since; a reference is never paid twice: give this payout a new reference_id`,
       };
     }
-    const mismatch = differences(event.invoice, ctx);
-    if (mismatch) {
+    const payment = paymentDifferences(invoice, ctx.expected);
+    const payee = payeeDifferences(ctx.expected.fields, invoice.fields, true);
+    if (payment.length || payee.length) {
       return {
         kind: 'done',
         outcome: 'conflict',
-        invoice: event.invoice,
-        errorCode: 'reference_conflict',
-        message: `reference_id ${ctx.referenceId} already belongs to invoice ${event.invoice.id} with ${mismatch}; it was not processed. Use a new reference_id for this payout`,
+        invoice,
+        errorCode: payment.length ? 'reference_conflict' : 'payee_mismatch',
+        message: `reference_id ${ctx.referenceId} already belongs to invoice ${invoice.id} with ${[...payment, ...payee].join(', ')}; it was not processed. Use a new reference_id for this payout`,
       };
     }
-    return event.invoice.status === 'created' ? afterCreated(event.invoice, ctx) : afterStatus(event.invoice, ctx, 0);
+    return invoice.status === 'created' ? afterCreated(invoice, ctx) : afterStatus(invoice, ctx, 0);
   }
   if (event.kind === 'not_found') {
     if (state.why === 'duplicate') {
@@ -233,13 +245,13 @@ function afterPoll(state: Extract<RowState, { kind: 'submitted' }>, event: RowEv
   return afterStatus(state.invoice, ctx, state.polls + 1, retryAfterMs, true);
 }
 
-function afterCreated(invoice: InvoiceSnapshot, ctx: RowContext): RowState {
+function afterCreated(invoice: InvoiceSnapshot, ctx: Pace): RowState {
   if (!ctx.process) return { kind: 'done', outcome: 'created', invoice };
   return { kind: 'processing', invoice, attempt: 1, delayMs: 0 };
 }
 
 /** After processing was requested (or found past `created`): final, keep polling, or submitted. */
-function afterStatus(invoice: InvoiceSnapshot, ctx: RowContext, polls: number, retryAfterMs?: number, requested = false): RowState {
+function afterStatus(invoice: InvoiceSnapshot, ctx: Pace, polls: number, retryAfterMs?: number, requested = false): RowState {
   if (isFinalStatus(invoice.status)) return { kind: 'done', outcome: outcomeOfStatus(invoice.status), invoice };
   if (!requested && invoice.status === 'created') return afterCreated(invoice, ctx);
   if (ctx.waitUntil !== undefined && ctx.now < ctx.waitUntil) {
@@ -247,15 +259,6 @@ function afterStatus(invoice: InvoiceSnapshot, ctx: RowContext, polls: number, r
     return { kind: 'submitted', invoice, polls, delayMs: Math.max(0, Math.min(wanted, ctx.waitUntil - ctx.now)) };
   }
   return { kind: 'done', outcome: 'submitted', invoice };
-}
-
-function differences(invoice: InvoiceSnapshot, ctx: RowContext): string | undefined {
-  const want = ctx.expected;
-  const diffs: string[] = [];
-  if (invoice.service !== null && invoice.service !== want.service) diffs.push(`service ${invoice.service} (the row says ${want.service})`);
-  if (invoice.currency !== want.currency) diffs.push(`currency ${invoice.currency} (the row says ${want.currency})`);
-  if (canonicalAmount(invoice.amount) !== canonicalAmount(want.amount)) diffs.push(`amount ${invoice.amount} (the row says ${want.amount})`);
-  return diffs.length ? diffs.join(', ') : undefined;
 }
 
 function delay(attempt: number, error: ApiError, ctx: RowContext): number {

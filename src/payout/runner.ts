@@ -41,7 +41,7 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
   // Object.assign because `{ ...spread, more }` objects are slow to create and to write to.
   const ctx: RowContext = Object.assign({}, deps.context, {
     referenceId: job.referenceId,
-    expected: { service: job.request.service, currency: job.request.currency, amount: job.request.amount },
+    expected: { service: job.request.service, currency: job.request.currency, amount: job.request.amount, fields: job.request.fields },
     now: Date.now(),
   });
   const context = (): RowContext => {
@@ -117,5 +117,7 @@ export function snapshot(invoice: Invoice): InvoiceSnapshot {
     service: invoice.service,
     currency: invoice.currency,
     amount: invoice.amount,
+    referenceId: invoice.referenceId,
+    fields: invoice.fields,
   };
 }

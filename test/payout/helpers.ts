@@ -86,8 +86,16 @@ export function invoice(overrides: Partial<InvoiceSnapshot> = {}): InvoiceSnapsh
   };
 }
 
+/** The row's payee (`context().expected.fields`). */
+export const PAYEE = { account: '123456789' };
+
+/** The invoice as an API answer carries it: with its reference id and payee fields. */
+export function reply(overrides: Partial<InvoiceSnapshot> = {}): InvoiceSnapshot {
+  return invoice({ referenceId: 'ref-1', fields: { ...PAYEE }, ...overrides });
+}
+
 export function answer(overrides: Partial<InvoiceSnapshot> = {}): RowEvent {
-  return { kind: 'invoice', invoice: invoice(overrides) };
+  return { kind: 'invoice', invoice: reply(overrides) };
 }
 
 export const NOT_FOUND: RowEvent = { kind: 'not_found' };
@@ -97,7 +105,7 @@ export const T0 = 1_700_000_000_000;
 export function context(overrides: Partial<RowContext> = {}): RowContext {
   return {
     referenceId: 'ref-1',
-    expected: { service: 'card_usd', currency: 'USD', amount: '10.50' },
+    expected: { service: 'card_usd', currency: 'USD', amount: '10.50', fields: { ...PAYEE } },
     process: true,
     now: T0,
     ...DEFAULT_LIMITS,

@@ -13,10 +13,10 @@ import {
   failureAt,
   failuresAt,
   httpError,
-  invoice,
+  reply,
 } from './helpers.js';
 
-const inv = invoice();
+const inv = reply();
 const WAIT = { waitUntil: T0 + 60_000 };
 const MAYBE = ['500 maybe', '502 maybe', '503 maybe', 'timeout', 'network maybe', 'bad_response'];
 const NO_EFFECT = ['500 none', '502 none', '503 none', 'network none'];
@@ -56,13 +56,13 @@ describe('begin', () => {
   });
 
   it('finishes a submitted row without a request, or polls it with --wait', () => {
-    const submitted: RowState = { kind: 'submitted', invoice: invoice({ status: 'processing' }), polls: 3, delayMs: 0 };
+    const submitted: RowState = { kind: 'submitted', invoice: reply({ status: 'processing' }), polls: 3, delayMs: 0 };
     expect(commandFor(begin(submitted, context()))).toEqual({ kind: 'finish' });
     expect(commandFor(begin(submitted, context(WAIT)))).toMatchObject({ kind: 'poll', invoiceId: 'inv-1' });
   });
 
   it('does not process again a submitted row whose last known status is still created', () => {
-    const submitted: RowState = { kind: 'submitted', invoice: invoice({ status: 'created' }), polls: 0, delayMs: 0 };
+    const submitted: RowState = { kind: 'submitted', invoice: reply({ status: 'created' }), polls: 0, delayMs: 0 };
     expect(commandFor(begin(submitted, context())).kind).toBe('finish');
   });
 
@@ -135,7 +135,7 @@ describe('in_doubt (reference lookup)', () => {
 
     it.each(FINAL)('adopts a %s invoice as %s without processing it', (status, outcome) => {
       const next = step(doubt(why), answer({ status }), context());
-      expect(next).toEqual({ kind: 'done', outcome, invoice: invoice({ status }) });
+      expect(next).toEqual({ kind: 'done', outcome, invoice: reply({ status }) });
       expect(commandFor(next)).toEqual({ kind: 'finish' });
     });
 
@@ -210,7 +210,7 @@ describe('processing', () => {
   });
 
   it.each(FINAL)('ends a %s answer as %s', (status, outcome) => {
-    expect(step(processing(), answer({ status }), context())).toEqual({ kind: 'done', outcome, invoice: invoice({ status }) });
+    expect(step(processing(), answer({ status }), context())).toEqual({ kind: 'done', outcome, invoice: reply({ status }) });
   });
 
   it.each(NOT_FINAL)('ends a %s answer as submitted, or polls it with --wait', (status) => {
@@ -252,7 +252,7 @@ describe('process_doubt (read after an uncertain process)', () => {
   });
 
   it.each(FINAL)('ends a %s invoice as %s', (status, outcome) => {
-    expect(step(doubt(), answer({ status }), context())).toEqual({ kind: 'done', outcome, invoice: invoice({ status }) });
+    expect(step(doubt(), answer({ status }), context())).toEqual({ kind: 'done', outcome, invoice: reply({ status }) });
   });
 
   it.each(NOT_FINAL)('ends a %s invoice as submitted without another process', (status) => {
@@ -275,10 +275,10 @@ describe('process_doubt (read after an uncertain process)', () => {
 });
 
 describe('submitted (polling with --wait)', () => {
-  const polling = (polls = 0): RowState => ({ kind: 'submitted', invoice: invoice({ status: 'processing' }), polls, delayMs: 0 });
+  const polling = (polls = 0): RowState => ({ kind: 'submitted', invoice: reply({ status: 'processing' }), polls, delayMs: 0 });
 
   it.each(FINAL)('ends a %s poll as %s', (status, outcome) => {
-    expect(step(polling(), answer({ status }), context(WAIT))).toEqual({ kind: 'done', outcome, invoice: invoice({ status }) });
+    expect(step(polling(), answer({ status }), context(WAIT))).toEqual({ kind: 'done', outcome, invoice: reply({ status }) });
   });
 
   it.each(['created', ...NOT_FINAL])('keeps polling a %s invoice with a growing delay', (status) => {
@@ -294,7 +294,7 @@ describe('submitted (polling with --wait)', () => {
 
   it('ends as submitted once the deadline has passed, with the newest status', () => {
     const next = step(polling(), answer({ status: 'process_pending' }), context({ waitUntil: T0 }));
-    expect(next).toEqual({ kind: 'done', outcome: 'submitted', invoice: invoice({ status: 'process_pending' }) });
+    expect(next).toEqual({ kind: 'done', outcome: 'submitted', invoice: reply({ status: 'process_pending' }) });
   });
 
   it.each(failuresAt(READ).filter((f) => f.name !== '401' && f.name !== '403'))('keeps polling through $name until the deadline', ({ error }) => {
@@ -320,7 +320,7 @@ describe('states with no request outstanding', () => {
   it.each<RowState>([
     { kind: 'created', invoice: inv },
     { kind: 'done', outcome: 'processed', invoice: inv },
-    { kind: 'done', outcome: 'conflict', invoice: invoice({ amount: '99' }), errorCode: 'reference_conflict' },
+    { kind: 'done', outcome: 'conflict', invoice: reply({ amount: '99' }), errorCode: 'reference_conflict' },
     { kind: 'aborted', errorCode: 'auth_failed', message: 'no' },
   ])('$kind ignores every answer', (state) => {
     for (const event of events) expect(step(state, event, context())).toBe(state);
