@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { realpathSync } from 'node:fs';
+import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -110,7 +110,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
     .demandCommand(1, 'name a command: run, services, retry-failed, reconcile or sandbox')
     .strict()
     .help()
-    .version(false)
+    .version(packageVersion())
     .exitProcess(false)
     .fail((message, error) => {
       throw error ?? new UsageErrorFromYargs(message);
@@ -157,6 +157,11 @@ function report(error: unknown, io: Io): ExitCode {
   }
   io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
   return 3;
+}
+
+/** The `version` of the package.json beside dist/ (or src/). */
+function packageVersion(): string {
+  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function defaultIo(): Io {

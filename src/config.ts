@@ -14,10 +14,8 @@ export interface Config {
   cacheDir: string;
 }
 
-export interface ConfigFlags {
-  apiUrl?: string;
-  cacheDir?: string;
-}
+/** Settings given as flags or in code; each wins over its variable. */
+export type ConfigFlags = Partial<Config>;
 
 const httpUrl = z
   .string()
@@ -55,10 +53,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
   return env.MILKYPAY_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'milkypay-payouts');
 }
 
-export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Config {
+/** `cwd` resolves a relative cache directory. */
+export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = process.cwd()): Config {
   const input = {
     ...pick(env),
     ...(flags.apiUrl ? { MILKYPAY_API_URL: flags.apiUrl } : {}),
+    ...(flags.publicKey ? { MILKYPAY_PUBLIC_KEY: flags.publicKey } : {}),
+    ...(flags.keyId ? { MILKYPAY_KEY_ID: flags.keyId } : {}),
+    ...(flags.secretKey ? { MILKYPAY_SECRET_KEY: flags.secretKey } : {}),
   };
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
@@ -78,7 +80,7 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}): Con
     publicKey: c.MILKYPAY_PUBLIC_KEY,
     keyId: c.MILKYPAY_KEY_ID,
     secretKey: c.MILKYPAY_SECRET_KEY,
-    cacheDir: resolve(flags.cacheDir ?? defaultCacheDir(env)),
+    cacheDir: resolve(cwd, flags.cacheDir ?? defaultCacheDir(env)),
   };
 }
 

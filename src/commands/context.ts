@@ -5,7 +5,6 @@ import type { ApiClient, RetryEvent } from '../api/types.js';
 import { readConfig, withDotEnv, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { createRulesBook, type RulesBook } from '../rules/index.js';
-import { startSandbox } from '../sandbox/index.js';
 import type { Sandbox } from '../sandbox/types.js';
 import type { Throttle } from '../run/throttle.js';
 import { TerminalOutput } from '../ui/terminal.js';
@@ -49,17 +48,30 @@ export async function makeLogger(io: Io, level?: string): Promise<Logger> {
   return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), destination: terminal ? terminal.asWritable() : io.stderr });
 }
 
+/** Where the API is and with which keys: the embedded sandbox, or flags over the environment and `.env`. */
+export interface ConnectArgs extends CommonArgs {
+  /** Settings given in code; what is absent comes from the environment and `.env`. */
+  config?: Partial<Config>;
+}
+
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */
 export async function openContext(args: CommonArgs, io: Io, throttle?: Throttle): Promise<CommandContext> {
-  const logger = await makeLogger(io, args.logLevel);
+  return connect(args, io, await makeLogger(io, args.logLevel), throttle);
+}
+
+/** Wires the API client, the throttle and the rules book onto one config; `run` and `payFile` share it. */
+export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, logger: Logger, throttle?: Throttle): Promise<CommandContext> {
   let sandbox: Sandbox | undefined;
   let config: Config;
   if (args.sandbox) {
+    // Loaded only here: runs against a real API never load the emulator.
+    const { startSandbox } = await import('../sandbox/index.js');
     sandbox = await startSandbox({ port: 0 });
     config = { apiUrl: sandbox.url, ...sandbox.credentials, cacheDir: args.cacheDir ?? join(tmpdir(), 'milkypay-payouts-sandbox-cache') };
     logger.info({ url: sandbox.url }, 'embedded sandbox started');
   } else {
-    config = readConfig(withDotEnv(io.env, io.cwd), { ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}), ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) });
+    const flags = { ...args.config, ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}), ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) };
+    config = readConfig(withDotEnv(io.env, io.cwd), flags, io.cwd);
   }
   const api = createApiClient({
     baseUrl: config.apiUrl,

@@ -1,6 +1,6 @@
 import type { ExitCode } from '../errors.js';
-import { reconcile } from '../run/reconcile.js';
-import { openContext, type CommonArgs, type Io } from './context.js';
+import { reconcile } from '../library.js';
+import { makeLogger, type CommonArgs, type Io } from './context.js';
 
 export interface ReconcileArgs extends CommonArgs {
   journal: string;
@@ -9,9 +9,9 @@ export interface ReconcileArgs extends CommonArgs {
 }
 
 export async function reconcileCommand(args: ReconcileArgs, io: Io): Promise<ExitCode> {
-  const ctx = await openContext(args, io);
+  const logger = await makeLogger(io, args.logLevel);
   try {
-    const report = await reconcile({ journal: args.journal, ...(args.out ? { out: args.out } : {}) }, ctx);
+    const report = await reconcile(args.journal, { ...args, env: io.env, cwd: io.cwd, logger });
     const moves = Object.entries(report.moves).map(([move, n]) => `${n} ${n === 1 ? 'invoice' : 'invoices'} moved ${move.replace(' -> ', ' to ')}`);
     io.stderr.write(`Checked ${report.checked} invoices not final yet; ${report.changed} changed.\n`);
     for (const m of moves) io.stderr.write(`  ${m}\n`);
@@ -20,6 +20,6 @@ export async function reconcileCommand(args: ReconcileArgs, io: Io): Promise<Exi
     if (args.json) io.stdout.write(`${JSON.stringify(report)}\n`);
     return report.failedReads ? 1 : 0;
   } finally {
-    await ctx.close();
+    logger.flush?.();
   }
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
 import { writeRetryFile } from '../run/retry-failed.js';
 import type { Io } from './context.js';
@@ -10,7 +11,13 @@ export interface RetryFailedArgs {
 }
 
 export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise<ExitCode> {
-  const report = await writeRetryFile(args);
+  const at = (path: string): string => resolve(io.cwd, path);
+  const report = await writeRetryFile({
+    input: at(args.input),
+    suffix: args.suffix,
+    ...(args.journal ? { journal: at(args.journal) } : {}),
+    ...(args.out ? { out: at(args.out) } : {}),
+  });
   if (report.rows === 0) {
     io.stderr.write(`No failed payouts in the journal: nothing to re-pay. (${report.out} holds only the header.)\n`);
     return 0;

@@ -1,0 +1,21 @@
+/** milkypay-payouts as a library: what the `run` and `reconcile` commands do, callable from code. */
+export { payFile, reconcile } from './library.js';
+export type { PayFileOptions, ProgressUpdate, ReconcileOptions } from './library.js';
+export type { Config } from './config.js';
+export type { ReconcileReport } from './run/reconcile.js';
+export type { RunSummary, CurrencyTotals, InvalidSample } from './run/summary.js';
+export type { Progress } from './run/progress.js';
+export type { Outcome } from './payout/outcome.js';
+export type { ResultRow } from './csv/results.js';
+export { OUTCOMES, SUCCESS_OUTCOMES } from './payout/outcome.js';
+export { PayoutsError, UsageError, AbortedError, exitCodeOf } from './errors.js';
+export type { ExitCode, ErrorContext } from './errors.js';
+export { ApiError, isApiError } from './api/errors.js';
+import type { Sandbox, SandboxOptions } from './sandbox/types.js';
+
+export type { Sandbox, SandboxOptions, SandboxCredentials, Faults } from './sandbox/types.js';
+
+/** The embedded MilkyPay sandbox on loopback (loaded when first started, not with the library). */
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  return (await import('./sandbox/index.js')).startSandbox(options);
+}

@@ -1,0 +1,205 @@
+import { resolve } from 'node:path';
+import { isApiError } from './api/errors.js';
+import { connect, type ConnectArgs } from './commands/context.js';
+import type { Config } from './config.js';
+import { AbortedError, UsageError } from './errors.js';
+import type { Logger } from './log.js';
+import type { Outcome } from './payout/outcome.js';
+import { RunControl } from './run/control.js';
+import { parseCurrencyAmount } from './run/gates.js';
+import { runPayouts, type RunOptions } from './run/pipeline.js';
+import { reconcile as reconcileJournal, type ReconcileReport } from './run/reconcile.js';
+import type { Progress } from './run/progress.js';
+import type { CurrencyTotals, RunSummary } from './run/summary.js';
+import { Throttle } from './run/throttle.js';
+
+/** After each row: how far the run is. */
+export interface ProgressUpdate {
+  done: number;
+  total: number;
+  outcome: Outcome;
+}
+
+/** The options of `milkypay-payouts run`, in camelCase; everything has a default. */
+export interface PayFileOptions {
+  /** Results CSV; default `<input-stem>.results.csv` beside the input. */
+  out?: string;
+  /** Journal; default `<input-stem>.journal.jsonl` beside the input. */
+  journal?: string;
+  /** Requests in flight at once, 1..256; default 8. */
+  concurrency?: number;
+  /** Validate only, against the live service rules; nothing is created. */
+  dryRun?: boolean;
+  /** Process invoices after creating them; default true (false: create only). */
+  process?: boolean;
+  /** Seconds to poll each invoice until its status is final; default: no polling (`submitted` rows stay so). */
+  wait?: number;
+  /** Default: detected from the header. */
+  delimiter?: ',' | ';';
+  /** Allow paying with live keys; default false (live keys then throw a UsageError, nothing sent). */
+  live?: boolean;
+  /** Refuse a file whose valid rows exceed `CUR:AMOUNT`, e.g. `['USD:5000']`. */
+  maxTotal?: string | string[];
+  /** Control total: the exact number of valid rows. */
+  expectCount?: number;
+  /** Control total: `CUR:AMOUNT` the valid rows must add up to. */
+  expectTotal?: string | string[];
+  /** At most this many requests per second. */
+  maxRate?: number;
+  /** Fetch the service rules again, ignoring the cache. */
+  refreshServices?: boolean;
+  /** Pay through a fresh embedded sandbox on loopback (its invoices vanish when the run ends). */
+  sandbox?: boolean;
+  /** Where the API is and with which keys; what is absent is read from `env` and `.env` in `cwd`. */
+  config?: Partial<Config>;
+  /** Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Resolves relative paths and finds `.env`; default `process.cwd()`. */
+  cwd?: string;
+  /** A pino logger; default: silent. */
+  logger?: Logger;
+  /** Told after every row, or a `Progress` with begin/row/end. */
+  progress?: ((update: ProgressUpdate) => void) | Progress;
+  /** Aborting stops starting rows; rows in flight are journaled and the summary says `stopped`. */
+  signal?: AbortSignal;
+  /** Asked before a live run pays anything; false cancels with a UsageError. */
+  confirm?: (totals: CurrencyTotals[]) => Promise<boolean>;
+  /** fsync the journal; default true. */
+  durable?: boolean;
+}
+
+/**
+ * Pays a CSV file of payouts exactly as `milkypay-payouts run` does (the command calls this) and
+ * resolves to the summary `run --json` prints. Throws the tool's typed errors (`UsageError`: nothing
+ * was sent; `AbortedError`: rerun to resume), each with its `exitCode`.
+ */
+export async function payFile(input: string, options: PayFileOptions = {}): Promise<RunSummary> {
+  const cwd = options.cwd ?? process.cwd();
+  const env = options.env ?? process.env;
+  const runOptions = toRunOptions(input, options, cwd, env);
+  const throttle = new Throttle({ concurrency: runOptions.concurrency, ...(options.maxRate ? { maxRate: options.maxRate } : {}) });
+  const logger = options.logger ?? (await silentLogger());
+  const ctx = await connect(options satisfies ConnectArgs, { env, cwd }, logger, throttle);
+  const control = new RunControl();
+  const onAbort = (): void => control.stop('signal', abortMessage(options.signal!.reason));
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await runPayouts(runOptions, {
+      api: ctx.api,
+      rules: ctx.rules,
+      logger,
+      control,
+      throttle,
+      apiHost: new URL(ctx.config.apiUrl).host,
+      ...(options.progress ? { progress: toProgress(options.progress) } : {}),
+      ...(options.confirm ? { confirm: options.confirm } : {}),
+    });
+  } catch (error) {
+    throw withExitCode(error);
+  } finally {
+    options.signal?.removeEventListener('abort', onAbort);
+    await ctx.close();
+  }
+}
+
+/** Where the API is, for `reconcile`: as for `payFile`. */
+export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices'> {
+  /** Results CSV to rewrite; default beside the journal. */
+  out?: string;
+}
+
+/**
+ * Reads the current status of every journaled invoice not final yet, journals it and rewrites the
+ * results CSV, as `milkypay-payouts reconcile` does (the command calls this).
+ */
+export async function reconcile(journal: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  const cwd = options.cwd ?? process.cwd();
+  const logger = options.logger ?? (await silentLogger());
+  const ctx = await connect(options, { env: options.env ?? process.env, cwd }, logger);
+  try {
+    return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}) }, ctx);
+  } catch (error) {
+    throw withExitCode(error);
+  } finally {
+    await ctx.close();
+  }
+}
+
+function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS.ProcessEnv): RunOptions {
+  const concurrency = o.concurrency ?? 8;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
+    throw new UsageError('bad_option', `--concurrency must be a whole number from 1 to 256 (got ${concurrency})`);
+  }
+  if (o.delimiter !== undefined && o.delimiter !== ',' && o.delimiter !== ';') {
+    throw new UsageError('bad_option', `--delimiter must be "," or ";" (got ${JSON.stringify(o.delimiter)})`);
+  }
+  if (o.wait !== undefined && (!Number.isFinite(o.wait) || o.wait < 0)) {
+    throw new UsageError('bad_option', '--wait takes a number of seconds, e.g. --wait 300');
+  }
+  if (o.expectCount !== undefined && (!Number.isInteger(o.expectCount) || o.expectCount < 0)) {
+    throw new UsageError('bad_option', '--expect-count takes a whole number of rows');
+  }
+  if (o.maxRate !== undefined && !(o.maxRate > 0)) throw new UsageError('bad_option', '--max-rate takes a positive number of requests per second');
+  const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+  return {
+    input: resolve(cwd, input),
+    ...(o.out ? { out: resolve(cwd, o.out) } : {}),
+    ...(o.journal ? { journal: resolve(cwd, o.journal) } : {}),
+    concurrency,
+    dryRun: Boolean(o.dryRun),
+    process: o.process !== false,
+    ...(o.wait !== undefined ? { waitSeconds: o.wait } : {}),
+    ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+    live: Boolean(o.live),
+    gates: {
+      maxTotal: list(o.maxTotal).map((t) => parseCurrencyAmount(t, '--max-total')),
+      ...(o.expectCount !== undefined ? { expectCount: o.expectCount } : {}),
+      expectTotal: list(o.expectTotal).map((t) => parseCurrencyAmount(t, '--expect-total')),
+    },
+    // MILKYPAY_JOURNAL_FSYNC=0 is for the benchmark only (it measures what durability costs):
+    // a crash could then lose journal lines, and a rerun could not tell what was sent.
+    durable: o.durable !== false && env['MILKYPAY_JOURNAL_FSYNC'] !== '0',
+  };
+}
+
+function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {
+  if (typeof p !== 'function') return p;
+  let total = 0;
+  let done = 0;
+  return {
+    begin(n) {
+      total = n;
+    },
+    row(outcome) {
+      done += 1;
+      p({ done, total, outcome });
+    },
+    end() {},
+  };
+}
+
+function abortMessage(reason: unknown): string {
+  if (reason instanceof Error && reason.name !== 'AbortError') return reason.message;
+  if (typeof reason === 'string') return reason;
+  return 'stopped by the caller (AbortSignal)';
+}
+
+/** The API refused or failed before any row was paid (e.g. the rules could not be fetched). */
+function withExitCode(error: unknown): unknown {
+  if (!isApiError(error)) return error;
+  const e = error as Error & { status?: number; apiMessage?: string };
+  const auth = e.status === 401 || e.status === 403;
+  const hint = auth
+    ? 'the API refused the credentials: check MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY (and that they are for this MILKYPAY_API_URL)'
+    : 'the API could not be used; try again later (nothing was paid by this step)';
+  const wrapped = new AbortedError(auth ? 'credentials_refused' : 'api_unavailable', `${e.message}${e.apiMessage ? ` (${e.apiMessage})` : ''}: ${hint}`, {
+    ...(e.status !== undefined ? { status: e.status } : {}),
+  });
+  return Object.assign(wrapped, { cause: error });
+}
+
+async function silentLogger(): Promise<Logger> {
+  const { default: pino } = await import('pino');
+  return pino({ level: 'silent' });
+}
