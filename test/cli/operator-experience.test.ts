@@ -160,7 +160,7 @@ describe('the operator experience, through the built CLI', () => {
     await ws.write('payouts.csv', csv(HEADER, rows(150)));
     const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '4']);
     const done = collect(child);
-    await sleep(1200);
+    while ((await readFile(ws.path('payouts.journal.jsonl'), 'utf8').catch(() => '')).split('\n').length < 10) await sleep(20);
     child.kill('SIGTERM');
     const started = Date.now();
     const r = await done;

@@ -2,7 +2,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
+import { runMain } from '../../src/cli.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
 
@@ -17,7 +19,9 @@ export interface Workspace {
   write(name: string, text: string): Promise<string>;
   results(name?: string): Promise<Record<string, string>[]>;
   journalLines(name?: string): Promise<Record<string, unknown>[]>;
+  /** `milkypay-payouts <args>` in this process (`runMain`), in the workspace folder. */
   cli(args: string[], opts?: { env?: NodeJS.ProcessEnv; stdin?: string }): Promise<CliResult>;
+  /** The built CLI as a child process: for what only a process shows (signals, SIGKILL, TTY). */
   spawnCli(args: string[]): ChildProcess;
   close(): Promise<void>;
 }
@@ -63,9 +67,17 @@ export async function workspace(options: SandboxOptions = {}): Promise<Workspace
         .filter((l) => l.trim())
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
-    cli(args, opts = {}) {
-      const child = spawnCli(args, opts.env);
-      return collect(child, opts.stdin);
+    async cli(args, opts = {}) {
+      const stdout = new TextSink();
+      const stderr = new TextSink();
+      const code = await runMain(args, {
+        stdout,
+        stderr,
+        stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
+        env: { ...env, ...opts.env },
+        cwd: dir,
+      });
+      return { code, signal: null, stdout: stdout.text, stderr: stderr.text };
     },
     spawnCli: (args) => spawnCli(args),
     async close() {
@@ -73,6 +85,15 @@ export async function workspace(options: SandboxOptions = {}): Promise<Workspace
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A stream that keeps what is written to it, synchronously. */
+class TextSink extends Writable {
+  text = '';
+  override _write(chunk: Buffer | string, _encoding: BufferEncoding, callback: () => void): void {
+    this.text += chunk.toString();
+    callback();
+  }
 }
 
 export function collect(child: ChildProcess, stdin?: string): Promise<CliResult> {
