@@ -10,7 +10,7 @@ import { serializeError } from './serialize-error.js';
 
 /**
  * Parses argv, runs one command, returns its exit code. The only place that decides exit codes.
- * Each command's module is imported when it runs, so `--help` does not load got, zod or pino.
+ * Each command's module is imported when it runs, so `--help` does not load the HTTP client, zod or pino.
  */
 export async function runMain(argv: string[], io: Io = defaultIo()): Promise<ExitCode> {
   let code: ExitCode = 0;

@@ -1,6 +1,6 @@
 import { isApiError } from './api/errors.js';
 
-/** Only our own plain error data is logged: never got's errors, which carry request options. */
+/** Only our own plain error data is logged: never the HTTP client's errors, which carry request details. */
 export function serializeError(error: unknown): Record<string, unknown> {
   if (isApiError(error)) return error.toJSON();
   if (error instanceof Error) {

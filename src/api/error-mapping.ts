@@ -1,6 +1,6 @@
 /**
  * Failures -> ApiError. Pure: reads only status, headers text, body text and error codes,
- * so nothing of got's errors (request options, Authorization header) can leak into ours.
+ * so nothing of the HTTP client's errors (sockets, request details) can leak into ours.
  */
 import { ApiError, type ApiEffect, type ApiErrorItem } from './errors.js';
 import { errorBodySchema } from './schemas.js';
@@ -81,7 +81,7 @@ export function badResponse(
   });
 }
 
-/** The parts of a transport error we look at; got's errors have them, and nothing else is read. */
+/** The parts of a transport error we look at (see undici-errors.ts); nothing else is read. */
 export interface TransportFailure {
   name?: unknown;
   code?: unknown;

@@ -1,5 +1,5 @@
 /**
- * Which failures got may retry by itself: only those where a retry cannot pay twice.
+ * Which failures the transport retries by itself: only those where a retry cannot pay twice.
  * Anything else is left to the caller, which knows how to look an invoice up first.
  */
 

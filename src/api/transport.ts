@@ -1,16 +1,16 @@
 /**
- * The one got instance of a client: keep-alive agents, timeouts, got's own retries with our
- * per-method rules, hooks for rate limiting and observers, and every failure mapped to ApiError
- * before anything else can see got's error (which carries the request options and credentials).
+ * The one connection pool of a client (undici, keep-alive, sized to the concurrency), its
+ * timeouts, its retries where a retry cannot pay twice, the caller's hooks for rate limiting and
+ * observers, and every failure mapped to ApiError before anything else sees it.
  */
-import http from 'node:http';
-import https from 'node:https';
-import got, { type RequestError } from 'got';
 import type { z } from 'zod';
 import type { ApiError } from './errors.js';
-import { badResponse, httpError, isReadMethod, transportError } from './error-mapping.js';
-import { retryRules } from './retry-policy.js';
+import { badResponse, httpError, isReadMethod, parseRetryAfter, transportError } from './error-mapping.js';
+import { parseReplyJson } from './reply-json.js';
+import { retryRules, type RetryRules } from './retry-policy.js';
 import type { ApiClientOptions } from './types.js';
+import { DeadlineExceeded, failureOf } from './undici-errors.js';
+import { requestThrough, UndiciPool, type Pool } from './undici-pool.js';
 
 export interface Call {
   method: 'GET' | 'POST';
@@ -20,7 +20,7 @@ export interface Call {
   /** JSON text, sent as is. */
   body?: string;
   auth: 'private' | 'public';
-  /** Changes nothing on the server, so got may retry it like a GET; default: GET only. */
+  /** Changes nothing on the server, so it may be retried like a GET; default: GET only. */
   readOnly?: boolean;
 }
 
@@ -29,116 +29,124 @@ export interface Transport {
   close(): void;
 }
 
-/** Per-call bookkeeping shared by got's hooks through `options.context`. */
-interface CallState {
-  method: string;
-  endpoint: string;
-  readOnly: boolean;
-  delayMs: number;
-  /** An error thrown by one of the caller's callbacks, rethrown as is. */
-  hookError?: unknown;
+/** One attempt's outcome: an answer read in full, or a failure with no (complete) answer. */
+type Attempt = { status: number; text: string; retryAfter: string | undefined } | { failure: unknown };
+
+/** Thrown by the caller's callbacks: passed on as they are, never mapped to a network error. */
+class HookFailure {
+  constructor(readonly error: unknown) {}
 }
 
-const stateOf = (options: { context: Record<string, unknown> }): CallState => options.context['call'] as CallState;
-
 export function createTransport(opts: ApiClientOptions): Transport {
-  const baseUrl = checkedBaseUrl(opts.baseUrl);
-  const authorization = `Basic ${Buffer.from(`${opts.keyId}:${opts.secretKey}`).toString('base64')}`;
-  const maxSockets = opts.maxSockets ?? 256;
-  const agent = {
-    http: new http.Agent({ keepAlive: true, maxSockets }),
-    https: new https.Agent({ keepAlive: true, maxSockets }),
+  const base = checkedBaseUrl(opts.baseUrl);
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const retryLimit = opts.retryLimit ?? 3;
+  const maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
+  const retryBaseDelayMs = opts.retryBaseDelayMs ?? 250;
+  const common = { accept: 'application/json', 'user-agent': 'milkypay-payouts' };
+  const privateHeaders = { ...common, authorization: `Basic ${Buffer.from(`${opts.keyId}:${opts.secretKey}`).toString('base64')}` };
+  const headersFor = (call: Call) => {
+    const headers = call.auth === 'private' ? privateHeaders : common;
+    return call.body === undefined ? headers : { ...headers, 'content-type': 'application/json' };
   };
-  // types.ts: onResponse hears every answer "and failure"; a failure without an answer is status 0.
-  const onFailure = () => opts.onResponse?.(0);
-
-  const instance = got.extend({
-    agent,
-    timeout: { request: opts.timeoutMs ?? 30_000 },
-    // Non-2xx answers resolve, after got's status-code retries (got 14 runs them regardless).
-    throwHttpErrors: false,
-    responseType: 'text',
-    followRedirect: false,
-    headers: { accept: 'application/json', 'user-agent': 'milkypay-payouts' },
-    retry: {
-      limit: opts.retryLimit ?? 3,
-      maxRetryAfter: opts.maxRetryAfterMs ?? 60_000,
-      calculateDelay: ({ computedValue, error, attemptCount, retryAfter }) => {
-        // got's own backoff starts at 1 s and doubles without bound; reads here are cheap, and the
-        // payout state machine backs off on top, so: 250 ms doubling to 2 s, unless the server said when
-        // (a Retry-After of 0 says "now", which got would turn into its own 1 s backoff).
-        const delay = computedValue === 0 || retryAfter ? computedValue : Math.min(250 * 2 ** (attemptCount - 1), 2_000) + Math.random() * 100;
-        stateOf(error.options).delayMs = delay;
-        return delay;
-      },
-    },
-    // Errors thrown by the caller's callbacks are kept and rethrown as they are, not as network errors.
-    hooks: {
-      beforeRequest: [
-        async (options) => {
-          await guarded(stateOf(options), () => opts.beforeRequest?.());
-        },
-      ],
-      afterResponse: [
-        (response) => {
-          guarded(stateOf(response.request.options), () => opts.onResponse?.(response.statusCode));
-          return response;
-        },
-      ],
-      beforeRetry: [
-        (error, retryCount) => {
-          const state = stateOf(error.options);
-          const mapped = mapRetriedError(state, error);
-          guarded(state, () => {
-            if (!error.response) onFailure();
-            opts.onRetry?.({ method: state.method, endpoint: state.endpoint, attempt: retryCount, delayMs: state.delayMs, error: mapped });
-          });
-        },
-      ],
-    },
+  // At most `maxSockets` connections: a request beyond them waits in the pool's queue for one.
+  const pool: Pool = new UndiciPool(base.origin, {
+    connections: opts.maxSockets ?? 256,
+    headersTimeout: timeoutMs,
+    bodyTimeout: timeoutMs,
   });
+
+  async function attempt(call: Call, path: string): Promise<Attempt> {
+    // The whole attempt, connection to last byte, has one deadline; the pool's own timeouts only
+    // bound each wait for headers and between body chunks.
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new DeadlineExceeded(`no complete answer in ${timeoutMs} ms`)), timeoutMs);
+    try {
+      const response = await requestThrough(pool, {
+        method: call.method,
+        path,
+        headers: headersFor(call),
+        body: call.body ?? null,
+        signal: deadline.signal,
+      });
+      const text = await response.body.text();
+      return { status: response.statusCode, text, retryAfter: headerText(response.headers['retry-after']) };
+    } catch (failure) {
+      return { failure };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** What the call ends with, or after how long to make retry number `retry` (from 1). */
+  function decide(call: Call, readOnly: boolean, rules: RetryRules, outcome: Attempt, retry: number): { error: ApiError; retryInMs?: number } | undefined {
+    if ('failure' in outcome) {
+      const failure = failureOf(outcome.failure);
+      const error = transportError(call.method, call.path, failure, readOnly);
+      const code = error.causeCode ?? '';
+      return retry <= retryLimit && rules.errorCodes.includes(code) ? { error, retryInMs: backoff(retry) } : { error };
+    }
+    if (outcome.status >= 200 && outcome.status <= 299) return undefined;
+    const error = httpError(call.method, call.path, outcome.status, outcome.text, outcome.retryAfter, readOnly);
+    if (retry > retryLimit || !rules.statusCodes.includes(outcome.status)) return { error };
+    const asked = outcome.retryAfter === undefined ? undefined : parseRetryAfter(outcome.retryAfter);
+    if (asked === undefined) return { error, retryInMs: backoff(retry) };
+    // Waiting longer than we are willing to is the caller's decision: it gets the wait asked for.
+    return asked > maxRetryAfterMs ? { error } : { error, retryInMs: asked };
+  }
+
+  // Reads are cheap and the payout state machine backs off on top: short, doubling, capped
+  // (250 ms doubling to 2 s by default, plus up to 100 ms of jitter).
+  const backoff = (retry: number) => Math.min(retryBaseDelayMs * 2 ** (retry - 1), retryBaseDelayMs * 8) + Math.random() * (retryBaseDelayMs / 2.5);
 
   async function send<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {
     const readOnly = call.readOnly ?? isReadMethod(call.method);
-    const state: CallState = { method: call.method, endpoint: call.path, readOnly, delayMs: 0 };
-    const headers: Record<string, string> = {};
-    if (call.auth === 'private') headers['authorization'] = authorization;
-    if (call.body !== undefined) headers['content-type'] = 'application/json';
-    let response;
+    const rules = retryRules(readOnly);
+    const path = call.query ? `${base.path}${call.path}?${new URLSearchParams(call.query).toString()}` : base.path + call.path;
     try {
-      response = await instance(baseUrl + call.path, {
-        method: call.method,
-        headers,
-        ...(call.body !== undefined ? { body: call.body } : {}),
-        ...(call.query ? { searchParams: new URLSearchParams(call.query) } : {}),
-        retry: { methods: [call.method], ...retryRules(readOnly) },
-        context: { call: state },
-      });
+      for (let retries = 0; ; retries += 1) {
+        if (opts.beforeRequest) await hook(opts.beforeRequest);
+        const outcome = await attempt(call, path);
+        if (opts.onResponse) hook(opts.onResponse, 'failure' in outcome ? 0 : outcome.status);
+        const verdict = decide(call, readOnly, rules, outcome, retries + 1);
+        if (!verdict) return await parseBody(call, readOnly, (outcome as { text: string }).text, schema);
+        if (verdict.retryInMs === undefined) throw verdict.error;
+        const delayMs = verdict.retryInMs;
+        if (opts.onRetry) hook(opts.onRetry, { method: call.method, endpoint: call.path, attempt: retries + 1, delayMs, error: verdict.error });
+        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
     } catch (error) {
-      if (state.hookError !== undefined) throw state.hookError;
-      onFailure();
-      throw transportError(call.method, call.path, error as RequestError, readOnly);
+      throw error instanceof HookFailure ? error.error : error;
     }
-    const status = response.statusCode;
-    if (status < 200 || status > 299) {
-      throw httpError(call.method, call.path, status, response.body, headerText(response.headers['retry-after']), readOnly);
-    }
-    return parseBody(call, readOnly, response.body, schema);
   }
 
   return {
     send,
     close() {
-      agent.http.destroy();
-      agent.https.destroy();
+      pool.destroy().catch(() => {});
     },
   };
 }
 
-function parseBody<S extends z.ZodType>(call: Call, readOnly: boolean, text: string, schema: S): z.output<S> {
+/** Runs one of the caller's callbacks; what it throws ends the call as it is. */
+function hook<A extends unknown[], R>(callback: (...args: A) => R, ...args: A): R {
+  try {
+    const result = callback(...args);
+    if (result instanceof Promise) {
+      return result.catch((error: unknown) => {
+        throw new HookFailure(error);
+      }) as R;
+    }
+    return result;
+  } catch (error) {
+    throw new HookFailure(error);
+  }
+}
+
+async function parseBody<S extends z.ZodType>(call: Call, readOnly: boolean, text: string, schema: S): Promise<z.output<S>> {
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = await parseReplyJson(text);
   } catch {
     throw badResponse(call.method, call.path, 'ERR_BODY_PARSE_FAILURE', 'not JSON', readOnly);
   }
@@ -149,31 +157,8 @@ function parseBody<S extends z.ZodType>(call: Call, readOnly: boolean, text: str
   throw badResponse(call.method, call.path, 'ERR_BODY_SHAPE', `${where}: ${issue?.message ?? 'invalid'}`, readOnly);
 }
 
-function mapRetriedError(state: CallState, error: RequestError): ApiError {
-  const { response } = error;
-  if (!response) return transportError(state.method, state.endpoint, error, state.readOnly);
-  const body = typeof response.body === 'string' ? response.body : '';
-  return httpError(state.method, state.endpoint, response.statusCode, body, headerText(response.headers['retry-after']), state.readOnly);
-}
-
-/** Runs a caller's callback; a throw is remembered on the call and passed on to abort it. */
-function guarded<T>(state: CallState, callback: () => T): T {
-  try {
-    const result = callback();
-    if (result instanceof Promise) {
-      return result.catch((error: unknown) => {
-        state.hookError = error;
-        throw error;
-      }) as T;
-    }
-    return result;
-  } catch (error) {
-    state.hookError = error;
-    throw error;
-  }
-}
-
-function checkedBaseUrl(raw: string): string {
+/** The pool's origin and the path prefix every request goes under (`/api`). */
+function checkedBaseUrl(raw: string): { origin: string; path: string } {
   let url: URL;
   try {
     url = new URL(raw);
@@ -182,7 +167,8 @@ function checkedBaseUrl(raw: string): string {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`API base URL must be http(s): ${JSON.stringify(raw)}`);
   if (url.username || url.password) throw new TypeError('API base URL must not carry credentials');
-  return raw.replace(/\/+$/, '');
+  if (url.search || url.hash) throw new TypeError(`API base URL must not carry a query or fragment: ${JSON.stringify(raw)}`);
+  return { origin: url.origin, path: url.pathname.replace(/\/+$/, '') };
 }
 
 function headerText(value: string | string[] | undefined): string | undefined {

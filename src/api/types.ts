@@ -128,7 +128,7 @@ export interface RetryEvent {
   endpoint: string;
   attempt: number;
   delayMs: number;
-  /** Our mapped error (never got's, which carries the request options and credentials). */
+  /** Our mapped error (never the HTTP client's own, which may carry request details). */
   error: import('./errors.js').ApiError;
 }
 
@@ -137,18 +137,20 @@ export interface ApiClientOptions {
   publicKey: string;
   keyId: string;
   secretKey: string;
-  /** Per-request timeout; default 30 s. */
+  /** Per-attempt deadline, from asking for a connection to the last byte of the answer; default 30 s. */
   timeoutMs?: number;
-  /** Retries got may make where a retry cannot pay twice; default 3. */
+  /** Retries the client makes by itself where a retry cannot pay twice; default 3. */
   retryLimit?: number;
-  /** The longest Retry-After honoured, in ms; default 60 s. */
+  /** First retry delay when the server gave no Retry-After; it doubles up to 8 times this. Default 250 ms. */
+  retryBaseDelayMs?: number;
+  /** The longest Retry-After honoured, in ms; default 60 s. A longer one ends the call with that wait in the error. */
   maxRetryAfterMs?: number;
   /** Awaited before every request, retries included (rate limiting). */
   beforeRequest?: () => Promise<void>;
-  /** Told about every retry got makes. */
+  /** Told about every retry, before its delay. */
   onRetry?: (event: RetryEvent) => void;
   /** Told about every HTTP answer (status) and failure, for adaptive throttling. */
   onResponse?: (status: number) => void;
-  /** Most sockets kept per host; default 256. */
+  /** Most connections open at once (keep-alive); default 256. */
   maxSockets?: number;
 }

@@ -10,7 +10,7 @@ export type Failure =
   | 'invalid_status' // 409 on process: the invoice is no longer `created`
   | 'rejected' // 400/422: the API refused the data; nothing happened
   | 'not_found' // 404
-  | 'throttled' // 429 that got's own retries could not clear; nothing happened
+  | 'throttled' // 429 that the client's own retries could not clear; nothing happened
   | 'unknown_effect' // 5xx, timeout, dropped connection on a POST: it may have taken effect
   | 'transient'; // failed without effect (5xx/timeout on a read, connection refused)
 

@@ -69,7 +69,7 @@ describe('the pre-request, a POST that only looks things up', () => {
 });
 
 describe('refused connections', () => {
-  it('a create to a port nobody listens on is retried by got and fails with effect none', async () => {
+  it('a create to a port nobody listens on is retried by the client and fails with effect none', async () => {
     const gone = await startRawServer();
     await gone.close();
     const events: RetryEvent[] = [];
@@ -109,7 +109,7 @@ describe('GET retries', () => {
   });
 
   it('honours a Retry-After given as an HTTP date', async () => {
-    // Whole seconds only: the wait asked for is between 2 and 3 s, longer than got's first backoff (≤ 1.1 s).
+    // Whole seconds only: the wait asked for is between 2 and 3 s, longer than the client's first backoff (≤ 350 ms).
     const soon = new Date(Date.now() + 3_000).toUTCString();
     server.answer(json(429, {}, { 'retry-after': soon }), json(200, { data: invoiceResource() }));
     const delays: number[] = [];

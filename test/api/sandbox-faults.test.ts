@@ -64,7 +64,7 @@ describe('creates that may have happened are not retried', () => {
   });
 });
 
-describe('refusals are retried by got', () => {
+describe('refusals are retried by the client', () => {
   it('a 429 with Retry-After on create is retried and the invoice is created once', async () => {
     const req = testUsdInvoice();
     harness.sandbox.setFaults({ script: [{ endpoint: 'create', kind: 'rate-limit', retryAfterSeconds: 1 }] });

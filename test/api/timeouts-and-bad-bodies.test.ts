@@ -26,7 +26,7 @@ describe('timeouts', () => {
     expect(server.requests).toHaveLength(1);
   });
 
-  it('a GET timeout has no effect and is retried by got', async () => {
+  it('a GET timeout has no effect and is retried by the client', async () => {
     server.answer(stall, json(200, { data: invoiceResource() }));
     const invoice = await connect({ timeoutMs: 300, retryLimit: 1 }).getInvoice('cpoi_1');
     expect(invoice.id).toBe('cpoi_VdHYVxq4RsLEebAQ');

@@ -19,6 +19,8 @@ export interface RawServer {
   url: string;
   port: number;
   requests: RecordedRequest[];
+  /** TCP connections accepted so far, and the most open at once. */
+  connections: { accepted: number; open: number; mostOpen: number };
   /** Answers used in order; the last one repeats. */
   answer(...answers: Answer[]): void;
   close(): Promise<void>;
@@ -37,12 +39,20 @@ export async function startRawServer(): Promise<RawServer> {
       answer(recorded, res);
     });
   });
+  const connections = { accepted: 0, open: 0, mostOpen: 0 };
+  server.on('connection', (socket) => {
+    connections.accepted += 1;
+    connections.open += 1;
+    connections.mostOpen = Math.max(connections.mostOpen, connections.open);
+    socket.on('close', () => (connections.open -= 1));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api`,
     port,
     requests,
+    connections,
     answer(...next) {
       answers = next;
       requests.length = 0;
@@ -79,3 +89,25 @@ export const stall: Answer = (_req, res) => {
   res.writeHead(200, { 'content-type': 'application/json' });
   res.write('{"data":');
 };
+
+/** Sends the headers, then one byte every `everyMs`, forever: never idle long, never complete. */
+export function drip(everyMs: number): Answer {
+  return (_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    const timer = setInterval(() => res.write(' '), everyMs);
+    res.on('close', () => clearInterval(timer));
+  };
+}
+
+/** Answers `answer` after `ms`. */
+export function after(ms: number, answer: Answer): Answer {
+  return (req, res) => void setTimeout(() => answer(req, res), ms);
+}
+
+/** A JSON body written exactly as given (number literals JSON.stringify cannot produce). */
+export function jsonText(status: number, body: string): Answer {
+  return (_req, res) => {
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(body);
+  };
+}

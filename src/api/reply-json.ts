@@ -1,0 +1,38 @@
+/**
+ * Reply bodies -> JSON values with every number exact.
+ *
+ * One rule per number literal: a literal of at most 15 digits (point included) and no exponent
+ * is a JS number; any other is its exact value as a canonical decimal string (`1.5e-7` ->
+ * `0.00000015`, `12345678901234567.10` -> `12345678901234567.1`). A double holds every decimal
+ * of at most 15 significant digits, and `String()` gives it back digit for digit, so for such
+ * literals the number loses nothing (the money schema turns it into the same canonical string).
+ *
+ * A body holding no run of 16 digits-or-points and no exponent has only such literals, and
+ * `JSON.parse` (several times faster) reads it exactly; any other body goes through lossless-json
+ * with the rule above, loaded the first time one is seen.
+ */
+import { expandExponent } from '../money.js';
+
+const MAY_LOSE_DIGITS = /[0-9.]{16}|[0-9][eE][+-]?[0-9]/;
+const SHORT_LITERAL = /^-?[0-9.]{1,15}$/;
+
+let lossless: typeof import('lossless-json') | undefined;
+
+/** Throws a SyntaxError for text that is not JSON. */
+export async function parseReplyJson(text: string): Promise<unknown> {
+  if (!MAY_LOSE_DIGITS.test(text)) return JSON.parse(text);
+  lossless ??= await import('lossless-json');
+  return lossless.parse(text, null, exactNumber);
+}
+
+export function exactNumber(literal: string): number | string {
+  if (SHORT_LITERAL.test(literal)) return Number(literal);
+  return canonicalDecimal(literal);
+}
+
+/** A JSON number literal's value as a plain decimal: no exponent, no redundant zeros, no `-0`. */
+export function canonicalDecimal(literal: string): string {
+  let s = expandExponent(literal);
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  return /^-0*$/.test(s) ? '0' : s;
+}
