@@ -9,7 +9,7 @@ import { defaultPaths } from './run/paths.js';
  * a fresh journal too.
  */
 const sample = fileURLToPath(new URL('../samples/payouts.csv', import.meta.url));
-const { journal } = defaultPaths(sample);
+const { journal } = defaultPaths(sample, { sandbox: true });
 await rm(journal, { force: true });
 process.stderr.write(`milkypay-payouts demo: paying ${sample} through the embedded sandbox\n\n`);
 const code = await runMain(['run', sample, '--sandbox', '--concurrency', '4']);

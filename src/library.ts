@@ -7,10 +7,10 @@ import type { Logger } from './log.js';
 import type { Outcome } from './payout/outcome.js';
 import { RunControl } from './run/control.js';
 import { parseCurrencyAmount } from './run/gates.js';
-import { runPayouts, type RunOptions } from './run/pipeline.js';
+import { runPayouts, type LiveConfirmation, type RunOptions, type RunStart } from './run/pipeline.js';
 import { reconcile as reconcileJournal, type ReconcileReport } from './run/reconcile.js';
 import type { Progress } from './run/progress.js';
-import type { CurrencyTotals, RunSummary } from './run/summary.js';
+import type { RunSummary } from './run/summary.js';
 import { Throttle } from './run/throttle.js';
 
 /** After each row: how far the run is. */
@@ -22,9 +22,9 @@ export interface ProgressUpdate {
 
 /** The options of `milkypay-payouts run`, in camelCase; everything has a default. */
 export interface PayFileOptions {
-  /** Results CSV; default `<input-stem>.results.csv` beside the input. */
+  /** Results CSV; default `<input-stem>.results.csv` beside the input (`.sandbox.results.csv` with `sandbox`, `.dryrun.csv` with `dryRun`). */
   out?: string;
-  /** Journal; default `<input-stem>.journal.jsonl` beside the input. */
+  /** Journal; default `<input-stem>.journal.jsonl` beside the input (`.sandbox.journal.jsonl` with `sandbox`). */
   journal?: string;
   /** Requests in flight at once, 1..256; default 8. */
   concurrency?: number;
@@ -62,8 +62,10 @@ export interface PayFileOptions {
   progress?: ((update: ProgressUpdate) => void) | Progress;
   /** Aborting stops starting rows; rows in flight are journaled and the summary says `stopped`. */
   signal?: AbortSignal;
-  /** Asked before a live run pays anything; false cancels with a UsageError. */
-  confirm?: (totals: CurrencyTotals[]) => Promise<boolean>;
+  /** Told once every row is validated and the gates passed, before anything is sent. */
+  onStart?: (start: RunStart) => void;
+  /** Asked before a live run sends anything (not when nothing is left to send); false cancels with a UsageError. */
+  confirm?: (what: LiveConfirmation) => Promise<boolean>;
   /** fsync the journal; default true. */
   durable?: boolean;
 }
@@ -91,8 +93,10 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
       logger,
       control,
       throttle,
-      apiHost: new URL(ctx.config.apiUrl).host,
+      target: ctx.config,
+      account: ctx.account,
       ...(options.progress ? { progress: toProgress(options.progress) } : {}),
+      ...(options.onStart ? { onStart: options.onStart } : {}),
       ...(options.confirm ? { confirm: options.confirm } : {}),
     });
   } catch (error) {
@@ -152,6 +156,7 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     ...(o.wait !== undefined ? { waitSeconds: o.wait } : {}),
     ...(o.delimiter ? { delimiter: o.delimiter } : {}),
     live: Boolean(o.live),
+    ...(o.sandbox ? { sandbox: true } : {}),
     gates: {
       maxTotal: list(o.maxTotal).map((t) => parseCurrencyAmount(t, '--max-total')),
       ...(o.expectCount !== undefined ? { expectCount: o.expectCount } : {}),

@@ -6,6 +6,7 @@ import { readConfig, withDotEnv, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { createRulesBook, type RulesBook } from '../rules/index.js';
 import type { Sandbox } from '../sandbox/types.js';
+import { learnAccount, rulesCacheKey, type Account } from '../run/account.js';
 import type { Throttle } from '../run/throttle.js';
 import { TerminalOutput } from '../ui/terminal.js';
 
@@ -19,6 +20,8 @@ export interface CommonArgs {
 }
 
 export interface Io {
+  /** The command as the user typed it (`node dist/cli.js`, `npx milkypay-payouts`…); derived from process.argv when absent. */
+  invokedAs?: string;
   stdout: NodeJS.WritableStream;
   stderr: NodeJS.WritableStream & { isTTY?: boolean };
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
@@ -30,6 +33,8 @@ export interface CommandContext {
   config: Config;
   api: ApiClient;
   rules: RulesBook;
+  /** The account and its mode, asked of the API once per command (never read from a cache). */
+  account(): Promise<Account>;
   logger: Logger;
   sandbox?: Sandbox;
   close(): Promise<void>;
@@ -86,15 +91,19 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
       logger.info({ method: event.method, endpoint: event.endpoint, attempt: event.attempt, delayMs: event.delayMs, cause: event.error.code }, 'retrying request');
     },
   });
+  let asked: Promise<Account> | undefined;
+  const account = (): Promise<Account> => (asked ??= learnAccount(api, config));
   const rules = createRulesBook(api, {
     cacheDir: config.cacheDir,
     refresh: Boolean(args.refreshServices) || Boolean(sandbox),
-    cacheKey: `${config.apiUrl}|${config.keyId}`,
+    // Cached rules are shared only by the same API, keys and mode: the mode is asked first.
+    cacheKey: async () => rulesCacheKey(config, await account()),
   });
   return {
     config,
     api,
     rules,
+    account,
     logger,
     ...(sandbox ? { sandbox } : {}),
     async close() {

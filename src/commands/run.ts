@@ -1,9 +1,10 @@
 import { createInterface } from 'node:readline/promises';
 import type { ExitCode } from '../errors.js';
 import { payFile } from '../library.js';
-import type { CurrencyTotals } from '../run/summary.js';
+import type { LiveConfirmation, RunStart } from '../run/pipeline.js';
+import { programName } from '../ui/command-name.js';
 import { createProgress } from '../ui/progress.js';
-import { formatSummary } from '../ui/summary-text.js';
+import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
 import { makeLogger, terminalOf, type CommonArgs, type Io } from './context.js';
 
 export interface RunArgs extends CommonArgs {
@@ -49,11 +50,12 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
       logger,
       progress,
       signal: stop.signal,
-      ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (t: CurrencyTotals[]) => confirmLive(t, io) } : {}),
+      // The report goes to stdout (logs and progress stay on stderr); --json replaces it.
+      ...(args.json ? {} : { onStart: (start: RunStart) => io.stdout.write(formatStart(start, args.input)) }),
+      ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (what: LiveConfirmation) => confirmLive(what, io) } : {}),
     });
     progress.end();
-    io.stderr.write(formatSummary(summary));
-    if (args.json) io.stdout.write(`${JSON.stringify(summary)}\n`);
+    io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, commandLine(args, io)));
     return summary.exitCode;
   } finally {
     progress.end();
@@ -63,13 +65,47 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   }
 }
 
-async function confirmLive(totals: CurrencyTotals[], io: Io): Promise<boolean> {
-  io.stderr.write('\nLIVE keys: this run pays real money.\n');
-  for (const t of totals) io.stderr.write(`  ${t.currency}: ${t.rows} payouts, ${t.requested} ${t.currency}\n`);
+/** The commands the report proposes, written as the user ran this one. */
+function commandLine(args: RunArgs, io: Io): CommandLine {
+  const program = io.invokedAs ?? programName(process.argv, io.env, io.cwd);
+  const flags = [
+    args.out ? `--out ${quote(args.out)}` : '',
+    args.journal ? `--journal ${quote(args.journal)}` : '',
+    args.sandbox ? '--sandbox' : '',
+    args.live ? '--live' : '',
+    args.process === false ? '--no-process' : '',
+    args.delimiter ? `--delimiter '${args.delimiter}'` : '',
+  ].filter(Boolean);
+  return { input: quote(args.input), program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: quote(args.journal) } : {}) };
+}
+
+function quote(path: string): string {
+  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+}
+
+/** On a terminal before a live run sends anything: where, as whom, how much; "yes" to go on. */
+async function confirmLive(what: LiveConfirmation, io: Io): Promise<boolean> {
+  const { plan } = what;
+  const payouts = (n: number): string => (n === 1 ? '1 payout' : `${n} payouts`);
+  const lines = [
+    '',
+    `LIVE: this run pays real money through ${what.host}, account ${what.account.keyId}.`,
+    ...plan.totals.map((t) => `  ${t.currency}: ${payouts(t.rows)}, ${t.amount} ${t.currency}; fees are set by the API per invoice (not known before paying)`),
+    `  ${payouts(plan.send)} will be sent; ${plan.settled} ${plan.settled === 1 ? 'row' : 'rows'} already settled will not; ${what.invalid} invalid ${what.invalid === 1 ? 'row' : 'rows'} skipped.`,
+    '',
+  ];
+  io.stderr.write(lines.join('\n'));
   const rl = createInterface({ input: io.stdin!, output: io.stderr });
+  const cancel = new AbortController();
+  // Ctrl-C or end of input at the prompt is a "no", not a crash.
+  rl.once('SIGINT', () => cancel.abort());
+  rl.once('close', () => cancel.abort());
   try {
-    const answer = await rl.question('Type "yes" to pay: ');
+    const answer = await rl.question(`Send ${payouts(plan.send)}? Type "yes" to pay: `, { signal: cancel.signal });
     return answer.trim().toLowerCase() === 'yes';
+  } catch {
+    io.stderr.write('\n');
+    return false;
   } finally {
     rl.close();
   }

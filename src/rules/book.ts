@@ -3,7 +3,7 @@
  */
 import type { ApiClient, PayoutService, Prerequest } from '../api/types.js';
 import { isApiError } from '../api/errors.js';
-import { createDiskCache } from './cache.js';
+import { createDiskCache, type DiskCache } from './cache.js';
 import { buildCatalogue, buildCurrencyRules } from './merge.js';
 import { compileField, type CompiledField } from './regexp.js';
 import { payoutServicesSchema, prerequestSchema } from './schemas.js';
@@ -15,8 +15,11 @@ export interface RulesBookOptions {
   ttlMs?: number;
   /** Ignore the cache (and rewrite it). */
   refresh?: boolean;
-  /** Identifies the API and credentials (e.g. API URL + key id); hashed into the file names. */
-  cacheKey: string;
+  /**
+   * Identifies the API, keys and mode (see `rulesCacheKey`); hashed into the file names. A function
+   * is called once, at the first read, so the mode can be asked of the API first.
+   */
+  cacheKey: string | (() => Promise<string>);
   /** Told when the cache cannot be written (the run goes on without it). */
   onCacheError?: (error: Error) => void;
   /** Clock, for tests. */
@@ -28,20 +31,20 @@ const HOUR_MS = 60 * 60 * 1000;
 const NOT_OFFERED_STATUSES = new Set([400, 404, 422]);
 
 export function createRulesBook(client: ApiClient, opts: RulesBookOptions): RulesBook {
-  const cache = createDiskCache({
-    dir: opts.cacheDir,
-    cacheKey: opts.cacheKey,
-    ttlMs: opts.ttlMs ?? HOUR_MS,
-    now: opts.now ?? Date.now,
-  });
+  let disk: Promise<DiskCache> | undefined;
+  const diskCache = (): Promise<DiskCache> =>
+    (disk ??= (typeof opts.cacheKey === 'string' ? Promise.resolve(opts.cacheKey) : opts.cacheKey()).then((cacheKey) =>
+      createDiskCache({ dir: opts.cacheDir, cacheKey, ttlMs: opts.ttlMs ?? HOUR_MS, now: opts.now ?? Date.now }),
+    ));
   const prerequests = new Map<string, Promise<Prerequest | undefined>>();
   const rules = new Map<string, Promise<CurrencyRules>>();
   const compiled = new Map<string, CompiledField>();
   let listing: Promise<{ list: PayoutService[]; catalogue: Map<string, ListedService> }> | undefined;
 
-  async function cached<T>(name: string, schema: Parameters<typeof cache.read<T>>[1], fetch: () => Promise<T>): Promise<T> {
+  async function cached<T>(name: string, schema: Parameters<DiskCache['read']>[1], fetch: () => Promise<T>): Promise<T> {
+    const cache = await diskCache();
     if (!opts.refresh) {
-      const hit = await cache.read(name, schema);
+      const hit = (await cache.read(name, schema)) as T | undefined;
       if (hit !== undefined) return hit;
     }
     const data = await fetch();
@@ -90,14 +93,6 @@ export function createRulesBook(client: ApiClient, opts: RulesBookOptions): Rule
     },
     async serviceCurrency(service: string): Promise<string | undefined> {
       return (await services()).catalogue.get(service)?.serviceCurrency;
-    },
-    async testMode(): Promise<boolean> {
-      // Any source saying "live" wins: a test public key with live private credentials is live.
-      const { list } = await services();
-      if (list.some((s) => !s.testMode)) return false;
-      const asked = [...prerequests.values()];
-      const answers = await Promise.all(asked.length ? asked : [prerequest(list[0]?.currency ?? 'USD')]);
-      return answers.every((a) => a === undefined || a.testMode);
     },
   };
 }

@@ -45,6 +45,4 @@ export interface RulesBook {
   forCurrency(currency: string): Promise<CurrencyRules>;
   /** The service's own currency, from `/payout-services`; undefined for an unknown service. */
   serviceCurrency(service: string): Promise<string | undefined>;
-  /** false when the API says the keys are live (`test_mode: false`) anywhere. */
-  testMode(): Promise<boolean>;
 }

@@ -1,8 +1,82 @@
+import { constants } from 'node:fs';
+import { access, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
 
-/** Default output paths beside the input: `payouts.csv` -> `payouts.results.csv`, `payouts.journal.jsonl`. */
-export function defaultPaths(input: string): { results: string; journal: string } {
+export interface RunPaths {
+  results: string;
+  journal: string;
+}
+
+/**
+ * Default output paths beside the input: `payouts.csv` -> `payouts.results.csv`, `payouts.journal.jsonl`.
+ * A `--sandbox` run gets `payouts.sandbox.*` so a rehearsal never touches the real run's files.
+ */
+export function defaultPaths(input: string, opts: { sandbox?: boolean } = {}): RunPaths {
+  const { dir, stem } = stemOf(input, opts.sandbox);
+  return { results: join(dir, `${stem}.results.csv`), journal: join(dir, `${stem}.journal.jsonl`) };
+}
+
+/** Where a run writes: the options, else the defaults; a dry run writes `<stem>.dryrun.csv`, never the real results. */
+export interface PathOptions {
+  input: string;
+  out?: string;
+  journal?: string;
+  sandbox?: boolean;
+  dryRun?: boolean;
+}
+
+export function runPaths(opts: PathOptions): RunPaths {
+  const defaults = defaultPaths(opts.input, opts);
+  const { dir, stem } = stemOf(opts.input, opts.sandbox);
+  const results = opts.out ?? (opts.dryRun ? join(dir, `${stem}.dryrun.csv`) : defaults.results);
+  return { results: resolve(results), journal: resolve(opts.journal ?? defaults.journal) };
+}
+
+function stemOf(input: string, sandbox?: boolean): { dir: string; stem: string } {
   const full = resolve(input);
   const stem = basename(full, extname(full));
-  return { results: join(dirname(full), `${stem}.results.csv`), journal: join(dirname(full), `${stem}.journal.jsonl`) };
+  return { dir: dirname(full), stem: sandbox ? `${stem}.sandbox` : stem };
+}
+
+/**
+ * Checks, before the first request, that the results and journal files can be written where they
+ * are going: not the input, not each other, not a directory, in a folder that exists and is writable.
+ * Each message names the path and the option that changes it.
+ */
+export async function checkOutputPaths(opts: PathOptions): Promise<RunPaths> {
+  const paths = runPaths(opts);
+  const inputPath = resolve(opts.input);
+  const inputStat = await stat(inputPath).catch(() => undefined);
+  const defaults = runPaths({ input: opts.input, ...(opts.sandbox ? { sandbox: true } : {}), ...(opts.dryRun ? { dryRun: true } : {}) });
+  const targets = [
+    { path: paths.results, what: 'the results file', option: '--out', given: opts.out !== undefined, name: basename(defaults.results) },
+    { path: paths.journal, what: 'the journal', option: '--journal', given: opts.journal !== undefined, name: basename(defaults.journal) },
+  ];
+  if (paths.results === paths.journal) {
+    throw new UsageError('bad_path', `the results file and the journal are both ${paths.results}: give --out and --journal different files`, { path: paths.results });
+  }
+  for (const t of targets) {
+    const named = t.given ? `${t.option} ${t.path}` : `${t.what} ${t.path}`;
+    const change = t.given ? `choose another file for ${t.option}` : `choose another place with ${t.option}`;
+    const existing = await stat(t.path).catch(() => undefined);
+    const sameAsInput = t.path === inputPath || (existing && inputStat && existing.ino === inputStat.ino && existing.dev === inputStat.dev);
+    if (sameAsInput) {
+      throw new UsageError('bad_path', `${named} is the input file: it would be overwritten; ${change}`, { path: t.path });
+    }
+    if (existing?.isDirectory()) {
+      throw new UsageError('bad_path', `${named} is a directory: name a file in it, e.g. ${t.option} ${join(t.path, t.name)}`, { path: t.path });
+    }
+    const folder = dirname(t.path);
+    const folderStat = await stat(folder).catch(() => undefined);
+    if (!folderStat?.isDirectory()) {
+      throw new UsageError('bad_path', `the folder of ${named} does not exist: create it (mkdir -p ${folder}) or ${change}`, { path: t.path });
+    }
+    const writable = await access(folder, constants.W_OK | constants.X_OK).then(() => true, () => false);
+    const fileWritable = !existing || (await access(t.path, constants.W_OK).then(() => true, () => false));
+    if (!writable || !fileWritable) {
+      throw new UsageError('bad_path', `${named} cannot be written (${writable ? 'the file' : 'its folder'} is read-only for this user): ${change}, or fix the permissions`, { path: t.path });
+    }
+  }
+  return paths;
 }

@@ -4,20 +4,23 @@ import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter, type ResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { acquireLock } from '../journal/lock.js';
-import { openJournal, type Journal } from '../journal/journal.js';
+import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
+import { replayJournal } from '../journal/replay.js';
 import type { Logger } from '../log.js';
 import { fingerprint } from '../payout/fingerprint.js';
-import { begin, commandFor, DEFAULT_LIMITS } from '../payout/machine.js';
+import { begin, commandFor, DEFAULT_LIMITS, type RowState } from '../payout/machine.js';
+import type { Outcome } from '../payout/outcome.js';
 import { resumeState, type RowRecord } from '../payout/record.js';
 import { payRow, type RowJob, type RowRunnerDeps } from '../payout/runner.js';
 import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
+import { declaresLive, type Account, type AccountTarget } from './account.js';
 import { RunControl } from './control.js';
 import { checkGates, type Gates } from './gates.js';
-import { defaultPaths } from './paths.js';
+import { checkOutputPaths } from './paths.js';
 import { silentProgress, type Progress } from './progress.js';
-import { invalidRow, paidRow, validRow } from './result-row.js';
-import { SummaryBuilder, type CurrencyTotals, type RunSummary } from './summary.js';
+import { invalidRow, paidRow, settledRow, validRow } from './result-row.js';
+import { SummaryBuilder, type RunPlan, type RunSummary } from './summary.js';
 import type { Throttle } from './throttle.js';
 
 export interface RunOptions {
@@ -32,8 +35,29 @@ export interface RunOptions {
   delimiter?: ',' | ';';
   live: boolean;
   gates: Gates;
+  /** Against the embedded sandbox: default file names carry `.sandbox`. */
+  sandbox?: boolean;
   /** fsync the journal (default true; the benchmark measures the cost). */
   durable?: boolean;
+}
+
+/** Shown before a live run pays: what it will send, where, as whom. */
+export interface LiveConfirmation {
+  account: Account;
+  host: string;
+  plan: RunPlan;
+  /** Invalid rows that will be skipped. */
+  invalid: number;
+}
+
+/** Known once every row is validated, before anything is sent. */
+export interface RunStart {
+  account: Account;
+  host: string;
+  input: string;
+  rows: number;
+  dryRun: boolean;
+  plan: RunPlan;
 }
 
 export interface RunEnv {
@@ -43,69 +67,129 @@ export interface RunEnv {
   progress?: Progress;
   control?: RunControl;
   throttle?: Throttle;
-  /** For the logs: where the requests go. */
-  apiHost?: string;
-  /** Asked before a live run pays anything; false cancels (exit 2). */
-  confirm?: (totals: CurrencyTotals[]) => Promise<boolean>;
+  /** Where the requests go and as whom (no secret). */
+  target: AccountTarget;
+  /** Asks the API which account and mode these keys are: a live call, never a cached answer. */
+  account: () => Promise<Account>;
+  /** Told once every row is validated and the gates passed, before anything is sent. */
+  onStart?: (start: RunStart) => void;
+  /** Asked before a live run sends anything; false cancels (exit 2). Not asked when nothing is to be sent. */
+  confirm?: (what: LiveConfirmation) => Promise<boolean>;
 }
 
 /** How far the reader may run ahead of the oldest unfinished row. */
 const MAX_AHEAD = 10_000;
 
-/** rows -> validate -> pay under a bounded queue -> results, journaled. */
+/**
+ * rows -> validate -> pay under a bounded queue -> results, journaled.
+ * Order: key prefix, paths, input (no request) -> the account and its mode (asked of the API) ->
+ * journal -> first pass and gates -> confirmation -> paying. A dry run takes the same steps up to
+ * the confirmation, reading the journal without writing or locking it.
+ */
 export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSummary> {
-  const file = await openInput(opts.input, opts.delimiter ? { delimiter: opts.delimiter } : {});
-  const paths = defaultPaths(opts.input);
-  const resultsPath = opts.out ?? paths.results;
-  const journalPath = opts.journal ?? paths.journal;
   const log = env.logger;
+  if (!opts.live && declaresLive(env.target)) {
+    throw liveRefused('MILKYPAY_PUBLIC_KEY is a live key (pk_live_…)');
+  }
+  const paths = await checkOutputPaths(opts);
+  const file = await openInput(opts.input, opts.delimiter ? { delimiter: opts.delimiter } : {});
   if (file.ignoredColumns.length) {
     log.warn({ columns: file.ignoredColumns }, `ignoring columns the tool does not know: ${file.ignoredColumns.join(', ')}`);
   }
-  if (!opts.dryRun && !opts.live && !(await env.rules.testMode())) {
-    throw new UsageError('live_keys', 'these are live keys (the API reports test_mode: false): nothing was sent. Add --live to pay for real (try --dry-run first)');
-  }
-
+  // The account binding ({ origin, keyId, mode }): what the journal belongs to.
+  const account = await env.account();
+  if (account.mode === 'live' && !opts.live) throw liveRefused('these are live keys (the API reports test_mode: false)');
+  const host = new URL(env.target.apiUrl).host;
   const summary = new SummaryBuilder();
-  if (opts.dryRun) {
-    const writer = await createResultsWriter(resultsPath);
-    await firstPass(file, env, summary, writer);
-    await writer.close();
-    return finish(summary, { input: opts.input, results: resultsPath, dryRun: true, file, log });
-  }
+  const start = (rows: number): void => env.onStart?.({ account, host, input: opts.input, rows, dryRun: opts.dryRun, plan: summary.plan() });
 
-  const lock = await acquireLock(journalPath, { command: 'run' });
-  try {
-    const control = env.control ?? new RunControl();
-    const { validRows, rows } = await firstPass(file, env, summary);
-    checkGates(opts.gates, validRows, summary.requestedTotals);
-    if (env.confirm && !(await env.confirm(summary.totals()))) {
-      throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
-    }
-    log.info({ input: opts.input, rows, valid: validRows, concurrency: opts.concurrency, api: env.apiHost, journal: journalPath }, 'run started');
-    env.progress?.begin(rows);
-    const journal = await openJournal(journalPath, { durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
-    const writer = await createResultsWriter(resultsPath);
+  if (opts.dryRun) {
+    const entries = (await replayJournal(paths.journal)).entries;
+    const writer = await createResultsWriter(paths.results);
     try {
-      await secondPass(file, opts, env, { journal, writer, control, summary });
+      const { validRows, rows } = await firstPass(file, opts, env, summary, entries, writer);
+      checkGates(opts.gates, validRows, summary.requestedTotals);
+      start(rows);
     } catch (error) {
       await writer.abort();
-      throw new AbortedError(
-        'stopped_part_way',
-        `the run stopped part-way: ${(error as Error).message}. What was sent is journaled: fix the cause and rerun the same command`,
-      );
+      throw error;
+    }
+    await writer.close();
+    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, file, log });
+  }
+
+  const lock = await acquireLock(paths.journal, { command: 'run' });
+  try {
+    const control = env.control ?? new RunControl();
+    const journal = await openJournal(paths.journal, { durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
+    try {
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journal.entries);
+      checkGates(opts.gates, validRows, summary.requestedTotals);
+      start(rows);
+      const plan = summary.plan();
+      if (plan.send > 0 && env.confirm && !(await env.confirm({ account, host, plan, invalid: summary.invalidRows }))) {
+        throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
+      }
+      log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
+      env.progress?.begin(rows);
+      const writer = await createResultsWriter(paths.results);
+      try {
+        await secondPass(file, opts, env, { journal, writer, control, summary });
+      } catch (error) {
+        await writer.abort();
+        throw new AbortedError(
+          'stopped_part_way',
+          `the run stopped part-way: ${(error as Error).message}. What was sent is journaled: fix the cause and rerun the same command`,
+        );
+      }
+      await writer.close();
     } finally {
       await journal.close();
     }
-    await writer.close();
-    return finish(summary, { input: opts.input, results: resultsPath, journal: journalPath, dryRun: false, file, log, control });
+    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control });
   } finally {
     await lock.release();
   }
 }
 
-/** Validates every row before anything is sent: totals for the gates, file-level errors (exit 2). */
-async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBuilder, writer?: ResultsWriter): Promise<{ validRows: number; rows: number }> {
+function liveRefused(why: string): UsageError {
+  return new UsageError('live_keys', `${why}: nothing was sent. Add --live to pay for real (rehearse first with --dry-run --live)`);
+}
+
+/** The journal fingerprint of a row's payment data. */
+function rowFingerprint(payout: PayoutInstruction): string {
+  return fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
+}
+
+/** The state a row starts this run in, from the journal. */
+function journaledState(payout: PayoutInstruction, entries: ReadonlyMap<string, JournalEntry>): { fp: string | undefined; state: RowState } {
+  const record = entries.get(payout.referenceId) as RowRecord | undefined;
+  if (!record) return { fp: undefined, state: { kind: 'new' } };
+  const fp = rowFingerprint(payout);
+  return { fp, state: resumeState(record, fp, payout.referenceId) };
+}
+
+/** Settled by an earlier run: this run sends nothing for it (a submitted row may still be polled). */
+function settledOutcome(state: RowState, opts: RunOptions): Outcome | undefined {
+  if (state.kind === 'done') return state.outcome;
+  if (state.kind === 'submitted') return 'submitted';
+  if (state.kind === 'created' && !opts.process) return 'created';
+  return undefined;
+}
+
+/**
+ * Validates every row before anything is sent: totals for the gates, file-level errors (exit 2),
+ * and which rows the journal already holds as settled. A dry run writes each row as the real run
+ * would leave it: settled rows keep their outcome, the rest are `valid`.
+ */
+async function firstPass(
+  file: InputFile,
+  opts: RunOptions,
+  env: RunEnv,
+  summary: SummaryBuilder,
+  entries: ReadonlyMap<string, JournalEntry>,
+  writer?: ResultsWriter,
+): Promise<{ validRows: number; rows: number }> {
   const validator = createValidator(env.rules);
   let seq = 0;
   let validRows = 0;
@@ -116,11 +200,17 @@ async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBuilder, 
       const record = records[i]!;
       const result = results[i]!;
       if (result.ok) {
+        const payout = result.payout;
         validRows += 1;
-        summary.addValid(result.payout.currency, result.payout.amount);
+        summary.addValid(payout.currency, payout.amount);
+        const state = entries.size ? journaledState(payout, entries).state : undefined;
+        const settled = state && settledOutcome(state, opts);
+        if (settled) summary.settled += 1;
+        else summary.addToSend(payout.currency, payout.amount);
         if (writer) {
-          writer.write(seq, validRow(result.payout, 'valid'));
-          summary.addOutcome('valid', result.payout);
+          const row = settled ? settledRow(payout, state!, settled) : validRow(payout, 'valid');
+          writer.write(seq, row);
+          summary.addOutcome(row.outcome as Outcome, row);
         }
       } else {
         summary.addInvalid({ line: result.line, reference_id: result.referenceId ?? record.cells.reference_id ?? '', column: result.column, error_code: result.errorCode, message: result.message });
@@ -202,8 +292,9 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           continue;
         }
         const payout = result.payout;
-        const fp = fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
-        const initial = resumeState(s.journal.entries.get(payout.referenceId) as RowRecord | undefined, fp, payout.referenceId);
+        const journaled = journaledState(payout, s.journal.entries);
+        const fp = journaled.fp ?? rowFingerprint(payout);
+        const initial = journaled.state;
         const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
         // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
         const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
@@ -217,6 +308,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           continue;
         }
         inflight += 1;
+        s.summary.sent += 1;
         const rowSeq = seq;
         void payRow(job, deps)
           .then(
@@ -237,23 +329,27 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
 
 function finish(
   summary: SummaryBuilder,
-  ctx: { input: string; results: string; journal?: string; dryRun: boolean; file: InputFile; log: Logger; control?: RunControl },
+  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; file: InputFile; log: Logger; control?: RunControl },
 ): RunSummary {
   const stopped = ctx.control?.stopReason;
   const out: RunSummary = {
+    account: ctx.account,
     input: ctx.input,
     results: ctx.results,
-    ...(ctx.journal ? { journal: ctx.journal } : {}),
+    journal: ctx.journal,
     dryRun: ctx.dryRun,
     rows: summary.rows,
     counts: summary.counts,
     totals: summary.totals(),
+    plan: summary.plan(),
+    sent: summary.sent,
     exitCode: summary.exitCode(stopped !== undefined),
     ...(stopped ? { stopped } : {}),
     invalid: summary.invalid,
+    problems: summary.problems,
     ignoredColumns: ctx.file.ignoredColumns,
   };
   const counts = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0));
-  ctx.log.info({ counts, totals: out.totals, exitCode: out.exitCode, stopped }, 'run finished');
+  ctx.log.info({ counts, totals: out.totals, sent: out.sent, settled: out.plan.settled, exitCode: out.exitCode, stopped }, ctx.dryRun ? 'dry run finished' : 'run finished');
   return out;
 }

@@ -22,6 +22,20 @@ export function validRow(payout: PayoutInstruction, outcome: Outcome): ResultRow
   return base(payout, outcome);
 }
 
+/** The results CSV row of a row an earlier run settled (as the journal holds it): what a dry run shows. */
+export function settledRow(payout: PayoutInstruction, state: RowState, outcome: Outcome): ResultRow {
+  if (state.kind === 'done') return paidRow(payout, state, false);
+  const row = base(payout, outcome);
+  const invoice = 'invoice' in state ? state.invoice : undefined;
+  if (invoice) {
+    row.invoice_id = invoice.id;
+    row.status = invoice.status;
+    row.resolution = invoice.resolution ?? undefined;
+    row.fee = money(invoice.fee, payout.currency);
+  }
+  return row;
+}
+
 /** The results CSV row of a row the machine worked on; an unfinished row is an `error` a rerun resolves. */
 export function paidRow(payout: PayoutInstruction, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
   if (state.kind === 'done') {

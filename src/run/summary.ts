@@ -1,6 +1,7 @@
 import type { ExitCode } from '../errors.js';
 import { addDecimal, formatMinor, isPlainDecimal, toMinor, Totals } from '../money.js';
 import { OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
+import type { Account } from './account.js';
 
 export interface CurrencyTotals {
   currency: string;
@@ -21,7 +22,35 @@ export interface InvalidSample {
   message: string;
 }
 
+/** A row that needs a person or a rerun (`failed`, `conflict`, `rejected`, `partial`, `error`). */
+export interface RowSample {
+  line: number;
+  reference_id: string;
+  outcome: Outcome;
+  invoice_id?: string;
+  error_code?: string;
+  message: string;
+}
+
+/** What the rows left to send add up to, per currency. */
+export interface SendTotals {
+  currency: string;
+  rows: number;
+  amount: string;
+}
+
+/** Known before anything is sent: what the journal holds as settled, and what is left to send. */
+export interface RunPlan {
+  /** Valid rows this run sends (or, in a dry run, would send). */
+  send: number;
+  /** Valid rows an earlier run settled (final or submitted in the journal): no request. */
+  settled: number;
+  totals: SendTotals[];
+}
+
 export interface RunSummary {
+  /** The API, account and mode the run used (asked of the API, never from a cache). */
+  account?: Account;
   input: string;
   results: string;
   journal?: string;
@@ -32,10 +61,17 @@ export interface RunSummary {
   exitCode: ExitCode;
   stopped?: { code: string; message: string };
   invalid: InvalidSample[];
+  plan: RunPlan;
+  /** Rows this run sent requests for (0 in a dry run). */
+  sent: number;
+  /** The first rows that need a person or a rerun, with the reason; all are in the results CSV. */
+  problems: RowSample[];
   ignoredColumns: string[];
 }
 
-const INVALID_SAMPLE = 20;
+const SAMPLE = 20;
+/** Outcomes listed in the summary like the invalid rows. */
+export const PROBLEM_OUTCOMES: ReadonlySet<string> = new Set(['failed', 'conflict', 'rejected', 'partial', 'error', 'repeat_payee']);
 
 /** Counts and exact totals as rows finish. */
 export class SummaryBuilder {
@@ -45,16 +81,44 @@ export class SummaryBuilder {
   private readonly fees = new Map<string, string>();
   private readonly rowsByCurrency = new Map<string, number>();
   readonly invalid: InvalidSample[] = [];
+  readonly problems: RowSample[] = [];
+  private readonly toSend = new Totals();
+  private readonly toSendRows = new Map<string, number>();
+  settled = 0;
+  sent = 0;
+  invalidRows = 0;
   rows = 0;
+
+  /** A valid row the run will send (not settled by an earlier run). */
+  addToSend(currency: string, amount: string): void {
+    this.toSend.add(currency, amount);
+    this.toSendRows.set(currency, (this.toSendRows.get(currency) ?? 0) + 1);
+  }
+
+  plan(): RunPlan {
+    const totals = this.toSend.entries().map(([currency, amount]) => ({ currency, rows: this.toSendRows.get(currency) ?? 0, amount }));
+    return { send: totals.reduce((n, t) => n + t.rows, 0), settled: this.settled, totals };
+  }
 
   addValid(currency: string, amount: string): void {
     this.requestedTotals.add(currency, amount);
     this.rowsByCurrency.set(currency, (this.rowsByCurrency.get(currency) ?? 0) + 1);
   }
 
-  addOutcome(outcome: Outcome, row: { currency?: string; amount?: string; fee?: string | null }): void {
+  addOutcome(outcome: Outcome, row: { line?: number; reference_id?: string; currency?: string; amount?: string; fee?: string | null; invoice_id?: string; error_code?: string; error_message?: string }): void {
     this.rows += 1;
     this.counts[outcome] += 1;
+    if (PROBLEM_OUTCOMES.has(outcome) && this.problems.length < SAMPLE) {
+      const r = row;
+      this.problems.push({
+        line: r.line ?? 0,
+        reference_id: r.reference_id ?? '',
+        outcome,
+        ...(r.invoice_id ? { invoice_id: r.invoice_id } : {}),
+        ...(r.error_code ? { error_code: r.error_code } : {}),
+        message: r.error_message ?? `row ${outcome}`,
+      });
+    }
     if (outcome === 'processed' && row.currency && row.amount) this.processed.add(row.currency, row.amount);
     if (row.currency && row.fee && isPlainDecimal(row.fee)) {
       this.fees.set(row.currency, addDecimal(this.fees.get(row.currency) ?? '0', row.fee));
@@ -62,7 +126,8 @@ export class SummaryBuilder {
   }
 
   addInvalid(sample: InvalidSample): void {
-    if (this.invalid.length < INVALID_SAMPLE) this.invalid.push(sample);
+    this.invalidRows += 1;
+    if (this.invalid.length < SAMPLE) this.invalid.push(sample);
   }
 
   totals(): CurrencyTotals[] {

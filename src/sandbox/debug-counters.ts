@@ -6,6 +6,8 @@
 import type { SandboxCounters } from './types.js';
 
 export const DEBUG_COUNTERS_PATH = '/__sandbox/counters';
+/** `POST /__sandbox/live-mode[?live=false]`: the running sandbox answers as live (or test) keys from now on. */
+export const LIVE_MODE_PATH = '/__sandbox/live-mode';
 
 export interface CountersSnapshot {
   requests: Record<string, number>;

@@ -27,7 +27,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
   const seed = opts.seed ?? 1;
   const credentials = { ...(testMode ? TEST_CREDENTIALS : LIVE_CREDENTIALS) };
   const counters = createCounters();
-  const store = new InvoiceStore({ seed, testMode, processDelayMs: Math.max(0, opts.processDelayMs ?? 0) });
+  const storeOptions = { seed, testMode, processDelayMs: Math.max(0, opts.processDelayMs ?? 0) };
+  const store = new InvoiceStore(storeOptions);
   const faults = new FaultEngine(opts.faults, seed);
   const pageSize = opts.servicesPageSize;
   const ctx = {
@@ -38,7 +39,12 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     testMode,
     servicesPageSize: pageSize !== undefined && Number.isInteger(pageSize) && pageSize > 0 ? Math.min(pageSize, 100) : 20,
   };
-  const { server, cancelTimers } = createSandboxServer(ctx, faults);
+  // The same URL and keys answering as another mode: what a cached mode would miss.
+  const setLiveMode = (live: boolean): void => {
+    ctx.testMode = !live;
+    storeOptions.testMode = !live;
+  };
+  const { server, cancelTimers } = createSandboxServer(ctx, faults, setLiveMode);
 
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
@@ -58,6 +64,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     credentials,
     counters,
     setFaults: (next: Faults) => faults.set(next),
+    setLiveMode,
     invoices: () =>
       store.all().map((r) => ({
         id: r.id,

@@ -5,7 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { bump } from './counters.js';
-import { countersSnapshot, DEBUG_COUNTERS_PATH } from './debug-counters.js';
+import { countersSnapshot, DEBUG_COUNTERS_PATH, LIVE_MODE_PATH } from './debug-counters.js';
 import { errorReply, methodNotAllowed, rateLimited } from './error-bodies.js';
 import type { FaultAction, FaultEngine } from './faults.js';
 import type { ParsedRequest, Reply, SandboxContext } from './handler-context.js';
@@ -90,7 +90,7 @@ function referenceOf(ctx: SandboxContext, endpoint: SandboxEndpoint, id: string 
   return undefined;
 }
 
-export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine): SandboxServer {
+export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, setLiveMode: (live: boolean) => void): SandboxServer {
   const timers = new Set<NodeJS.Timeout>();
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -112,6 +112,12 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine): S
     if (path === DEBUG_COUNTERS_PATH) {
       if (req.method !== 'GET') return send(res, methodNotAllowed('GET'));
       return sendPlainJson(res, countersSnapshot(ctx.counters));
+    }
+    if (path === LIVE_MODE_PATH) {
+      if (req.method !== 'POST') return send(res, methodNotAllowed('POST'));
+      const live = new URLSearchParams(q < 0 ? '' : url.slice(q + 1)).get('live') !== 'false';
+      setLiveMode(live);
+      return sendPlainJson(res, { test_mode: !live });
     }
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
     const found = route(req.method ?? 'GET', path);

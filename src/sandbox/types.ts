@@ -100,6 +100,8 @@ export interface Sandbox {
   credentials: SandboxCredentials;
   counters: SandboxCounters;
   setFaults(faults: Faults): void;
+  /** From now on every answer says `test_mode: !live`; the keys stay the same. */
+  setLiveMode(live: boolean): void;
   /** Snapshot of every invoice, in creation order. */
   invoices(): SandboxInvoiceView[];
   resetCounters(): void;

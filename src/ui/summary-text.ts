@@ -1,38 +1,96 @@
-import type { RunSummary } from '../run/summary.js';
+import { basename, extname } from 'node:path';
+import type { RunStart } from '../run/pipeline.js';
+import type { RunPlan, RunSummary, SendTotals } from '../run/summary.js';
 
-/** The human summary printed on stderr at the end of a run. */
-export function formatSummary(s: RunSummary): string {
+/** How the report names commands to type next: as the user ran this one. */
+export interface CommandLine {
+  /** The input file as the user named it. */
+  input: string;
+  /** `milkypay-payouts`, `npx milkypay-payouts`, `node dist/cli.js`… */
+  program: string;
+  /** The run command again, with the options that choose its files and account. */
+  rerun: string;
+  /** --journal as given (kept in the commands proposed), when not the default. */
+  journal?: string;
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+function totalsText(totals: SendTotals[]): string {
+  return totals.map((t) => `${t.currency} ${t.amount}`).join(', ');
+}
+
+/** The one line printed before anything is sent: mode, API host, account, file, rows. */
+export function formatStart(s: RunStart, input = s.input): string {
+  const mode = s.account.mode === 'live' ? 'LIVE' : 'TEST';
+  const what = s.dryRun ? 'dry run' : 'run';
+  return `${mode} ${what} · ${s.host} · account ${s.account.keyId} · ${input} · ${plural(s.rows, 'row')}${planText(s.plan, s.dryRun, true)}\n`;
+}
+
+function planText(plan: RunPlan, dryRun: boolean, short: boolean): string {
+  if (short) return ` (${plan.send} to send, ${plan.settled} settled before)`;
+  const send = `${dryRun ? 'would send' : 'sends'} ${plural(plan.send, 'payout')}${plan.totals.length ? ` (${totalsText(plan.totals)})` : ''}`;
+  return `${send}; ${plural(plan.settled, 'row')} already settled`;
+}
+
+/** The human summary printed on stdout at the end of a run. */
+export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   const lines: string[] = [];
   const counts = Object.entries(s.counts)
     .filter(([, n]) => n > 0)
     .map(([o, n]) => `${o} ${n}`)
     .join(' · ');
-  lines.push('', `${s.dryRun ? 'Dry run' : 'Run'} finished: ${s.rows} rows${counts ? ` · ${counts}` : ''}`);
+  lines.push('', `${s.dryRun ? 'Dry run' : 'Run'} finished: ${plural(s.rows, 'row')}${counts ? ` · ${counts}` : ''}`);
+  if (s.dryRun) {
+    const would = planText(s.plan, true, false);
+    lines.push(would.charAt(0).toUpperCase() + would.slice(1));
+  } else {
+    lines.push(`Sent ${plural(s.sent, 'payout')}; ${plural(s.plan.settled, 'row')} settled before.`);
+  }
   for (const t of s.totals) {
     const paid = s.dryRun ? '' : ` · processed ${t.processed} · fees ${t.fees}`;
     lines.push(`  ${t.currency}: ${t.rows} valid ${t.rows === 1 ? 'row' : 'rows'} · ${t.requested} requested${paid}`);
+  }
+  const problemCount = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial + s.counts.error + ((s.counts as Record<string, number>)['repeat_payee'] ?? 0);
+  if (s.problems.length) {
+    lines.push(`Rows that need attention${problemCount > s.problems.length ? ` (first ${s.problems.length} of ${problemCount}; all in the results CSV)` : ''}:`);
+    for (const p of s.problems) {
+      const code = p.error_code ? ` [${p.error_code}]` : '';
+      lines.push(`  line ${p.line}: ${p.reference_id} ${p.outcome}${p.invoice_id ? ` (invoice ${p.invoice_id})` : ''}: ${p.message}${code}`);
+    }
   }
   if (s.invalid.length) {
     lines.push(`Invalid rows${s.counts.invalid > s.invalid.length ? ` (first ${s.invalid.length} of ${s.counts.invalid}; all in the results CSV)` : ''}:`);
     for (const i of s.invalid) lines.push(`  ${i.message.startsWith('line ') ? '' : `line ${i.line}: `}${i.message} [${i.error_code}]`);
   }
   if (s.stopped) lines.push(`Stopped: ${s.stopped.message}`);
-  lines.push(`Results: ${s.results}`);
-  if (s.journal) lines.push(`Journal: ${s.journal}`);
-  lines.push(...nextSteps(s));
+  lines.push(`Results: ${s.results}${s.dryRun ? ' (the real results file is left as it was)' : ''}`);
+  if (s.journal) lines.push(`Journal: ${s.journal}${s.dryRun ? ' (read, not written)' : ''}`);
+  lines.push(...nextSteps(s, cmd ?? { input: s.input, program: 'milkypay-payouts', rerun: `milkypay-payouts run ${s.input}` }));
   return lines.join('\n') + '\n';
 }
 
-function nextSteps(s: RunSummary): string[] {
+/** `-r2`, or the next number when the file's name already ends with one (`payouts-r2.csv` -> `-r3`). */
+export function nextSuffix(input: string): string {
+  const stem = basename(input, extname(input));
+  const m = /-r(\d+)$/.exec(stem);
+  return m ? `-r${Number(m[1]) + 1}` : '-r2';
+}
+
+function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   const steps: string[] = [];
+  const problems = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial;
   if (s.dryRun) {
-    if (s.counts.invalid) steps.push('Fix the invalid rows (or leave them out), then run without --dry-run.');
-    else steps.push('Every row is valid: run again without --dry-run to pay.');
+    if (s.counts.invalid) steps.push(`fix the invalid rows (or leave them out), then run without --dry-run: ${cmd.rerun}`);
+    else if (s.plan.send > 0) steps.push(`run without --dry-run to send ${plural(s.plan.send, 'payout')}: ${cmd.rerun}`);
+    else steps.push('nothing left to send: every valid row is settled in the journal.');
     return steps.map((x) => `Next: ${x}`);
   }
-  if (s.stopped || s.counts.error) steps.push('rerun the same command: the journal resumes and never pays a row twice.');
-  if (s.counts.failed) steps.push(`re-pay failed rows under new references: milkypay-payouts retry-failed ${s.input} --suffix -r2`);
-  if (s.counts.submitted) steps.push(`check payouts still processing later: milkypay-payouts reconcile ${s.journal ?? '<journal>'}`);
-  if (s.counts.invalid || s.counts.rejected) steps.push('fix the invalid/rejected rows in the file and rerun: only those are sent.');
+  if (s.stopped || s.counts.error) steps.push(`rerun the same command (the journal resumes and never pays a row twice): ${cmd.rerun}`);
+  const journal = cmd.journal ? ` --journal ${cmd.journal}` : '';
+  if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${cmd.program} retry-failed ${cmd.input}${journal} --suffix ${nextSuffix(cmd.input)}`);
+  if (s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ?? '<journal>'}`);
+  if (s.counts.invalid || s.counts.rejected) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
+  if (problems && !s.counts.failed && !s.counts.rejected) steps.push('check the rows listed above: the results CSV has each one with its reason.');
   return steps.map((x) => `Next: ${x}`);
 }

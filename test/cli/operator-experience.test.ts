@@ -11,17 +11,18 @@ describe('the operator experience, through the built CLI', () => {
     await ws.close();
   });
 
-  it('without a TTY: JSON log lines, plain progress lines, and the final summary on stderr', async () => {
+  it('without a TTY: JSON log lines and plain progress lines on stderr, the report on stdout', async () => {
     ws = await workspace({ faults: { latencyMs: 20 } });
     await ws.write('payouts.csv', csv(HEADER, rows(60)));
     const r = await ws.cli(['run', 'payouts.csv', '--concurrency', '2'], { env: { MILKYPAY_PROGRESS_INTERVAL_MS: '200' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toBe('');
+    expect(r.stdout).toMatch(/^TEST run · 127\.0\.0\.1:\d+ · account sandbox_key_id · payouts\.csv · 60 rows/);
+    expect(r.stderr).not.toContain('Run finished');
     expect(r.stderr).toMatch(/^\d+\/60 rows · \d+ rows\/s · 0 errors · eta \d+s$/m);
     const logs = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['run started', 'run finished']));
-    expect(r.stderr).toContain('Run finished: 60 rows · processed 60');
-    expect(r.stderr).toMatch(/USD: 60 valid rows · \d+\.\d{2} requested/);
+    expect(r.stdout).toContain('Run finished: 60 rows · processed 60');
+    expect(r.stdout).toMatch(/USD: 60 valid rows · \d+\.\d{2} requested/);
   });
 
   it('--json prints one summary object on stdout with exact totals, and nothing else', async () => {
@@ -56,7 +57,7 @@ describe('the operator experience, through the built CLI', () => {
       await ws.cli(['run', 'payouts.csv', '--log-level', 'debug', '--json']),
       await ws.cli(['run', 'other.csv', '--log-level', 'trace', '--refresh-services'], { env: { MILKYPAY_SECRET_KEY: `${ws.env.MILKYPAY_SECRET_KEY}-wrong` } }),
     ];
-    expect(runs[1]!.code).toBe(3);
+    expect(runs[1]!.code).toBe(2); // the wrong secret is found before anything is sent
     const outputs = [
       ...runs.flatMap((r) => [r.stdout, r.stderr]),
       await readFile(ws.path('payouts.results.csv'), 'utf8'),
@@ -75,10 +76,13 @@ describe('the operator experience, through the built CLI', () => {
     await ws.write('payouts.csv', csv(HEADER, rows(3)));
     const refused = await ws.cli(['run', 'payouts.csv']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/live keys.*--live/);
+    expect(refused.stderr).toMatch(/live key.*--live/);
     expect(ws.sandbox.counters.requests.create).toBe(0);
     const dry = await ws.cli(['run', 'payouts.csv', '--dry-run']);
-    expect(dry.code).toBe(0);
+    expect(dry.code).toBe(2); // the dry run rehearses the live guard too
+    expect(dry.stderr).toMatch(/live key.*--live/);
+    const rehearsed = await ws.cli(['run', 'payouts.csv', '--dry-run', '--live']);
+    expect(rehearsed.code, rehearsed.stderr).toBe(0);
     const paid = await ws.cli(['run', 'payouts.csv', '--live', '--yes']);
     expect(paid.code, paid.stderr).toBe(0);
     expect(ws.sandbox.counters.requests.create).toBe(3);
@@ -118,7 +122,7 @@ describe('the operator experience, through the built CLI', () => {
     ]));
     const first = await ws.cli(['run', 'payouts.csv']);
     expect(first.code).toBe(1);
-    expect(first.stderr).toContain('retry-failed');
+    expect(first.stdout).toContain('retry-failed payouts.csv --suffix -r2');
     const retry = await ws.cli(['retry-failed', 'payouts.csv', '--suffix', '-r2']);
     expect(retry.code, retry.stderr).toBe(0);
     expect(ws.sandbox.counters.requests.create).toBe(4);

@@ -12,9 +12,9 @@ describe('the commands the README shows', () => {
   it('npm run demo (node dist/demo.js) pays the sample and leaves its results beside it', async () => {
     const r = await collect(spawn(process.execPath, ['dist/demo.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: tmpdir() } }));
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('Run finished: 12 rows · invalid 4 · processed 7 · failed 1');
-    expect(r.stderr).toContain('USD: 4 valid rows · 543.50 requested · processed 524.75 · fees 4.95');
-    const results = parse(await readFile(join(ROOT, 'samples/payouts.results.csv')), { columns: true }) as Record<string, string>[];
+    expect(r.stdout).toContain('Run finished: 12 rows · invalid 4 · processed 7 · failed 1');
+    expect(r.stdout).toContain('USD: 4 valid rows · 543.50 requested · processed 524.75 · fees 4.95');
+    const results = parse(await readFile(join(ROOT, 'samples/payouts.sandbox.results.csv')), { columns: true }) as Record<string, string>[];
     expect(results).toHaveLength(12);
     expect(results.filter((x) => x.outcome === 'failed').map((x) => x.reference_id)).toEqual(['aff-2026-11-0006']);
   });
@@ -26,10 +26,10 @@ describe('the commands the README shows', () => {
       const env = { PATH: process.env.PATH, HOME: dir };
       const dry = await collect(spawn(process.execPath, [CLI, 'run', 'refunds.csv', '--sandbox', '--dry-run'], { cwd: dir, env }));
       expect(dry.code).toBe(1);
-      expect(dry.stderr).toContain('Dry run finished: 5 rows · valid 4 · invalid 1');
+      expect(dry.stdout).toContain('Dry run finished: 5 rows · valid 4 · invalid 1');
       const paid = await collect(spawn(process.execPath, [CLI, 'run', 'refunds.csv', '--sandbox'], { cwd: dir, env }));
       expect(paid.code).toBe(1);
-      const results = parse(await readFile(join(dir, 'refunds.results.csv')), { columns: true }) as Record<string, string>[];
+      const results = parse(await readFile(join(dir, 'refunds.sandbox.results.csv')), { columns: true }) as Record<string, string>[];
       expect(results.map((x) => x.outcome)).toEqual(['processed', 'processed', 'processed', 'invalid', 'processed']);
       expect(results[0]!.fee).toBe('0.60');
     } finally {

@@ -63,7 +63,8 @@ describe('payFile from the built entry point', () => {
     expect((error as Error).message).toContain('MILKYPAY_PUBLIC_KEY is not set');
     const wrong = await lib.payFile('payouts.csv', { cwd: dir, env: {}, config: { ...config, secretKey: 'wrong' } }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(lib.PayoutsError);
-    expect(lib.exitCodeOf(wrong)).toBe(3);
+    expect(lib.exitCodeOf(wrong)).toBe(2); // refused before anything was sent (SPEC §6)
+    expect((wrong as Error).message).toContain('MILKYPAY_SECRET_KEY');
     expect(sandbox.counters.invoicesCreated.size).toBe(0);
   });
 

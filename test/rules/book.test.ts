@@ -63,11 +63,6 @@ describe('the rules book against the sandbox', () => {
     expect(await book.serviceCurrency('payment_card_eur')).toBe('EUR');
     expect(await book.serviceCurrency('nope')).toBeUndefined();
   });
-
-  it('reports test mode from the test keys', async () => {
-    const book = createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'mode', refresh: true });
-    expect(await book.testMode()).toBe(true);
-  });
 });
 
 describe('the disk cache', () => {
@@ -126,18 +121,5 @@ describe('the disk cache', () => {
     const book = createRulesBook(h.client, { cacheDir: join(blocker, 'sub'), cacheKey: 'ro', onCacheError: (e) => errors.push(e) });
     expect((await book.forCurrency('USD')).services.size).toBeGreaterThan(0);
     expect(errors.length).toBeGreaterThan(0);
-  });
-});
-
-describe('live keys', () => {
-  let live: Harness;
-  beforeAll(async () => {
-    live = await startHarness({ testMode: false });
-  });
-  afterAll(() => live.close());
-
-  it('reports test mode off', async () => {
-    const book = createRulesBook(live.client, { cacheDir: live.cacheDir, cacheKey: 'live', refresh: true });
-    expect(await book.testMode()).toBe(false);
   });
 });

@@ -74,11 +74,12 @@ describe('faults on create and process end with no duplicate and no row lost', (
     expectExactlyOnce(ws, 200);
   });
 
-  it('401 stops the whole run at once with exit 3', async () => {
+  it('a wrong secret stops the run before anything is sent, with exit 2 naming the key variables', async () => {
     await (ws = await workspace()).write('payouts.csv', csv(HEADER, rows(30)));
     const r = await ws.cli(['run', 'payouts.csv'], { env: { MILKYPAY_SECRET_KEY: 'wrong' } });
-    expect(r.code, r.stderr).toBe(3);
-    expect(ws.sandbox.counters.requests.create).toBeLessThanOrEqual(8);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('check MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY');
+    expect(ws.sandbox.counters.requests.create).toBe(0);
     expect(r.stderr).not.toContain('wrong');
   });
 });

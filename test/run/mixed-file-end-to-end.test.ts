@@ -46,8 +46,8 @@ describe('run pays a mixed file end to end', () => {
       expect(c.processRequests.get(ref), ref).toBe(1);
     }
     for (const ref of ['bad-precision', 'bad-account', 'bad-service']) expect(c.createRequests.get(ref)).toBeUndefined();
-    expect(r.stderr).toContain('USD');
-    expect(r.stderr).toMatch(/processed 3/);
+    expect(r.stdout).toContain('USD');
+    expect(r.stdout).toMatch(/processed 3/);
   });
 
   it('--dry-run validates against the service rules and creates nothing', async () => {
@@ -59,7 +59,7 @@ describe('run pays a mixed file end to end', () => {
     expect(summary.counts.invalid).toBe(4);
     expect(summary.totals).toContainEqual(expect.objectContaining({ currency: 'USD', requested: '111.49' }));
     expect(ws.sandbox.counters.requests.create).toBe(0);
-    expect((await ws.results()).map((x) => x.outcome)).toEqual(['valid', 'valid', 'invalid', 'invalid', 'valid', 'valid', 'invalid', 'invalid']);
+    expect((await ws.results('payouts.dryrun.csv')).map((x) => x.outcome)).toEqual(['valid', 'valid', 'invalid', 'invalid', 'valid', 'valid', 'invalid', 'invalid']);
   });
 
   it('exits 0 when every row is paid, and --no-process then a plain rerun processes them', async () => {
@@ -98,8 +98,8 @@ describe('run pays a mixed file end to end', () => {
     await ws.write('excel.csv', '\ufeff' + csv(header, rowsWithText, '\r\n', ';'));
     const excel = await ws.cli(['run', 'excel.csv', '--dry-run']);
     expect(excel.code).toBe(plain.code);
-    const a = await ws.results('plain.results.csv');
-    const b = await ws.results('excel.results.csv');
+    const a = await ws.results('plain.dryrun.csv');
+    const b = await ws.results('excel.dryrun.csv');
     expect(b.map((x) => [x.reference_id, x.outcome, x.error_code])).toEqual(a.map((x) => [x.reference_id, x.outcome, x.error_code]));
     expect(b[1]!.line).toBe('4'); // the first record spans two lines
   });

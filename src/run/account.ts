@@ -1,0 +1,66 @@
+/**
+ * Which API, account and mode a run pays through. The mode is asked of the API on every run
+ * (never read from a cache: the same URL and key id may answer as live tomorrow), and the same
+ * call checks the private credentials, so a wrong secret shows before anything is sent.
+ */
+import { isApiError } from '../api/errors.js';
+import type { ApiClient } from '../api/types.js';
+import { UsageError } from '../errors.js';
+
+export type AccountMode = 'test' | 'live';
+
+/** What a journal is bound to, and what the report names. */
+export interface Account {
+  /** The API's origin, e.g. `https://api.example.com`. */
+  origin: string;
+  /** BasicAuth user of the private API: names the account without being a secret. */
+  keyId: string;
+  mode: AccountMode;
+}
+
+/** What a run is configured with (no secret). */
+export interface AccountTarget {
+  apiUrl: string;
+  publicKey: string;
+  keyId: string;
+}
+
+/** Answers that mean "this currency is not offered" rather than a failure. */
+const NOT_OFFERED = new Set([400, 404, 422]);
+
+/** A `pk_live_` key names a live account before any request is made. */
+export function declaresLive(target: AccountTarget): boolean {
+  return target.publicKey.startsWith('pk_live_');
+}
+
+/**
+ * Two cheap calls: one page of `/payout-services` (private: checks the key id and secret) and the
+ * pre-request of a currency the account offers (public: checks the public key). Live if either says
+ * `test_mode: false`, or if neither says anything (unknown is treated as live).
+ */
+export async function learnAccount(api: ApiClient, target: AccountTarget): Promise<Account> {
+  const page = await api.payoutServicesPage(1, 1).catch((error: unknown) => {
+    throw credentialsRefused(error, 'MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY');
+  });
+  const pre = await api.prerequest(page.items[0]?.currency ?? 'USD').catch((error: unknown) => {
+    if (isApiError(error) && error.kind === 'http' && NOT_OFFERED.has(error.status ?? 0)) return undefined;
+    throw credentialsRefused(error, 'MILKYPAY_PUBLIC_KEY');
+  });
+  const answers = [...page.items.map((s) => s.testMode), ...(pre ? [pre.testMode] : [])];
+  const test = answers.length > 0 && answers.every(Boolean);
+  return { origin: new URL(target.apiUrl).origin, keyId: target.keyId, mode: test ? 'test' : 'live' };
+}
+
+/** The rules cache is shared only by runs against the same API, keys and mode. */
+export function rulesCacheKey(target: AccountTarget, account: Account): string {
+  return [target.apiUrl, target.publicKey, account.keyId, account.mode].join('|');
+}
+
+function credentialsRefused(error: unknown, variables: string): unknown {
+  if (!isApiError(error) || (error.status !== 401 && error.status !== 403)) return error;
+  return new UsageError(
+    'credentials_refused',
+    `the API refused the credentials (${error.status} on ${error.method} ${error.endpoint}): check ${variables} (and that they belong to MILKYPAY_API_URL); nothing was sent`,
+    { status: error.status },
+  );
+}
