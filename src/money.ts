@@ -3,6 +3,7 @@
  * A "plain decimal" is digits with an optional `.` and more digits: `123`, `123.45`, `0.5`
  * (no sign, exponent, thousands separator, decimal comma or spaces).
  */
+import currencyCodes from 'currency-codes';
 
 export interface Decimal {
   /** The digits without the point: `12.50` -> 1250n. */
@@ -12,17 +13,39 @@ export interface Decimal {
 }
 
 const PLAIN_DECIMAL = /^\d+(?:\.\d+)?$/;
-const digitsCache = new Map<string, number>();
 
-/** ISO 4217 minor digits (USD 2, JPY 0, KWD 3). Throws a RangeError for a malformed code. */
+/**
+ * ISO 4217 codes whose minor unit is "N.A." (precious metals, bond-market units, SDR, testing,
+ * "no currency"): not money a payout can be made in. The table gives them 0 digits; they are left out.
+ */
+const NO_MINOR_UNIT = new Set(['XAG', 'XAU', 'XBA', 'XBB', 'XBC', 'XBD', 'XDR', 'XPD', 'XPT', 'XSU', 'XTS', 'XUA', 'XXX']);
+
+/** code -> minor digits, from the ISO 4217 table (a data table: no file or socket is touched). */
+const ISO_DIGITS: ReadonlyMap<string, number> = new Map(
+  currencyCodes.data.filter((c) => !NO_MINOR_UNIT.has(c.code)).map((c) => [c.code, c.digits]),
+);
+
+/**
+ * ISO 4217 minor digits (USD 2, JPY 0, KWD 3, PKR 2, IQD 3), or undefined for a code that is not
+ * an ISO 4217 currency. From the ISO table, not `Intl`: CLDR's display digits differ (PKR, IDR,
+ * HUF and COP show 0 digits, IQD 0) and would refuse amounts the currency has.
+ */
+export function isoMinorDigits(currency: string): number | undefined {
+  return ISO_DIGITS.get(currency);
+}
+
+/** `isoMinorDigits`, throwing a RangeError for a code ISO 4217 does not list. */
 export function minorDigits(currency: string): number {
-  let digits = digitsCache.get(currency);
-  if (digits === undefined) {
-    digits = new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-    digitsCache.set(currency, digits);
-  }
+  const digits = ISO_DIGITS.get(currency);
+  if (digits === undefined) throw new RangeError(`not an ISO 4217 currency code: ${JSON.stringify(currency)}`);
   return digits;
+}
+
+/** Why `currency` (not an ISO 4217 currency) cannot be paid out; undefined when it can. */
+export function currencyProblem(currency: string): string | undefined {
+  if (ISO_DIGITS.has(currency)) return undefined;
+  if (NO_MINOR_UNIT.has(currency)) return `${currency} is an ISO 4217 code for a precious metal, fund or test unit, not a currency a payout can be made in`;
+  return `"${currency}" is not an ISO 4217 currency code`;
 }
 
 export function isPlainDecimal(s: string): boolean {

@@ -1,12 +1,15 @@
+import currencyCodes from 'currency-codes';
 import { describe, expect, it } from 'vitest';
 import {
   Totals,
   addDecimal,
   compareDecimal,
+  currencyProblem,
   decimalToString,
   expandExponent,
   formatMinor,
   isPlainDecimal,
+  isoMinorDigits,
   minorDigits,
   multiplyDecimal,
   normalizeDecimal,
@@ -15,21 +18,61 @@ import {
   toMinor,
 } from '../src/money.js';
 
-describe('minorDigits', () => {
+describe('minorDigits: the ISO 4217 table, not a locale library', () => {
   it.each([
+    // [code, ISO 4217 minor digits, what CLDR display digits (Intl) say when they differ]
     ['USD', 2],
     ['EUR', 2],
+    ['GBP', 2],
     ['JPY', 0],
     ['KRW', 0],
+    ['CLP', 0],
+    ['VND', 0],
+    ['ISK', 0],
+    ['XAF', 0],
     ['KWD', 3],
     ['BHD', 3],
-  ])('%s has %i minor digits', (currency, digits) => {
+    ['JOD', 3],
+    ['OMR', 3],
+    ['TND', 3],
+    ['LYD', 3],
+    ['IQD', 3, 0],
+    ['PKR', 2, 0],
+    ['IDR', 2, 0],
+    ['HUF', 2, 0],
+    ['COP', 2, 0],
+    ['LAK', 2, 0],
+    ['IRR', 2, 0],
+    ['MGA', 2, 0],
+    ['CLF', 4],
+    ['UYW', 4],
+  ] as Array<[string, number, number?]>)('%s has %i minor digits', (currency, digits, cldr) => {
     expect(minorDigits(currency)).toBe(digits);
-    expect(minorDigits(currency)).toBe(digits); // cached answer is the same
+    expect(isoMinorDigits(currency)).toBe(digits);
+    expect(currencyProblem(currency)).toBeUndefined();
+    expect(toMinor(digits === 0 ? '1500' : `1500.${'5'.repeat(digits)}`, currency)).toBe(BigInt(`1500${'5'.repeat(digits)}`));
+    if (cldr !== undefined) {
+      // Why not Intl: it would refuse 1500.50 PKR.
+      expect(new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits).toBe(cldr);
+    }
   });
 
-  it('refuses a malformed code', () => {
-    expect(() => minorDigits('US')).toThrow(RangeError);
+  it('agrees with every entry of the table the package ships (bar the no-minor-unit codes)', () => {
+    for (const entry of currencyCodes.data) {
+      if (isoMinorDigits(entry.code) !== undefined) expect(minorDigits(entry.code)).toBe(entry.digits);
+    }
+    expect(currencyCodes.data.filter((c) => isoMinorDigits(c.code) !== undefined).length).toBeGreaterThan(150);
+  });
+
+  it.each([['US'], ['usd'], ['ABC'], ['XYZ'], ['HRK'], ['']])('refuses %j, which ISO 4217 does not list', (code) => {
+    expect(() => minorDigits(code)).toThrow(RangeError);
+    expect(isoMinorDigits(code)).toBeUndefined();
+    expect(currencyProblem(code)).toBe(`${JSON.stringify(code)} is not an ISO 4217 currency code`);
+  });
+
+  it.each([['XAU'], ['XAG'], ['XDR'], ['XTS'], ['XXX']])('refuses %s, a unit with no minor unit in ISO 4217 (metal, fund, test)', (code) => {
+    expect(isoMinorDigits(code)).toBeUndefined();
+    expect(currencyProblem(code)).toContain('not a currency a payout can be made in');
   });
 });
 

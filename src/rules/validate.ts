@@ -6,7 +6,7 @@
 import type { CreateInvoiceRequest } from '../api/types.js';
 import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
-import { comparePlainDecimals, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
+import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
 import { findInvisible } from './invisible-characters.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
 import { buildRequest } from './request.js';
@@ -96,6 +96,10 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   if (!CURRENCY.test(currency)) {
     return failure(rec, 'invalid_currency', `line ${line}: currency "${currency}" is not an uppercase 3-letter ISO 4217 code; ${currencyHint(currency)}`, 'currency');
   }
+  const notIso = currencyProblem(currency);
+  if (notIso) {
+    return failure(rec, 'invalid_currency', `line ${line}: currency ${notIso}; give the currency's 3-letter ISO 4217 code, e.g. USD, EUR or JPY`, 'currency');
+  }
   if (!rules || rules.services.size === 0) {
     return failure(rec, 'currency_not_offered', `line ${line}: no payout service is offered for ${currency} on this account; check the currency`, 'currency');
   }
@@ -118,7 +122,7 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   // Service
   const rule = rules.services.get(service);
   const serviceProblem = checkService(service, currency, rule, rules);
-  if (serviceProblem || !rule) return failure(rec, serviceProblem!.code, `line ${line}: ${serviceProblem!.message}`, 'service');
+  if (serviceProblem || !rule) return failure(rec, serviceProblem!.code, `line ${line}: ${serviceProblem!.message}`, serviceProblem!.column ?? 'service');
 
   // Amount range, in the service currency
   const converted = rule.exchangeRate === '1' ? amount : multiplyDecimal(amount, rule.exchangeRate);
@@ -192,7 +196,10 @@ function checkService(service: string, currency: string, rule: ServiceRule | und
     const where = rules.catalogue.get(service);
     return {
       code: 'currency_not_offered',
-      message: `service "${service}" is not offered for ${currency}` + (where ? ` (it pays out in ${where.serviceCurrency}); use one of ${listSome(where.currencies)} or another service` : ''),
+      column: 'currency',
+      message:
+        `service "${service}" is not offered for currency ${currency}` +
+        (where ? ` (it pays out in ${where.serviceCurrency}): set the currency column to ${listSome(where.currencies)}, or choose a service offered for ${currency}` : `: check the currency column`),
     };
   }
   return undefined;

@@ -4,6 +4,7 @@
  * well-formed codes). Once a currency's rules are loaded, a row is validated without waiting.
  */
 import type { InputRecord, Layout } from '../csv/input.js';
+import { isoMinorDigits } from '../money.js';
 import { ReferenceSet } from './reference-set.js';
 import type { CurrencyRules, RulesBook } from './types.js';
 import { validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
@@ -14,7 +15,10 @@ export interface Validator {
   validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]>;
 }
 
-const CURRENCY = /^[A-Z]{3}$/;
+/** Rules are fetched only for an ISO 4217 currency: any other code is invalid without asking. */
+function isIsoCurrency(c: string | undefined): c is string {
+  return c !== undefined && isoMinorDigits(c) !== undefined;
+}
 
 export function createValidator(book: RulesBook): Validator {
   const seen = new ReferenceSet();
@@ -42,7 +46,7 @@ export function createValidator(book: RulesBook): Validator {
   function currencyOf(rec: InputRecord, layout: Layout): string | null | undefined {
     if (layout === 'standard') {
       const c = rec.cells['currency'];
-      return c !== undefined && CURRENCY.test(c) ? c : null;
+      return isIsoCurrency(c) ? c : null;
     }
     const service = rec.cells['service'];
     if (service === undefined) return null;
@@ -67,7 +71,7 @@ export function createValidator(book: RulesBook): Validator {
     const service = rec.cells['service'];
     if (layout === 'dashboard' && service !== undefined && !serviceCurrencies.has(service)) {
       const c = await book.serviceCurrency(service);
-      serviceCurrencies.set(service, c !== undefined && CURRENCY.test(c) ? c : null);
+      serviceCurrencies.set(service, isIsoCurrency(c) ? c : null);
     }
     const currency = currencyOf(rec, layout);
     if (currency && !settled.has(currency)) settled.set(currency, await book.forCurrency(currency));

@@ -2,6 +2,7 @@
  * Exact decimals for the sandbox's money: a bigint of units and a scale (10.55 = 1055n × 10^-2).
  * Kept local to the sandbox so the emulated API does not share code with the client it tests.
  */
+import currencyCodes from 'currency-codes';
 
 const PLAIN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const MAX_EXPONENT = 400;
@@ -113,15 +114,9 @@ function format(units: bigint, scale: number): string {
   return negative ? `-${body}` : body;
 }
 
-const digitsCache = new Map<string, number>();
+const ISO_DIGITS: ReadonlyMap<string, number> = new Map(currencyCodes.data.map((c) => [c.code, c.digits]));
 
-/** ISO 4217 minor digits (USD 2, JPY 0, KWD 3); undefined for a malformed code. */
+/** ISO 4217 minor digits (USD 2, JPY 0, KWD 3, HUF 2), as the API counts them; undefined for a code ISO 4217 does not list. */
 export function currencyDigits(currency: string): number | undefined {
-  const cached = digitsCache.get(currency);
-  if (cached !== undefined) return cached;
-  if (!/^[A-Z]{3}$/.test(currency)) return undefined;
-  const digits =
-    new Intl.NumberFormat('en', { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  digitsCache.set(currency, digits);
-  return digits;
+  return ISO_DIGITS.get(currency);
 }

@@ -52,7 +52,10 @@ describe('the rules book against the sandbox', () => {
     const book = createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'xyz', refresh: true });
     const xyz = await book.forCurrency('XYZ');
     expect(xyz.services.size).toBe(0);
-    expect(validateRecord(row({ currency: 'XYZ' }), xyz)).toMatchObject({ errorCode: 'currency_not_offered' });
+    expect(validateRecord(row({ currency: 'XYZ' }), xyz)).toMatchObject({ errorCode: 'invalid_currency' }); // not ISO 4217
+    const isk = await book.forCurrency('ISK');
+    expect(isk.services.size).toBe(0);
+    expect(validateRecord(row({ currency: 'ISK' }), isk)).toMatchObject({ errorCode: 'currency_not_offered', column: 'currency' });
   });
 
   it('asks the API once per currency and once for the list per run', async () => {
