@@ -2,7 +2,7 @@ import type { ApiError } from '../api/errors.js';
 import { backoffDelay } from './backoff.js';
 import { classifyFailure } from './failure.js';
 import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
-import { payeeDifferences, paymentDifferences, type ExpectedPayout } from './reply-check.js';
+import { notTheRows, payeeDifferences, paymentDifferences, replyMismatch, type ExpectedPayout } from './reply-check.js';
 
 /**
  * What happens to one payout row, as a pure state machine:
@@ -16,6 +16,11 @@ import { payeeDifferences, paymentDifferences, type ExpectedPayout } from './rep
  *                                           --lookup: none (after a maybe)--> creating (retry)
  *   processing --5xx / drop / 409--> process_doubt --read: still created--> processing (retry)
  *
+ * Every invoice an answer carries is checked against the row before it is believed (reply-check.ts).
+ * One that is not the row's (another reference or invoice, other payment data or payee) is never
+ * taken as its invoice: after a create it is looked up by reference (in_doubt), after a process it
+ * is read back (process_doubt), a read or lookup asks again, a poll keeps the last known status;
+ * when that cannot settle it the row ends `error` saying what came back.
  * Adoption (a lookup finding the reference) requires the same payment data and payee, or `conflict`.
  */
 
@@ -39,10 +44,11 @@ export type DoubtReason = 'maybe' | 'duplicate' | 'resume' | 'resume_changed';
 export type RowState =
   | { kind: 'new' }
   | { kind: 'creating'; attempt: number; delayMs: number }
-  | { kind: 'in_doubt'; attempt: number; lookups: number; delayMs: number; why: DoubtReason }
+  /** `foreign`: the last answer carried an invoice that is not the row's (what came back). */
+  | { kind: 'in_doubt'; attempt: number; lookups: number; delayMs: number; why: DoubtReason; foreign?: string }
   | { kind: 'created'; invoice: InvoiceSnapshot }
   | { kind: 'processing'; invoice: InvoiceSnapshot; attempt: number; delayMs: number }
-  | { kind: 'process_doubt'; invoice: InvoiceSnapshot; attempt: number; reads: number; delayMs: number }
+  | { kind: 'process_doubt'; invoice: InvoiceSnapshot; attempt: number; reads: number; delayMs: number; foreign?: string }
   | { kind: 'submitted'; invoice: InvoiceSnapshot; polls: number; delayMs: number }
   | { kind: 'done'; outcome: Outcome; invoice?: InvoiceSnapshot; errorCode?: string; message?: string }
   | { kind: 'aborted'; errorCode: string; message: string };
@@ -63,7 +69,7 @@ export type RowEvent =
 
 export interface RowContext {
   referenceId: string;
-  /** What the row pays, payee included: an invoice is adopted only when it matches. */
+  /** What the row pays, payee included: every invoice an answer carries is checked against it. */
   expected: ExpectedPayout;
   /** false with --no-process: stop at `created`. */
   process: boolean;
@@ -138,7 +144,14 @@ export function step(state: RowState, event: RowEvent, ctx: RowContext): RowStat
 }
 
 function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowEvent, ctx: RowContext): RowState {
-  if (event.kind === 'invoice') return afterCreated(event.invoice, ctx);
+  if (event.kind === 'invoice') {
+    const wrong = replyMismatch(event.invoice, ctx.referenceId, ctx.expected);
+    if (wrong) {
+      // Not the row's invoice; whether the row's was created is unknown: ask by reference.
+      return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'maybe', foreign: `the create request was answered with ${wrong}` };
+    }
+    return afterCreated(event.invoice, ctx);
+  }
   if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the create request got no invoice back; rerun to resolve it');
   const failure = classifyFailure(event.error);
   switch (failure) {
@@ -161,6 +174,15 @@ function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowE
 function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowEvent, ctx: RowContext): RowState {
   if (event.kind === 'invoice') {
     const invoice = event.invoice;
+    const other = notTheRows(invoice, ctx.referenceId);
+    if (other) {
+      // The search answered about another reference: it settles nothing; ask again, a bounded number of times.
+      const foreign = `looking up reference_id ${ctx.referenceId} returned ${other}`;
+      if (state.lookups + 1 >= ctx.maxLookups) {
+        return failDone('error', 'foreign_reply', `${foreign}, not this row's invoice; whether this row's invoice exists is unknown: rerun the same command to resolve it`);
+      }
+      return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, undefined, ctx.random), foreign };
+    }
     if (state.why === 'resume_changed') {
       return {
         kind: 'done',
@@ -183,29 +205,38 @@ function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowE
     }
     return invoice.status === 'created' ? afterCreated(invoice, ctx) : afterStatus(invoice, ctx, 0);
   }
+  const last = state.foreign ? `; the last answer: ${state.foreign}` : '';
   if (event.kind === 'not_found') {
     if (state.why === 'duplicate') {
       if (state.lookups + 1 >= ctx.maxLookups) {
-        return failDone('error', 'duplicate_not_found', `the API says reference_id ${ctx.referenceId} exists but does not return it; rerun later`);
+        return failDone('error', 'duplicate_not_found', `the API says reference_id ${ctx.referenceId} exists but does not return it${last}; rerun later`);
       }
       return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, undefined, ctx.random) };
     }
     const fresh = state.why === 'resume' || state.why === 'resume_changed';
     const attempt = fresh ? 1 : state.attempt + 1;
     if (attempt > ctx.maxCreateAttempts) {
-      return failDone('error', 'create_failed', `create failed ${state.attempt} times and no invoice exists for reference_id ${ctx.referenceId}; rerun to try again`);
+      return failDone('error', state.foreign ? 'foreign_reply' : 'create_failed', `create failed ${state.attempt} times and no invoice exists for reference_id ${ctx.referenceId}${last}; rerun to try again`);
     }
     return { kind: 'creating', attempt, delayMs: fresh ? 0 : backoffDelay(state.attempt, undefined, undefined, ctx.random) };
   }
   if (state.lookups + 1 >= ctx.maxLookups) {
-    return failDone('error', 'in_doubt', `could not confirm whether the invoice for reference_id ${ctx.referenceId} was created (last: ${event.error.message}); rerun the same command to resolve it`);
+    return failDone('error', 'in_doubt', `could not confirm whether the invoice for reference_id ${ctx.referenceId} was created (last: ${event.error.message})${last}; rerun the same command to resolve it`);
   }
   return { ...state, lookups: state.lookups + 1, delayMs: delay(state.lookups + 1, event.error, ctx) };
 }
 
 function afterProcess(state: Extract<RowState, { kind: 'processing' }>, event: RowEvent, ctx: RowContext): RowState {
   // The doc's own sample answers a successful process with status `created`: processing was accepted.
-  if (event.kind === 'invoice') return afterStatus(event.invoice, ctx, 0, undefined, true);
+  if (event.kind === 'invoice') {
+    const wrong = replyMismatch(event.invoice, ctx.referenceId, ctx.expected, state.invoice.id);
+    if (wrong) {
+      // Whether the row's invoice was processed is unknown: read it back, as after a dropped answer.
+      const foreign = `the process request for invoice ${state.invoice.id} was answered with ${wrong}`;
+      return { kind: 'process_doubt', invoice: state.invoice, attempt: state.attempt, reads: 0, delayMs: 0, foreign };
+    }
+    return afterStatus(event.invoice, ctx, 0, undefined, true);
+  }
   if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the process request got no invoice back; rerun to resolve it', state.invoice);
   const failure = classifyFailure(event.error);
   switch (failure) {
@@ -225,6 +256,14 @@ function afterProcess(state: Extract<RowState, { kind: 'processing' }>, event: R
 
 function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: RowEvent, ctx: RowContext): RowState {
   if (event.kind === 'invoice') {
+    const wrong = replyMismatch(event.invoice, ctx.referenceId, ctx.expected, state.invoice.id);
+    if (wrong) {
+      const foreign = `reading invoice ${state.invoice.id} returned ${wrong}`;
+      if (state.reads + 1 >= ctx.maxLookups) {
+        return failDone('error', 'foreign_reply', `${foreign}, not this row's invoice; whether it was processed is unknown: rerun the same command to resolve it`, state.invoice);
+      }
+      return { ...state, reads: state.reads + 1, delayMs: backoffDelay(state.reads + 1, undefined, undefined, ctx.random), foreign };
+    }
     if (event.invoice.status !== 'created') return afterStatus(event.invoice, ctx, 0, undefined, true);
     if (!ctx.process) return { kind: 'done', outcome: 'created', invoice: event.invoice };
     if (state.attempt >= ctx.maxProcessAttempts) {
@@ -234,13 +273,21 @@ function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: R
   }
   if (event.kind === 'not_found' || state.reads + 1 >= ctx.maxLookups) {
     const why = event.kind === 'failed' ? ` (last: ${event.error.message})` : '';
-    return failDone('error', 'process_in_doubt', `could not read invoice ${state.invoice.id} after a process request${why}; rerun the same command to resolve it`, state.invoice);
+    const last = state.foreign ? `; earlier: ${state.foreign}` : '';
+    return failDone('error', 'process_in_doubt', `could not read invoice ${state.invoice.id} after a process request${why}${last}; rerun the same command to resolve it`, state.invoice);
   }
   return { ...state, reads: state.reads + 1, delayMs: delay(state.reads + 1, event.error, ctx) };
 }
 
 function afterPoll(state: Extract<RowState, { kind: 'submitted' }>, event: RowEvent, ctx: RowContext): RowState {
-  if (event.kind === 'invoice') return afterStatus(event.invoice, ctx, state.polls + 1, undefined, true);
+  if (event.kind === 'invoice') {
+    const wrong = replyMismatch(event.invoice, ctx.referenceId, ctx.expected, state.invoice.id);
+    if (!wrong) return afterStatus(event.invoice, ctx, state.polls + 1, undefined, true);
+    // Keep the last known status and poll on; if the wait is over, what came back is the last word.
+    const next = afterStatus(state.invoice, ctx, state.polls + 1, undefined, true);
+    if (next.kind !== 'done') return next;
+    return failDone('error', 'foreign_reply', `polling invoice ${state.invoice.id} returned ${wrong}, not this row's invoice; its last known status is ${state.invoice.status}: rerun the same command to resolve it`, state.invoice);
+  }
   const retryAfterMs = event.kind === 'failed' ? event.error.retryAfterMs : undefined;
   return afterStatus(state.invoice, ctx, state.polls + 1, retryAfterMs, true);
 }

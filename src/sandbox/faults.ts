@@ -12,10 +12,12 @@ export type FaultAction =
   | { kind: 'drop' }
   | { kind: 'delay'; delayMs: number }
   | { kind: 'commit-then-500' }
-  | { kind: 'commit-then-drop' };
+  | { kind: 'commit-then-drop' }
+  | { kind: 'foreign-reply'; replyWith?: string };
 
 const NONE: FaultAction = { kind: 'none' };
 const COMMITTING: ReadonlySet<SandboxEndpoint> = new Set(['create', 'process']);
+const INVOICE_ANSWERS: ReadonlySet<SandboxEndpoint> = new Set(['create', 'process', 'getInvoice', 'listInvoices']);
 
 interface ScriptEntry {
   fault: ScriptedFault;
@@ -74,6 +76,8 @@ export class FaultEngine {
       case 'commit-then-drop':
         // Commit-then-fail on an endpoint that commits nothing is a plain failure after the answer is computed.
         return { kind: f.kind };
+      case 'foreign-reply':
+        return f.replyWith === undefined ? { kind: 'foreign-reply' } : { kind: 'foreign-reply', replyWith: f.replyWith };
     }
   }
 
@@ -94,6 +98,7 @@ export class FaultEngine {
       const kind = f.commitThenFail.mode === 'drop' ? 'commit-then-drop' : 'commit-then-500';
       bands.push([clampRate(f.commitThenFail.rate), { kind }]);
     }
+    if (f.foreignReplyRate && INVOICE_ANSWERS.has(endpoint)) bands.push([clampRate(f.foreignReplyRate), { kind: 'foreign-reply' }]);
     if (bands.length === 0 || bands.every(([rate]) => rate === 0)) return NONE;
     const roll = this.random();
     let upTo = 0;

@@ -13,6 +13,7 @@ import { createInvoice, getInvoice, listInvoices, processInvoice } from './handl
 import { getService, listServices, prerequest } from './handlers-services.js';
 import { isJsonObject, parseJson, stringifyJson, type JsonValue } from './json.js';
 import { route } from './routes.js';
+import { invoiceResource } from './shapes.js';
 import type { SandboxEndpoint } from './types.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
@@ -79,7 +80,13 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-function referenceOf(ctx: SandboxContext, endpoint: SandboxEndpoint, id: string | undefined, body: JsonValue | undefined): string | undefined {
+function referenceOf(
+  ctx: SandboxContext,
+  endpoint: SandboxEndpoint,
+  id: string | undefined,
+  body: JsonValue | undefined,
+  query: URLSearchParams,
+): string | undefined {
   if (endpoint === 'create') {
     const data = isJsonObject(body) ? body['data'] : undefined;
     const attrs = isJsonObject(data) ? data['attributes'] : undefined;
@@ -87,7 +94,27 @@ function referenceOf(ctx: SandboxContext, endpoint: SandboxEndpoint, id: string 
     return typeof ref === 'string' ? ref : undefined;
   }
   if ((endpoint === 'process' || endpoint === 'getInvoice') && id !== undefined) return ctx.store.get(id)?.referenceId;
+  if (endpoint === 'listInvoices') return query.get('filter[reference_id]') ?? undefined;
   return undefined;
+}
+
+/**
+ * A successful invoice answer carrying another invoice instead (`replyWith`'s, or the newest of
+ * another reference than `referenceId`); the answer as it was when there is no such invoice.
+ */
+function foreignReply(ctx: SandboxContext, reply: Reply, endpoint: SandboxEndpoint, referenceId: string | undefined, replyWith: string | undefined): Reply {
+  if (reply.status >= 300) return reply;
+  const all = ctx.store.all();
+  const other =
+    replyWith !== undefined
+      ? ctx.store.findByReference(replyWith)
+      : all.reverse().find((r) => r.referenceId !== referenceId);
+  if (!other) return reply;
+  if (endpoint === 'listInvoices') {
+    const data = [invoiceResource(other, { callbackLogs: false })];
+    return { ...reply, body: { meta: { count: 1, size: 1, before: other.id, after: other.id }, links: { prev: '', next: '' }, data } };
+  }
+  return { ...reply, body: { data: invoiceResource(other, { callbackLogs: true }) } };
 }
 
 export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, setLiveMode: (live: boolean) => void): SandboxServer {
@@ -138,7 +165,7 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, se
       }
     }
 
-    const referenceId = referenceOf(ctx, endpoint, id, body);
+    const referenceId = referenceOf(ctx, endpoint, id, body, query);
     if (referenceId !== undefined && endpoint === 'create') bump(ctx.counters.createRequests, referenceId);
     if (referenceId !== undefined && endpoint === 'process') bump(ctx.counters.processRequests, referenceId);
 
@@ -168,6 +195,7 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, se
       : HANDLERS[endpoint](ctx, { endpoint, ...(id !== undefined ? { id } : {}), query, body, authorization: req.headers.authorization });
     if (action.kind === 'commit-then-500') return send(res, errorReply(500));
     if (action.kind === 'commit-then-drop') return drop(req);
+    if (action.kind === 'foreign-reply') return send(res, foreignReply(ctx, reply, endpoint, referenceId, action.replyWith));
     send(res, reply);
   }
 

@@ -12,7 +12,7 @@ export type SandboxEndpoint =
 /** A one-shot fault, consumed the first time a request matches it. */
 export interface ScriptedFault {
   endpoint: SandboxEndpoint;
-  /** Only requests about this reference (create body, or the invoice's reference for process/get). */
+  /** Only requests about this reference (create body, the invoice's reference for process/get, the list's `filter[reference_id]`). */
   referenceId?: string;
   /**
    * - `status`: answer `status` with the doc's error body, no effect.
@@ -21,8 +21,12 @@ export interface ScriptedFault {
    * - `drop`: destroy the socket without doing anything.
    * - `rate-limit`: answer 429 with `Retry-After: retryAfterSeconds`, no effect.
    * - `delay`: wait `delayMs` before handling normally (for timeouts).
+   * - `foreign-reply`: do the work, then answer as usual but with another invoice in the body:
+   *   `replyWith`'s invoice, or else the newest invoice of another reference (a mixed-up reply).
    */
-  kind: 'status' | 'commit-then-500' | 'commit-then-drop' | 'drop' | 'rate-limit' | 'delay';
+  kind: 'status' | 'commit-then-500' | 'commit-then-drop' | 'drop' | 'rate-limit' | 'delay' | 'foreign-reply';
+  /** With `foreign-reply`: the reference whose invoice the answer carries. */
+  replyWith?: string;
   status?: number;
   retryAfterSeconds?: number;
   delayMs?: number;
@@ -43,6 +47,8 @@ export interface Faults {
   rateLimit?: { rate: number; retryAfterSeconds: number };
   /** Share of requests whose socket is dropped before any effect. */
   dropRate?: number;
+  /** Share of invoice answers (create, process, get, list) that carry another reference's invoice, after doing the work. */
+  foreignReplyRate?: number;
   script?: ScriptedFault[];
 }
 

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/index.js';
 import { csv, workspace, type Workspace } from '../helpers/workspace.js';
-import { runIn } from './in-process.js';
 
 // Issue 10 §4: an invoice found under the row's reference is adopted only when it pays the row's payee.
 describe('an existing invoice is adopted only when its payee is the row payee', () => {
@@ -32,7 +31,7 @@ describe('an existing invoice is adopted only when its payee is the row payee', 
   });
 
   it('is a conflict naming the field, masked, and nothing of another payee is processed', async () => {
-    const r = await runIn(ws, ['run', ws.path('payouts.csv')]);
+    const r = await ws.cli(['run', ws.path('payouts.csv')]);
     expect(r.code, r.stderr).toBe(1);
     const results = await ws.results();
     expect(results.map((x) => [x.reference_id, x.outcome])).toEqual([
@@ -63,7 +62,7 @@ describe('an existing invoice is adopted only when its payee is the row payee', 
   });
 
   it('stays a conflict on a rerun, still without a process request', async () => {
-    const r = await runIn(ws, ['run', ws.path('payouts.csv')]);
+    const r = await ws.cli(['run', ws.path('payouts.csv')]);
     expect(r.code, r.stderr).toBe(1);
     expect((await ws.results()).map((x) => x.outcome)).toEqual(['conflict', 'conflict', 'processed', 'processed']);
     expect(ws.sandbox.counters.processRequests.get('other-account')).toBeUndefined();
