@@ -3,7 +3,7 @@
  * about fields the doc shows as null; strict about what the tool relies on: ids, statuses,
  * reference ids and amounts.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isSignedDecimal, numberToDecimal } from './money.js';
 
 /** An amount as a JSON number (or a decimal string, as `amount` in pre-request services) -> exact decimal string. */

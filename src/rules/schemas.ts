@@ -1,5 +1,5 @@
 /** Shapes of the cached API answers (the client's normalised types), checked on read. */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { PayoutService, Prerequest } from '../api/types.js';
 
 const fieldRule = z.object({
