@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { copyFile, cp, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -10,13 +10,23 @@ const ROOT = resolve(import.meta.dirname, '../..');
 
 describe('the commands the README shows', () => {
   it('npm run demo (node dist/demo.js) pays the sample and leaves its results beside it', async () => {
-    const r = await collect(spawn(process.execPath, ['dist/demo.js'], { cwd: ROOT, env: { PATH: process.env.PATH, HOME: tmpdir() } }));
-    expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toContain('Run finished: 12 rows · invalid 4 · processed 7 · failed 1');
-    expect(r.stdout).toContain('USD: 4 valid rows · 543.50 requested · processed 524.75 · fees 4.95');
-    const results = parse(await readFile(join(ROOT, 'samples/payouts.sandbox.results.csv')), { columns: true }) as Record<string, string>[];
-    expect(results).toHaveLength(12);
-    expect(results.filter((x) => x.outcome === 'failed').map((x) => x.reference_id)).toEqual(['aff-2026-11-0006']);
+    // The demo writes beside samples/payouts.csv: run a copy of the built tree, so the test writes only into a temporary folder.
+    const dir = await mkdtemp(join(tmpdir(), 'mp-demo-'));
+    try {
+      await cp(join(ROOT, 'dist'), join(dir, 'dist'), { recursive: true });
+      await cp(join(ROOT, 'samples/payouts.csv'), join(dir, 'samples/payouts.csv'));
+      await cp(join(ROOT, 'package.json'), join(dir, 'package.json'));
+      await symlink(join(ROOT, 'node_modules'), join(dir, 'node_modules'));
+      const r = await collect(spawn(process.execPath, ['dist/demo.js'], { cwd: dir, env: { PATH: process.env.PATH, HOME: dir } }));
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('Run finished: 12 rows · invalid 4 · processed 7 · failed 1');
+      expect(r.stdout).toContain('USD: 4 valid rows · 543.50 requested · processed 524.75 · fees 4.95');
+      const results = parse(await readFile(join(dir, 'samples/payouts.sandbox.results.csv')), { columns: true }) as Record<string, string>[];
+      expect(results).toHaveLength(12);
+      expect(results.filter((x) => x.outcome === 'failed').map((x) => x.reference_id)).toEqual(['aff-2026-11-0006']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('the mass-refund sample: a dry run, then the run, against --sandbox', async () => {

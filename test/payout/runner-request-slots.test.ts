@@ -67,13 +67,15 @@ describe('payRow with request slots', () => {
   it('sends nothing for a row stopped while it waited for a slot', async () => {
     const control = new RunControl();
     const gate = deferred();
+    const waiting = deferred();
     const slot: RowRunnerDeps['slot'] = async (send) => {
+      waiting.resolve();
       await gate.promise;
       return send();
     };
     const journaled: string[] = [];
     const row = payRow(job('slot-stopped'), deps({ slot, control, journal: async (r) => void journaled.push(r.state) }));
-    await new Promise((r) => setTimeout(r, 20));
+    await waiting.promise; // the row's create is queued for a slot, past every check made before it
     control.stop('signal', 'stopped by SIGINT');
     gate.resolve();
     const result = await row;
