@@ -1,6 +1,7 @@
 /** milkypay-payouts as a library: what the `run` and `reconcile` commands do, callable from code. */
 export { payFile, reconcile } from './library.js';
-export type { PayFileOptions, ProgressUpdate, ReconcileOptions } from './library.js';
+export type { Delays, PayFileOptions, ProgressUpdate, ReconcileOptions } from './library.js';
+export type { BackoffPolicy } from './payout/backoff.js';
 export type { Config } from './config.js';
 export type { ReconcileReport } from './run/reconcile.js';
 export type { RunSummary, CurrencyTotals, InvalidSample, RowSample, RunPlan, SendTotals } from './run/summary.js';

@@ -4,6 +4,7 @@ import { connect, type ConnectArgs } from './commands/context.js';
 import type { Config } from './config.js';
 import { AbortedError, UsageError } from './errors.js';
 import type { Logger } from './log.js';
+import type { BackoffPolicy } from './payout/backoff.js';
 import type { Outcome } from './payout/outcome.js';
 import { RunControl } from './run/control.js';
 import { parseCurrencyAmount } from './run/gates.js';
@@ -68,6 +69,16 @@ export interface PayFileOptions {
   confirm?: (what: LiveConfirmation) => Promise<boolean>;
   /** fsync the journal; default true. */
   durable?: boolean;
+  /** Waits between retries and polls. The defaults suit the API; tests shrink them to milliseconds. */
+  delays?: Delays;
+}
+
+/** In milliseconds. */
+export interface Delays {
+  /** Before a payout request is tried again (create, lookup, process): doubling from base to cap, equal jitter. */
+  retry?: BackoffPolicy;
+  /** Between polls of an invoice that is not final yet (`wait`). */
+  poll?: BackoffPolicy;
 }
 
 /**
@@ -165,6 +176,7 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     // MILKYPAY_JOURNAL_FSYNC=0 is for the benchmark only (it measures what durability costs):
     // a crash could then lose journal lines, and a rerun could not tell what was sent.
     durable: o.durable !== false && env['MILKYPAY_JOURNAL_FSYNC'] !== '0',
+    ...(o.delays ? { delays: { ...(o.delays.retry ? { backoff: o.delays.retry } : {}), ...(o.delays.poll ? { pollBackoff: o.delays.poll } : {}) } } : {}),
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ApiError } from '../api/errors.js';
-import { backoffDelay } from './backoff.js';
+import { backoffDelay, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { classifyFailure } from './failure.js';
 import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
 import { notTheRows, payeeDifferences, paymentDifferences, replyMismatch, type ExpectedPayout } from './reply-check.js';
@@ -80,10 +80,14 @@ export interface RowContext {
   maxProcessAttempts: number;
   maxLookups: number;
   random?: () => number;
+  /** Waits before a request is retried; default DEFAULT_BACKOFF. */
+  backoff?: BackoffPolicy;
+  /** Waits between polls under `--wait`; default DEFAULT_POLL_BACKOFF. */
+  pollBackoff?: BackoffPolicy;
 }
 
 /** What moving a known invoice on reads (no check against the row is made there). */
-type Pace = Pick<RowContext, 'process' | 'waitUntil' | 'now' | 'random'>;
+type Pace = Pick<RowContext, 'process' | 'waitUntil' | 'now' | 'random' | 'pollBackoff'>;
 
 export const DEFAULT_LIMITS = { maxCreateAttempts: 5, maxProcessAttempts: 5, maxLookups: 5 } as const;
 
@@ -211,14 +215,14 @@ function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowE
       if (state.lookups + 1 >= ctx.maxLookups) {
         return failDone('error', 'duplicate_not_found', `the API says reference_id ${ctx.referenceId} exists but does not return it${last}; rerun later`);
       }
-      return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, undefined, ctx.random) };
+      return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, ctx.backoff, ctx.random) };
     }
     const fresh = state.why === 'resume' || state.why === 'resume_changed';
     const attempt = fresh ? 1 : state.attempt + 1;
     if (attempt > ctx.maxCreateAttempts) {
       return failDone('error', state.foreign ? 'foreign_reply' : 'create_failed', `create failed ${state.attempt} times and no invoice exists for reference_id ${ctx.referenceId}${last}; rerun to try again`);
     }
-    return { kind: 'creating', attempt, delayMs: fresh ? 0 : backoffDelay(state.attempt, undefined, undefined, ctx.random) };
+    return { kind: 'creating', attempt, delayMs: fresh ? 0 : backoffDelay(state.attempt, undefined, ctx.backoff, ctx.random) };
   }
   if (state.lookups + 1 >= ctx.maxLookups) {
     return failDone('error', 'in_doubt', `could not confirm whether the invoice for reference_id ${ctx.referenceId} was created (last: ${event.error.message})${last}; rerun the same command to resolve it`);
@@ -269,7 +273,7 @@ function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: R
     if (state.attempt >= ctx.maxProcessAttempts) {
       return failDone('error', 'process_failed_to_send', `invoice ${state.invoice.id} is still created after ${state.attempt} process requests; rerun to process it`, event.invoice);
     }
-    return { kind: 'processing', invoice: event.invoice, attempt: state.attempt + 1, delayMs: backoffDelay(state.attempt, undefined, undefined, ctx.random) };
+    return { kind: 'processing', invoice: event.invoice, attempt: state.attempt + 1, delayMs: backoffDelay(state.attempt, undefined, ctx.backoff, ctx.random) };
   }
   if (event.kind === 'not_found' || state.reads + 1 >= ctx.maxLookups) {
     const why = event.kind === 'failed' ? ` (last: ${event.error.message})` : '';
@@ -302,14 +306,14 @@ function afterStatus(invoice: InvoiceSnapshot, ctx: Pace, polls: number, retryAf
   if (isFinalStatus(invoice.status)) return { kind: 'done', outcome: outcomeOfStatus(invoice.status), invoice };
   if (!requested && invoice.status === 'created') return afterCreated(invoice, ctx);
   if (ctx.waitUntil !== undefined && ctx.now < ctx.waitUntil) {
-    const wanted = backoffDelay(polls + 1, retryAfterMs, { baseMs: 250, capMs: 5_000 }, ctx.random);
+    const wanted = backoffDelay(polls + 1, retryAfterMs, ctx.pollBackoff ?? DEFAULT_POLL_BACKOFF, ctx.random);
     return { kind: 'submitted', invoice, polls, delayMs: Math.max(0, Math.min(wanted, ctx.waitUntil - ctx.now)) };
   }
   return { kind: 'done', outcome: 'submitted', invoice };
 }
 
 function delay(attempt: number, error: ApiError, ctx: RowContext): number {
-  return backoffDelay(attempt, error.retryAfterMs, undefined, ctx.random);
+  return backoffDelay(attempt, error.retryAfterMs, ctx.backoff, ctx.random);
 }
 
 function describeApi(error: ApiError): string {

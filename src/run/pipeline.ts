@@ -8,7 +8,7 @@ import { openJournal, type Journal, type JournalEntry } from '../journal/journal
 import { replayJournal } from '../journal/replay.js';
 import type { Logger } from '../log.js';
 import { fingerprint } from '../payout/fingerprint.js';
-import { begin, commandFor, DEFAULT_LIMITS, type RowState } from '../payout/machine.js';
+import { begin, commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
 import { resumeState, type RowRecord } from '../payout/record.js';
 import { payRow, type RowJob, type RowRunnerDeps } from '../payout/runner.js';
@@ -39,6 +39,8 @@ export interface RunOptions {
   sandbox?: boolean;
   /** fsync the journal (default true; the benchmark measures the cost). */
   durable?: boolean;
+  /** Waits before retries and between polls; default: the machine's. */
+  delays?: Pick<RowContext, 'backoff' | 'pollBackoff'>;
 }
 
 /** Shown before a live run pays: what it will send, where, as whom. */
@@ -242,7 +244,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     api: env.api,
     journal: (record) => s.journal.append({ ...record }),
     control: s.control,
-    context: { process: opts.process, ...(waitUntil !== undefined ? { waitUntil } : {}), ...DEFAULT_LIMITS },
+    context: { process: opts.process, ...(waitUntil !== undefined ? { waitUntil } : {}), ...DEFAULT_LIMITS, ...opts.delays },
     onEvent: (job, command, event) => {
       if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, err: event.error }, 'request failed');
     },

@@ -1,10 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { exitCodeOf } from '../../src/errors.js';
+import { payFile, type PayFileOptions } from '../../src/library.js';
 import type { Faults } from '../../src/sandbox/types.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
-async function runUntilDone(ws: Workspace, args: string[]): Promise<number | null> {
-  let r = await ws.cli(args);
-  for (let i = 0; i < 5 && r.code !== 0; i += 1) r = await ws.cli(args);
+/** The run's own retries and polls on milliseconds: the faults, not the waits, are under test. */
+const FAST: PayFileOptions['delays'] = { retry: { baseMs: 2, capMs: 20 }, poll: { baseMs: 2, capMs: 20 } };
+
+/** `run payouts.csv` through the library (the command calls the same function): exit code and stop message. */
+async function pay(ws: Workspace, options: PayFileOptions = {}): Promise<{ code: number; stopped?: string }> {
+  try {
+    const summary = await payFile('payouts.csv', { cwd: ws.dir, env: ws.env, delays: FAST, ...options });
+    return { code: summary.exitCode, ...(summary.stopped ? { stopped: summary.stopped.message } : {}) };
+  } catch (error) {
+    return { code: exitCodeOf(error) ?? -1, stopped: (error as Error).message };
+  }
+}
+
+async function runUntilDone(ws: Workspace, options: PayFileOptions = {}): Promise<number> {
+  let r = await pay(ws, options);
+  for (let i = 0; i < 5 && r.code !== 0; i += 1) r = await pay(ws, options);
   return r.code;
 }
 
@@ -34,7 +49,7 @@ describe('faults on create and process end with no duplicate and no row lost', (
       ws = await workspace({ faults, seed: 7 });
       const count = 40;
       await ws.write('payouts.csv', csv(HEADER, rows(count)));
-      expect(await runUntilDone(ws, ['run', 'payouts.csv', '--concurrency', '8'])).toBe(0);
+      expect(await runUntilDone(ws, { concurrency: 8 })).toBe(0);
       const results = await ws.results();
       expect(results).toHaveLength(count);
       expect(results.every((r) => r.outcome === 'processed')).toBe(true);
@@ -46,8 +61,8 @@ describe('faults on create and process end with no duplicate and no row lost', (
   it('a scripted commit-then-500 on one create is adopted by lookup, not created again', async () => {
     ws = await workspace({ faults: { script: [{ endpoint: 'create', referenceId: 'ref-2', kind: 'commit-then-500' }] } });
     await ws.write('payouts.csv', csv(HEADER, rows(3)));
-    const r = await ws.cli(['run', 'payouts.csv']);
-    expect(r.code, r.stderr).toBe(0);
+    const r = await pay(ws);
+    expect(r.code, r.stopped).toBe(0);
     expect(ws.sandbox.counters.createRequests.get('ref-2')).toBe(1);
     expectExactlyOnce(ws, 3);
   });
@@ -55,8 +70,8 @@ describe('faults on create and process end with no duplicate and no row lost', (
   it('a process answered by a dropped connection is read back, not processed twice', async () => {
     ws = await workspace({ faults: { script: [{ endpoint: 'process', referenceId: 'ref-1', kind: 'commit-then-drop' }] } });
     await ws.write('payouts.csv', csv(HEADER, rows(2)));
-    const r = await ws.cli(['run', 'payouts.csv']);
-    expect(r.code, r.stderr).toBe(0);
+    const r = await pay(ws);
+    expect(r.code, r.stopped).toBe(0);
     expect(ws.sandbox.counters.processRequests.get('ref-1')).toBe(1);
     expectExactlyOnce(ws, 2);
   });
@@ -64,13 +79,13 @@ describe('faults on create and process end with no duplicate and no row lost', (
   it('a dead API stops the run (exit 3) instead of grinding through every row, and a rerun finishes', async () => {
     ws = await workspace({ faults: { errorRates: { 503: 1 }, endpoints: ['create', 'listInvoices'] } });
     await ws.write('payouts.csv', csv(HEADER, rows(200)));
-    const r = await ws.cli(['run', 'payouts.csv', '--concurrency', '4']);
-    expect(r.code, r.stderr).toBe(3);
-    expect(r.stderr).toMatch(/API looks down/);
+    const r = await pay(ws, { concurrency: 4 });
+    expect(r.code, r.stopped).toBe(3);
+    expect(r.stopped).toMatch(/API looks down/);
     expect(ws.sandbox.counters.requests.create).toBeLessThan(200);
     expect((await ws.results()).length).toBe(200);
     ws.sandbox.setFaults({});
-    expect(await runUntilDone(ws, ['run', 'payouts.csv'])).toBe(0);
+    expect(await runUntilDone(ws)).toBe(0);
     expectExactlyOnce(ws, 200);
   });
 
