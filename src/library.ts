@@ -4,7 +4,7 @@ import { connect, type ConnectArgs } from './commands/context.js';
 import type { Config } from './config.js';
 import { AbortedError, UsageError } from './errors.js';
 import type { Logger } from './log.js';
-import type { BackoffPolicy } from './payout/backoff.js';
+import { DEFAULT_BACKOFF, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './payout/backoff.js';
 import type { Outcome } from './payout/outcome.js';
 import { RunControl } from './run/control.js';
 import { parseCurrencyAmount } from './run/gates.js';
@@ -75,10 +75,14 @@ export interface PayFileOptions {
 
 /** In milliseconds. */
 export interface Delays {
-  /** Before a payout request is tried again (create, lookup, process): doubling from base to cap, equal jitter. */
-  retry?: BackoffPolicy;
-  /** Between polls of an invoice that is not final yet (`wait`). */
-  poll?: BackoffPolicy;
+  /** Before a payout request is tried again (create, lookup, process): doubling from base to cap, equal jitter. Default 200..10 000. */
+  retry?: Partial<BackoffPolicy>;
+  /** Between polls of an invoice that is not final yet (`wait`). Default 250..5 000. */
+  poll?: Partial<BackoffPolicy>;
+  /** First delay of a retry the client makes by itself (reads, 429s); it doubles. Default 250. */
+  request?: number;
+  /** The longest Retry-After honoured; default 60 000. */
+  maxRetryAfter?: number;
 }
 
 /**
@@ -92,7 +96,7 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
   const runOptions = toRunOptions(input, options, cwd, env);
   const throttle = new Throttle({ concurrency: runOptions.concurrency, ...(options.maxRate ? { maxRate: options.maxRate } : {}) });
   const logger = options.logger ?? (await silentLogger());
-  const ctx = await connect(options satisfies ConnectArgs, { env, cwd }, logger, throttle);
+  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) } satisfies ConnectArgs, { env, cwd }, logger, throttle);
   const control = new RunControl();
   const onAbort = (): void => control.stop('signal', abortMessage(options.signal!.reason));
   if (options.signal?.aborted) onAbort();
@@ -176,7 +180,20 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     // MILKYPAY_JOURNAL_FSYNC=0 is for the benchmark only (it measures what durability costs):
     // a crash could then lose journal lines, and a rerun could not tell what was sent.
     durable: o.durable !== false && env['MILKYPAY_JOURNAL_FSYNC'] !== '0',
-    ...(o.delays ? { delays: { ...(o.delays.retry ? { backoff: o.delays.retry } : {}), ...(o.delays.poll ? { pollBackoff: o.delays.poll } : {}) } } : {}),
+    ...(o.delays ? { delays: machineDelays(o.delays) } : {}),
+  };
+}
+
+/** The payout machine's waits; a Retry-After cap applies to them too. */
+function machineDelays(d: Delays): NonNullable<RunOptions['delays']> {
+  const cap = d.maxRetryAfter === undefined ? {} : { maxRetryAfterMs: d.maxRetryAfter };
+  return { backoff: { ...DEFAULT_BACKOFF, ...d.retry, ...cap }, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...d.poll, ...cap } };
+}
+
+function requestRetryOf(delays: Delays | undefined): ConnectArgs['requestRetry'] {
+  return {
+    ...(delays?.request !== undefined ? { retryBaseDelayMs: delays.request } : {}),
+    ...(delays?.maxRetryAfter !== undefined ? { maxRetryAfterMs: delays.maxRetryAfter } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient } from '../api/index.js';
-import type { ApiClient, RetryEvent } from '../api/types.js';
+import type { ApiClient, ApiClientOptions, RetryEvent } from '../api/types.js';
 import { readConfig, withDotEnv, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { createRulesBook, type RulesBook } from '../rules/index.js';
@@ -57,6 +57,8 @@ export async function makeLogger(io: Io, level?: string): Promise<Logger> {
 export interface ConnectArgs extends CommonArgs {
   /** Settings given in code; what is absent comes from the environment and `.env`. */
   config?: Partial<Config>;
+  /** The client's own retries (reads, 429s): first delay and the longest Retry-After honoured. */
+  requestRetry?: Pick<ApiClientOptions, 'retryBaseDelayMs' | 'maxRetryAfterMs'>;
 }
 
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */
@@ -83,6 +85,7 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
     publicKey: config.publicKey,
     keyId: config.keyId,
     secretKey: config.secretKey,
+    ...args.requestRetry,
     // At most `concurrency` sockets: a request that starts as another's socket is being freed
     // waits for it rather than opening one more connection.
     ...(throttle ? { maxSockets: throttle.concurrency, beforeRequest: throttle.beforeRequest, onResponse: throttle.onResponse } : {}),

@@ -5,7 +5,7 @@ import type { Faults } from '../../src/sandbox/types.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 /** The run's own retries and polls on milliseconds: the faults, not the waits, are under test. */
-const FAST: PayFileOptions['delays'] = { retry: { baseMs: 2, capMs: 20 }, poll: { baseMs: 2, capMs: 20 } };
+const FAST: PayFileOptions['delays'] = { retry: { baseMs: 2, capMs: 20 }, poll: { baseMs: 2, capMs: 20 }, request: 2 };
 
 /** `run payouts.csv` through the library (the command calls the same function): exit code and stop message. */
 async function pay(ws: Workspace, options: PayFileOptions = {}): Promise<{ code: number; stopped?: string }> {
