@@ -10,6 +10,7 @@ import { acquireLock } from '../journal/lock.js';
 import { openJournal, type JournalEntry } from '../journal/journal.js';
 import type { Logger } from '../log.js';
 import { isFinalStatus, outcomeOfStatus } from '../payout/outcome.js';
+import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
 
 export interface ReconcileOptions {
   journal: string;
@@ -51,6 +52,13 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
             report.checked += 1;
             try {
               const invoice = await env.api.getInvoice(entry.invoice_id as string);
+              const foreign = notJournaled(invoice, entry);
+              if (foreign) {
+                // Another invoice's status is no news about this one: leave the row as it was.
+                report.failedReads += 1;
+                env.logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id }, `reading invoice ${String(entry.invoice_id)} returned ${foreign}, not this row's invoice; left as it was`);
+                return;
+              }
               if (invoice.status === entry.status) return;
               const state = isFinalStatus(invoice.status) ? outcomeOfStatus(invoice.status) : invoice.status !== 'created' && entry.state === 'created' ? 'submitted' : entry.state;
               const next = { ...entry, state, status: invoice.status, resolution: invoice.resolution, fee: invoice.fee, at: new Date().toISOString() };
@@ -79,6 +87,16 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
   } finally {
     await lock.release();
   }
+}
+
+/** Why an answer is not the journaled invoice (another id or reference, other payment data), or undefined. */
+function notJournaled(invoice: Awaited<ReturnType<ApiClient['getInvoice']>>, entry: JournalEntry): string | undefined {
+  const other = notTheRows(invoice, entry.ref, String(entry.invoice_id));
+  if (other) return other;
+  const { service, currency, amount } = entry;
+  if (typeof service !== 'string' || typeof currency !== 'string' || typeof amount !== 'string') return undefined;
+  const diffs = paymentDifferences(invoice, { service, currency, amount, fields: {} });
+  return diffs.length ? `invoice ${invoice.id} with ${diffs.join(', ')}` : undefined;
 }
 
 async function rewriteResults(path: string, updated: Map<string, JournalEntry>): Promise<void> {
