@@ -73,9 +73,7 @@ function decodeHead(path: string, bytes: Buffer, complete: boolean): string {
     throw new InputError('not_csv', `${path} is a spreadsheet workbook (Excel or similar), not CSV: save it as "CSV UTF-8" and try again`, { path });
   }
   const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    throw new InputError('not_csv', `${path} is not a CSV file: it holds binary data (a NUL byte on line ${countNewlines(bytes, nul) + 1})`, { path, line: countNewlines(bytes, nul) + 1 });
-  }
+  if (nul !== -1) throw binaryError(path, countNewlines(bytes, nul) + 1);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes, { stream: !complete });
   } catch {
@@ -83,6 +81,15 @@ function decodeHead(path: string, bytes: Buffer, complete: boolean): string {
     const line = countNewlines(bytes, bad === -1 ? bytes.length : bad) + 1;
     throw encodingError(path, line);
   }
+}
+
+/** A NUL byte: no text file has one; the file is binary or damaged. */
+export function binaryError(path: string, line: number): InputError {
+  return new InputError(
+    'not_csv',
+    `${path} is not a CSV file: it holds binary data (a NUL byte on line ${line}); export the payouts again as "CSV UTF-8"`,
+    { path, line },
+  );
 }
 
 export function encodingError(path: string, line: number): InputError {

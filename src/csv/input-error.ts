@@ -2,7 +2,7 @@ import { PayoutsError, type ErrorContext } from '../errors.js';
 
 /**
  * The input file cannot be used at all (unreadable, empty, not CSV, bad encoding, a missing
- * column): exit 2, nothing sent. Codes: `unreadable_file`, `empty_file`, `not_csv`,
+ * column, a header with no rows): exit 2, nothing sent. Codes: `unreadable_file`, `empty_file`, `no_rows`, `not_csv`,
  * `invalid_encoding`, `invalid_csv`, `missing_column`, `duplicate_column`.
  */
 export class InputError extends PayoutsError {

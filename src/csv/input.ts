@@ -6,9 +6,9 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
-import { parse, type CsvError } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import { planColumns, type ColumnPlan, type ColumnTarget, type Layout } from './columns.js';
-import { readHeader, encodingError, type Delimiter } from './head.js';
+import { binaryError, encodingError, readHeader, type Delimiter } from './head.js';
 import { InputError } from './input-error.js';
 import { parseKeyValueCell } from './key-value-cell.js';
 import { checkedUtf8 } from './utf8.js';
@@ -49,6 +49,14 @@ export async function openInput(path: string, opts: OpenInputOptions = {}): Prom
   const header = await readHeader(path, opts.delimiter);
   const plan = planColumns(header.columns);
   checkPlan(path, plan);
+  if (!(await hasRecord(readBatchesOf(path, header.delimiter, plan)))) {
+    throw new InputError(
+      'no_rows',
+      `${path} has a header line but no payout rows: the export looks empty, so nothing was sent. ` +
+        'Check the job or export that wrote it (an empty export is usually a failed one); if there is really nothing to pay, do not run the file.',
+      { path, line: 1 },
+    );
+  }
   return {
     path,
     layout: plan.layout,
@@ -80,9 +88,15 @@ function checkPlan(path: string, plan: ColumnPlan): void {
   }
 }
 
+/** Whether the file has a data record; reads only as far as the first one (the whole file when it has none). */
+async function hasRecord(batches: AsyncGenerator<InputRecord[]>): Promise<boolean> {
+  for await (const batch of batches) if (batch.length > 0) return true; // `return` stops the reader
+  return false;
+}
+
 async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPlan): AsyncGenerator<InputRecord[]> {
-  const fail = (line: number): never => {
-    throw encodingError(path, line);
+  const fail = (line: number, problem: 'encoding' | 'nul'): never => {
+    throw problem === 'nul' ? binaryError(path, line) : encodingError(path, line);
   };
   const source = Readable.from(checkedUtf8(createReadStream(path), fail));
   // No `info: true`: its line count drifts on CRLF inside quoted cells and it costs a third of
@@ -92,6 +106,7 @@ async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPl
 
   const { targets } = plan;
   const width = targets.length;
+  const referenceAt = targets.findIndex((t) => t.kind === 'cell' && t.key === 'reference_id');
   let lastLine = 0;
   let seenHeader = false;
   try {
@@ -106,7 +121,9 @@ async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPl
           continue;
         }
         if (cells.length !== width) {
-          out.push({ line, cells: {}, malformed: wrongWidth(line, cells.length, width, delimiter) });
+          // Keep the reference found in its column, so the results row can be told apart.
+          const reference = referenceAt === -1 ? undefined : cells[referenceAt];
+          out.push({ line, cells: reference ? { reference_id: reference } : {}, malformed: wrongWidth(line, cells.length, width, delimiter) });
           continue;
         }
         const record = toRecord(line, cells, targets);
@@ -115,15 +132,18 @@ async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPl
       if (out.length > 0) yield out;
     }
   } catch (error) {
-    throw asInputError(path, error);
+    throw asInputError(path, error, lastLine + 1, plan.columns);
   }
 }
 
 function wrongWidth(line: number, cells: number, width: number, delimiter: Delimiter): NonNullable<InputRecord['malformed']> {
-  return {
-    code: 'malformed_row',
-    message: `line ${line} has ${cells} cells, the header has ${width}: quote cells that contain "${delimiter}", a quote or a line break`,
-  };
+  const count = `line ${line} has ${cells} ${cells === 1 ? 'cell' : 'cells'}, the header has ${width}`;
+  const advice =
+    cells > width
+      ? `a value holds an unquoted "${delimiter}" (like 1${delimiter}000.50 or Smith${delimiter} John) and was split in two: enclose that value in double quotes`
+      : `a cell is missing: give every row ${width} cells (an empty cell is just "${delimiter}${delimiter}"), ` +
+        'and enclose a value holding a line break in double quotes so it does not end the row';
+  return { code: 'malformed_row', message: `${count}: ${advice}` };
 }
 
 /** Maps one row of cells; undefined for a row whose cells are all empty. */
@@ -169,19 +189,48 @@ function lineBreaksIn(cells: string[]): number {
   return n;
 }
 
-function asInputError(path: string, error: unknown): unknown {
+/** csv-parse's errors and read errors as the tool's input error: the file, the line, the column and the fix. */
+function asInputError(path: string, error: unknown, line: number, columns: readonly string[]): unknown {
   if (error instanceof InputError) return error;
-  const csv = error as Partial<CsvError> & { lines?: number };
-  if (typeof csv.code === 'string' && csv.code.startsWith('CSV_')) {
-    return new InputError(
-      'invalid_csv',
-      `${path} is not valid CSV near line ${csv.lines ?? '?'}: ${csv.message ?? csv.code}. ` +
-        'Enclose a cell that holds a quote, the delimiter or a line break in double quotes and double its quotes ("like ""this""").',
-      { path, ...(csv.lines ? { line: csv.lines } : {}) },
-    );
+  if (error instanceof CsvError) {
+    const index = (error as CsvError & { index?: unknown }).index;
+    const column = typeof index === 'number' && columns[index] !== undefined ? columns[index] : undefined;
+    const where = `${path} line ${line}${column !== undefined ? `, column ${column}` : ''}`;
+    const context = { path, line, ...(column !== undefined ? { column } : {}) };
+    switch (error.code) {
+      case 'INVALID_OPENING_QUOTE':
+        return new InputError(
+          'invalid_csv',
+          `${where}: a cell holds a double quote (") but does not start with one, as in Refund 12" monitor. ` +
+            'Enclose the whole cell in double quotes and double each quote inside it: "Refund 12"" monitor"',
+          context,
+        );
+      case 'CSV_INVALID_CLOSING_QUOTE':
+        return new InputError(
+          'invalid_csv',
+          `${where}: a quoted cell goes on after its closing quote, as in "12" monitor. ` +
+            'Enclose the whole cell in double quotes and double each quote inside it: "12"" monitor"',
+          context,
+        );
+      case 'CSV_QUOTE_NOT_CLOSED':
+        return new InputError(
+          'invalid_csv',
+          `${where}: a cell opens a double quote that is never closed, so the rest of the file would be read as one cell. ` +
+            'Close the quote at the end of the cell, and double each quote inside a quoted cell ("like ""this""")',
+          context,
+        );
+      default:
+        return new InputError(
+          'invalid_csv',
+          `${where} is not valid CSV (${error.message}). ` +
+            'Enclose a cell that holds a quote, the delimiter or a line break in double quotes and double its quotes ("like ""this""").',
+          context,
+        );
+    }
   }
-  if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') {
-    return new InputError('unreadable_file', `cannot read the input file ${path}: ${(error as Error).message}`, { path });
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'EACCES' || code === 'EPERM' || code === 'EISDIR') {
+    return new InputError('unreadable_file', `cannot read the input file ${path}: ${(error as Error).message}; check the path and its permissions`, { path });
   }
   return error;
 }

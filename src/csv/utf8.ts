@@ -51,21 +51,24 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
 }
 
 /**
- * Passes `chunks` through unchanged after checking them with a streaming fatal TextDecoder;
- * on bad bytes calls `fail(line)` (1-based line of the first bad byte), which must throw.
+ * Passes `chunks` through unchanged after checking them: a NUL byte anywhere, or bytes that are
+ * not UTF-8 (a streaming fatal TextDecoder), call `fail(line, problem)` with the 1-based line of
+ * the first bad byte; `fail` must throw.
  */
 export async function* checkedUtf8(
   chunks: AsyncIterable<Buffer>,
-  fail: (line: number) => never,
+  fail: (line: number, problem: 'encoding' | 'nul') => never,
 ): AsyncGenerator<Buffer> {
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let newlines = 0;
   for await (const chunk of chunks) {
+    const nul = chunk.indexOf(0);
+    if (nul !== -1) fail(newlines + countNewlines(chunk, nul) + 1, 'nul');
     try {
       decoder.decode(chunk, { stream: true });
     } catch {
       const bad = firstInvalidUtf8(chunk);
-      fail(newlines + countNewlines(chunk, bad === -1 ? 0 : bad) + 1);
+      fail(newlines + countNewlines(chunk, bad === -1 ? 0 : bad) + 1, 'encoding');
     }
     newlines += countNewlines(chunk);
     yield chunk;
@@ -73,6 +76,6 @@ export async function* checkedUtf8(
   try {
     decoder.decode();
   } catch {
-    fail(newlines + 1);
+    fail(newlines + 1, 'encoding');
   }
 }

@@ -14,12 +14,14 @@ async function openError(path: string): Promise<InputError> {
   return error as InputError;
 }
 
+/** The error opening or reading `path` (opening reads as far as the first record). */
 async function readError(path: string): Promise<InputError> {
-  const file = await openInput(path);
-  const error = await collect(file).then(
-    () => undefined,
-    (e: unknown) => e,
-  );
+  const error = await openInput(path)
+    .then((file) => collect(file))
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(error).toBeInstanceOf(InputError);
   return error as InputError;
 }
@@ -136,8 +138,32 @@ describe('records() stops on a damaged file', () => {
     expect(e.message).toContain('double quotes');
   });
 
-  it('reports a quote never closed', async () => {
-    const e = await readError(writeInput(`${HEADER}r1,s,USD,"1\nr2,s,USD,2\n`));
-    expect(e.code).toBe('invalid_csv');
+  it('reports a quote never closed at the line and column where it opens', async () => {
+    const e = await readError(writeInput(`${HEADER}r1,s,USD,1\nr2,s,USD,"1\nr3,s,USD,2\n`));
+    expect(e).toMatchObject({ code: 'invalid_csv', line: 3, exitCode: 2, context: { column: 'amount' } });
+    expect(e.message).toContain('line 3, column amount: a cell opens a double quote that is never closed');
+  });
+
+  it('reports a stray quote inside an unquoted cell with the fix, never echoing the value', async () => {
+    const header = 'reference_id,service,currency,amount,fields.card_number\n';
+    const e = await readError(writeInput(`${header}r1,s,USD,1,4111\nr2,s,USD,1,4111111111"111111\n`));
+    expect(e).toMatchObject({ code: 'invalid_csv', line: 3, context: { column: 'fields.card_number' } });
+    expect(e.message).toContain('line 3, column fields.card_number: a cell holds a double quote (") but does not start with one');
+    expect(e.message).toContain('"Refund 12"" monitor"');
+    expect(e.message).not.toContain('4111111111');
+  });
+
+  it('counts lines of quoted line breaks before the broken record', async () => {
+    const e = await readError(writeInput(`reference_id,service,currency,amount\r\nr1,s,USD,"1\r\n\n"\r\n\r\nr2,s,"USD"x,1\r\n`));
+    expect(e).toMatchObject({ code: 'invalid_csv', line: 6, context: { column: 'currency' } });
+    expect(e.message).toContain('a quoted cell goes on after its closing quote');
+  });
+
+  it('refuses a NUL byte far past the head, naming its line', async () => {
+    const rows: string[] = [];
+    for (let i = 0; i < 40_000; i++) rows.push(`ref-${i},test_usd,USD,${i + 1}.25`);
+    const e = await readError(writeInput(`${HEADER}${rows.join('\n')}\nr,s,USD\u0000,1\n`));
+    expect(e).toMatchObject({ code: 'not_csv', line: 40_002 });
+    expect(e.message).toContain('binary data (a NUL byte on line 40002)');
   });
 });

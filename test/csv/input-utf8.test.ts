@@ -5,10 +5,14 @@ async function* chunksOf(...parts: number[][]): AsyncGenerator<Buffer> {
   for (const p of parts) yield Buffer.from(p);
 }
 
+let problem: string | undefined;
+
 async function badLine(...parts: number[][]): Promise<number | undefined> {
   let line: number | undefined;
-  const fail = (l: number): never => {
+  problem = undefined;
+  const fail = (l: number, p: string): never => {
     line = l;
+    problem = p;
     throw new Error('bad');
   };
   const passed: number[] = [];
@@ -28,6 +32,12 @@ describe('checkedUtf8', () => {
   it('passes good UTF-8 through, even a character cut between chunks', async () => {
     const euro = [...Buffer.from('€')]; // e2 82 ac
     expect(await badLine([A, NL, euro[0]!], [euro[1]!, euro[2]!, NL, A])).toBeUndefined();
+  });
+
+  it('names the line of a NUL byte in any chunk, however far into the file', async () => {
+    expect(await badLine([A, NL, A, NL], [A, NL, A, 0x00, NL])).toBe(4);
+    expect(problem).toBe('nul');
+    expect(await badLine([A, NL], [A], [NL, NL, 0x00])).toBe(4);
   });
 
   it('names the line of a bad byte in a later chunk', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { openInput } from '../../src/csv/input.js';
+import { InputError, openInput } from '../../src/csv/input.js';
 import { collect, writeInput } from './input-helpers.js';
 
 const PLAIN = [
@@ -88,10 +88,14 @@ describe('openInput: the standard layout', () => {
     expect(records.map((r) => r.line)).toEqual([2, 3, 4, 5]);
     expect(records[1]).toEqual({
       line: 3,
-      cells: {},
-      malformed: { code: 'malformed_row', message: expect.stringContaining('line 3 has 6 cells, the header has 5') },
+      cells: { reference_id: 'b' }, // the reference found in its column, so the results row can be told apart
+      malformed: { code: 'malformed_row', message: expect.stringContaining('line 3 has 6 cells, the header has 5: a value holds an unquoted ","') },
     });
-    expect(records[2]?.malformed?.message).toContain('line 4 has 3 cells, the header has 5');
+    expect(records[2]).toEqual({
+      line: 4,
+      cells: { reference_id: 'c' },
+      malformed: { code: 'malformed_row', message: expect.stringContaining('line 4 has 3 cells, the header has 5: a cell is missing: give every row 5 cells') },
+    });
     expect(records[3]).toEqual({ line: 5, cells: { reference_id: 'd', service: 's', currency: 'USD', amount: '1', description: 'fine' } });
   });
 
@@ -112,9 +116,18 @@ describe('openInput: the standard layout', () => {
     });
   });
 
-  it('reads zero records from a header-only file', async () => {
-    const file = await openInput(writeInput('reference_id,service,currency,amount\n'));
-    expect(await collect(file)).toEqual([]);
+  it('refuses a header-only file: the export looks empty (exit 2)', async () => {
+    for (const text of ['reference_id,service,currency,amount\n', 'reference_id,service,currency,amount\r\n\r\n,,,\r\n']) {
+      const error = await openInput(writeInput(text)).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error).toMatchObject({ code: 'no_rows', exitCode: 2, line: 1 });
+      expect((error as Error).message).toContain('has a header line but no payout rows: the export looks empty');
+    }
+  });
+
+  it('keeps no reference for a malformed row whose reference cell is empty or missing', async () => {
+    const records = await collect(await openInput(writeInput('amount,reference_id,service,currency\n1,,s,USD,x\n1\n2,r,s,USD\n')));
+    expect(records.map((r) => r.cells['reference_id'])).toEqual([undefined, undefined, 'r']);
   });
 
   it('uses the delimiter it is given', async () => {

@@ -1,6 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runInProcess } from '../helpers/run-main.js';
 import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
 
 describe('the results CSV is safe to open in a spreadsheet', () => {
@@ -18,7 +17,7 @@ describe('the results CSV is safe to open in a spreadsheet', () => {
       ['plain-1', 'test_usd', 'USD', '2.00', '123456789'],
     ]));
 
-    const r = await runInProcess(ws, ['run', ws.path('payouts.csv')]);
+    const r = await ws.cli(['run', ws.path('payouts.csv')]);
 
     expect(r.code, r.stderr).toBe(0);
     expect(ws.sandbox.counters.requests.create).toBe(3);
@@ -32,10 +31,10 @@ describe('the results CSV is safe to open in a spreadsheet', () => {
   it('reconcile reads such a reference back and rewrites it escaped once, not twice', async () => {
     ws = await workspace({ processDelayMs: 60_000 });
     await ws.write('payouts.csv', csv(HEADER, [['+1-555', 'test_usd', 'USD', '25.00', '123456789']]));
-    expect((await runInProcess(ws, ['run', ws.path('payouts.csv')])).code).toBe(0);
+    expect((await ws.cli(['run', ws.path('payouts.csv')])).code).toBe(0);
     expect((await ws.results())[0]).toMatchObject({ reference_id: "'+1-555", outcome: 'submitted' });
 
-    const r = await runInProcess(ws, ['reconcile', ws.path('payouts.journal.jsonl')]);
+    const r = await ws.cli(['reconcile', ws.path('payouts.journal.jsonl')]);
 
     expect(r.code, r.stderr).toBe(0);
     expect((await ws.results())[0]).toMatchObject({ reference_id: "'+1-555", outcome: 'submitted' });

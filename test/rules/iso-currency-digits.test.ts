@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runInProcess } from '../helpers/run-main.js';
 import { csv, workspace, type Workspace } from '../helpers/workspace.js';
 
 const HEADER = ['reference_id', 'service', 'currency', 'amount', 'fields.wallet_id'];
@@ -20,7 +19,7 @@ describe('currency digits come from ISO 4217, not a locale library', () => {
       ['abc-1', 'wallet_huf', 'ABC', '10', 'wallet42'],
     ]));
 
-    const r = await runInProcess(ws, ['run', ws.path('payouts.csv')]);
+    const r = await ws.cli(['run', ws.path('payouts.csv')]);
 
     expect(r.code, r.stderr).toBe(1);
     const results = await ws.results();

@@ -1,5 +1,4 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runInProcess } from '../helpers/run-main.js';
 import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
 
 describe('a reference is exact: invisible differences never make a second payout', () => {
@@ -13,7 +12,7 @@ describe('a reference is exact: invisible differences never make a second payout
     const refs = ['ws-1', 'ws-1 ', ' ws-1', 'ws-1\t'];
     await ws.write('payouts.csv', csv(HEADER, refs.map((ref) => [ref, 'test_usd', 'USD', '25.00', '123456789'])));
 
-    const r = await runInProcess(ws, ['run', ws.path('payouts.csv')]);
+    const r = await ws.cli(['run', ws.path('payouts.csv')]);
 
     expect(r.code, r.stderr).toBe(1);
     expect(ws.sandbox.counters.requests.create).toBe(1);
