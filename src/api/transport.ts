@@ -43,6 +43,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
   const retryLimit = opts.retryLimit ?? 3;
   const maxRetryAfterMs = opts.maxRetryAfterMs ?? 60_000;
   const retryBaseDelayMs = opts.retryBaseDelayMs ?? 250;
+  const sleep = opts.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const common = { accept: 'application/json', 'user-agent': 'milkypay-payouts' };
   const privateHeaders = { ...common, authorization: `Basic ${Buffer.from(`${opts.keyId}:${opts.secretKey}`).toString('base64')}` };
   const headersFor = (call: Call) => {
@@ -113,7 +114,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
         if (verdict.retryInMs === undefined) throw verdict.error;
         const delayMs = verdict.retryInMs;
         if (opts.onRetry) hook(opts.onRetry, { method: call.method, endpoint: call.path, attempt: retries + 1, delayMs, error: verdict.error });
-        if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
+        if (delayMs > 0) await sleep(delayMs);
       }
     } catch (error) {
       throw error instanceof HookFailure ? error.error : error;

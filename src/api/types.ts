@@ -145,6 +145,8 @@ export interface ApiClientOptions {
   retryBaseDelayMs?: number;
   /** The longest Retry-After honoured, in ms; default 60 s. A longer one ends the call with that wait in the error. */
   maxRetryAfterMs?: number;
+  /** Waits before a retry; default a timer. Tests pass one that notes the wait and returns at once. */
+  sleep?: (ms: number) => Promise<void>;
   /** Awaited before every request, retries included (rate limiting). */
   beforeRequest?: () => Promise<void>;
   /** Told about every retry, before its delay. */

@@ -70,6 +70,8 @@ export interface SandboxOptions {
   testMode?: boolean;
   /** Page size of `/payout-services` when the request names none; default 20. */
   servicesPageSize?: number;
+  /** The sandbox's clock (when a delayed process becomes final); default Date.now. Tests move it on instead of waiting. */
+  now?: () => number;
 }
 
 export interface SandboxCounters {

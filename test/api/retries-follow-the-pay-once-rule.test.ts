@@ -5,6 +5,8 @@ import { drop, json, startRawServer, type RawServer } from './helpers/raw-server
 
 let server: RawServer;
 let clients: ApiClient[] = [];
+/** Every wait the client asked for before a retry: the tests check them instead of sitting them out. */
+let waits: number[] = [];
 beforeAll(async () => {
   server = await startRawServer();
 });
@@ -12,10 +14,11 @@ afterAll(() => server.close());
 afterEach(() => {
   for (const c of clients) c.close();
   clients = [];
+  waits = [];
 });
 
 function connect(extra: Partial<ApiClientOptions> = {}): ApiClient {
-  const client = createApiClient({ baseUrl: server.url, ...credentials, retryLimit: 2, ...extra });
+  const client = createApiClient({ baseUrl: server.url, ...credentials, retryLimit: 2, sleep: async (ms) => void waits.push(ms), ...extra });
   clients.push(client);
   return client;
 }
@@ -33,6 +36,7 @@ describe('POST retries', () => {
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ method: 'POST', endpoint: '/payout-invoices', attempt: 1, delayMs: 1000 });
     expect(events[0]?.error).toMatchObject({ kind: 'http', status: 429, effect: 'none', retryAfterMs: 1000 });
+    expect(waits).toEqual([1000]);
   });
 
   it('does not retry a 500 on create: one request, effect maybe', async () => {
@@ -117,6 +121,7 @@ describe('GET retries', () => {
     expect(server.requests).toHaveLength(2);
     expect(delays[0]).toBeGreaterThan(1_500);
     expect(delays[0]).toBeLessThanOrEqual(3_000);
+    expect(waits).toEqual(delays);
   });
 
   it('does not retry a 404', async () => {

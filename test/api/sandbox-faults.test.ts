@@ -5,13 +5,16 @@ import { startHarness, testUsdInvoice, type SandboxHarness } from './helpers/san
 let harness: SandboxHarness;
 let retries: RetryEvent[];
 let api: ApiClient;
+/** Every wait the client asked for before a retry: checked instead of sat out. */
+let waits: number[];
 beforeAll(async () => {
   harness = await startHarness();
-  api = harness.client({ retryLimit: 2, timeoutMs: 500, onRetry: (e) => retries.push(e) });
+  api = harness.client({ retryLimit: 2, timeoutMs: 500, onRetry: (e) => retries.push(e), sleep: async (ms) => void waits.push(ms) });
 });
 afterAll(() => harness.close());
 beforeEach(() => {
   retries = [];
+  waits = [];
   harness.sandbox.setFaults({});
   harness.sandbox.resetCounters();
 });
@@ -74,6 +77,7 @@ describe('refusals are retried by the client', () => {
     expect(counters().invoicesCreated.get(req.referenceId)).toBe(1);
     expect(retries).toHaveLength(1);
     expect(retries[0]).toMatchObject({ method: 'POST', attempt: 1, delayMs: 1000, error: { status: 429, retryAfterMs: 1000 } });
+    expect(waits).toEqual([1000]);
   });
 
   it('a 429 with Retry-After on a GET is retried', async () => {
@@ -82,6 +86,7 @@ describe('refusals are retried by the client', () => {
     expect(page.items).toHaveLength(20);
     expect(counters().requests.listServices).toBe(2);
     expect(retries.map((r) => r.error.status)).toEqual([429]);
+    expect(waits).toEqual([1000]);
   });
 });
 

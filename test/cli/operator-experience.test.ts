@@ -141,12 +141,13 @@ describe('the operator experience, through the built CLI', () => {
   });
 
   it('--wait polls until final; reconcile later reports what moved and rewrites the results', async () => {
-    ws = await workspace({ processDelayMs: 400 });
+    let later = 0; // the sandbox's clock runs this far ahead
+    ws = await workspace({ processDelayMs: 400, now: () => Date.now() + later });
     await ws.write('payouts.csv', csv(HEADER, rows(4)));
     const quick = await ws.cli(['run', 'payouts.csv']);
     expect(quick.code, quick.stderr).toBe(0);
     expect((await ws.results()).map((r) => r.outcome)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
-    await sleep(500);
+    later = 400; // the invoices' processing is over
     const rec = await ws.cli(['reconcile', 'payouts.journal.jsonl']);
     expect(rec.code, rec.stderr).toBe(0);
     expect(rec.stderr).toContain('4 invoices moved processing to processed');
