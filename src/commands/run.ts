@@ -75,6 +75,13 @@ function commandLine(args: RunArgs, io: Io): CommandLine {
     args.live ? '--live' : '',
     args.process === false ? '--no-process' : '',
     args.delimiter ? `--delimiter '${args.delimiter}'` : '',
+    args.concurrency !== 8 ? `--concurrency ${args.concurrency}` : '',
+    args.wait !== undefined ? `--wait ${args.wait}` : '',
+    args.maxRate !== undefined ? `--max-rate ${args.maxRate}` : '',
+    // The gates go with the command: a proposed rerun never drops a safety check.
+    ...(args.maxTotal ?? []).map((t) => `--max-total ${quote(t)}`),
+    args.expectCount !== undefined ? `--expect-count ${args.expectCount}` : '',
+    ...(args.expectTotal ?? []).map((t) => `--expect-total ${quote(t)}`),
   ].filter(Boolean);
   return { input: quote(args.input), program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: quote(args.journal) } : {}) };
 }

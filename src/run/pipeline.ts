@@ -1,3 +1,4 @@
+import { stat } from 'node:fs/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ApiClient } from '../api/types.js';
 import { openInput, type InputFile } from '../csv/input.js';
@@ -123,9 +124,12 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const lock = await acquireLock(paths.journal, { command: 'run' });
   try {
     const control = env.control ?? new RunControl();
-    const journal = await openJournal(paths.journal, { durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
+    const open = (): Promise<Journal> => openJournal(paths.journal, { durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
+    // An existing journal is opened (and checked) before the first pass, which counts the rows it
+    // settled; a new one is created only once the run is about to send, so a refused run leaves none.
+    let journal = (await exists(paths.journal)) ? await open() : undefined;
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journal.entries);
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journal?.entries ?? NO_ENTRIES);
       checkGates(opts.gates, validRows, summary.requestedTotals);
       start(rows);
       const plan = summary.plan();
@@ -133,6 +137,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
         throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
       }
       log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
+      journal ??= await open();
       env.progress?.begin(rows);
       const writer = await createResultsWriter(paths.results);
       try {
@@ -146,12 +151,21 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       }
       await writer.close();
     } finally {
-      await journal.close();
+      await journal?.close();
     }
     return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control });
   } finally {
     await lock.release();
   }
+}
+
+const NO_ENTRIES: ReadonlyMap<string, JournalEntry> = new Map();
+
+function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 function liveRefused(why: string): UsageError {

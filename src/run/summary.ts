@@ -105,7 +105,7 @@ export class SummaryBuilder {
     this.rowsByCurrency.set(currency, (this.rowsByCurrency.get(currency) ?? 0) + 1);
   }
 
-  addOutcome(outcome: Outcome, row: { line?: number; reference_id?: string; currency?: string; amount?: string; fee?: string | null; invoice_id?: string; error_code?: string; error_message?: string }): void {
+  addOutcome(outcome: Outcome, row: { line?: number; reference_id?: string; currency?: string; amount?: string; fee?: string | null; invoice_id?: string; status?: string; resolution?: string; error_code?: string; error_message?: string }): void {
     this.rows += 1;
     this.counts[outcome] += 1;
     if (PROBLEM_OUTCOMES.has(outcome) && this.problems.length < SAMPLE) {
@@ -116,7 +116,7 @@ export class SummaryBuilder {
         outcome,
         ...(r.invoice_id ? { invoice_id: r.invoice_id } : {}),
         ...(r.error_code ? { error_code: r.error_code } : {}),
-        message: r.error_message ?? `row ${outcome}`,
+        message: r.error_message ?? (r.status ? `status ${r.status}${r.resolution ? `, resolution ${r.resolution}` : ''}` : `row ${outcome}`),
       });
     }
     if (outcome === 'processed' && row.currency && row.amount) this.processed.add(row.currency, row.amount);

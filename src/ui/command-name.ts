@@ -14,7 +14,8 @@ export function programName(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
   if (basename(script) === BIN && onPath(script, env.PATH)) return BIN;
   const rel = relative(cwd, script);
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : script;
-  return basename(script) === BIN ? shown : `node ${shown}`;
+  if (basename(script) !== BIN) return `node ${shown}`;
+  return shown === script ? shown : `./${shown}`; // a bare name would be looked up on the PATH
 }
 
 function onPath(script: string, path: string | undefined): boolean {

@@ -1,4 +1,5 @@
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, join } from 'node:path';
+import { defaultPaths } from '../run/paths.js';
 import type { RunStart } from '../run/pipeline.js';
 import type { RunPlan, RunSummary, SendTotals } from '../run/summary.js';
 
@@ -87,7 +88,10 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
     return steps.map((x) => `Next: ${x}`);
   }
   if (s.stopped || s.counts.error) steps.push(`rerun the same command (the journal resumes and never pays a row twice): ${cmd.rerun}`);
-  const journal = cmd.journal ? ` --journal ${cmd.journal}` : '';
+  // retry-failed reads `<stem>.journal.jsonl` unless told: name any other journal (custom or --sandbox's).
+  const ownJournal = s.journal && basename(s.journal) !== basename(defaultPaths(s.input).journal) ? join(dirname(cmd.input), basename(s.journal)) : undefined;
+  const journalPath = cmd.journal ?? ownJournal;
+  const journal = journalPath ? ` --journal ${journalPath}` : '';
   if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${cmd.program} retry-failed ${cmd.input}${journal} --suffix ${nextSuffix(cmd.input)}`);
   if (s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ?? '<journal>'}`);
   if (s.counts.invalid || s.counts.rejected) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
