@@ -185,7 +185,7 @@ function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowE
       if (state.lookups + 1 >= ctx.maxLookups) {
         return failDone('error', 'foreign_reply', `${foreign}, not this row's invoice; whether this row's invoice exists is unknown: rerun the same command to resolve it`);
       }
-      return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, undefined, ctx.random), foreign };
+      return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, ctx.backoff, ctx.random), foreign };
     }
     if (state.why === 'resume_changed') {
       return {
@@ -266,7 +266,7 @@ function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: R
       if (state.reads + 1 >= ctx.maxLookups) {
         return failDone('error', 'foreign_reply', `${foreign}, not this row's invoice; whether it was processed is unknown: rerun the same command to resolve it`, state.invoice);
       }
-      return { ...state, reads: state.reads + 1, delayMs: backoffDelay(state.reads + 1, undefined, undefined, ctx.random), foreign };
+      return { ...state, reads: state.reads + 1, delayMs: backoffDelay(state.reads + 1, undefined, ctx.backoff, ctx.random), foreign };
     }
     if (event.invoice.status !== 'created') return afterStatus(event.invoice, ctx, 0, undefined, true);
     if (!ctx.process) return { kind: 'done', outcome: 'created', invoice: event.invoice };
