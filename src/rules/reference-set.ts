@@ -18,6 +18,12 @@ export class ReferenceSet {
     return this.count;
   }
 
+  /** The line that first used `ref`, or undefined; records nothing. */
+  firstLine(ref: string): number | undefined {
+    const slot = this.find(hashA(ref), hashB(ref));
+    return this.lines[slot] === 0 ? undefined : this.lines[slot];
+  }
+
   /** The line that first used `ref`; or undefined, after recording `line` as its first use. */
   firstLineOrAdd(ref: string, line: number): number | undefined {
     const a = hashA(ref);

@@ -101,7 +101,7 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
     return failure(rec, 'invalid_currency', `line ${line}: currency ${notIso}; give the currency's 3-letter ISO 4217 code, e.g. USD, EUR or JPY`, 'currency');
   }
   if (!rules || rules.services.size === 0) {
-    return failure(rec, 'currency_not_offered', `line ${line}: no payout service is offered for ${currency} on this account; check the currency`, 'currency');
+    return failure(rec, 'currency_not_offered', `line ${line}: no payout service is offered for currency ${currency} on this account: check the currency column (the services command lists what is offered)`, 'currency');
   }
 
   // Amount format (string work: this runs for every row of a million-row file)

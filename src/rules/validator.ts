@@ -15,6 +15,8 @@ export interface Validator {
   validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]>;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
 /** Rules are fetched only for an ISO 4217 currency: any other code is invalid without asking. */
 function isIsoCurrency(c: string | undefined): c is string {
   return c !== undefined && isoMinorDigits(c) !== undefined;
@@ -22,6 +24,8 @@ function isIsoCurrency(c: string | undefined): c is string {
 
 export function createValidator(book: RulesBook): Validator {
   const seen = new ReferenceSet();
+  /** NFKC forms of the references that differ from their own form (few files have any). */
+  const normalised = new ReferenceSet();
   const settled = new Map<string, CurrencyRules>();
   /** service -> its currency (dashboard layout); null for an unknown service. */
   const serviceCurrencies = new Map<string, string | null>();
@@ -30,7 +34,8 @@ export function createValidator(book: RulesBook): Validator {
     const ref = rec.cells['reference_id'];
     if (ref === undefined || ref.trim() === '') return undefined;
     const first = seen.firstLineOrAdd(ref, rec.line);
-    if (first === undefined) return undefined;
+    const lookalike = first === undefined ? lookalikeOf(ref, rec.line) : undefined;
+    if (first === undefined && lookalike === undefined) return undefined;
     if (rec.malformed) return undefined; // reported as malformed
     return {
       ok: false,
@@ -38,8 +43,25 @@ export function createValidator(book: RulesBook): Validator {
       referenceId: ref,
       errorCode: 'duplicate_reference_id',
       column: 'reference_id',
-      message: `line ${rec.line}: reference_id "${ref}" repeats line ${first}; every payout needs its own reference`,
+      message:
+        first !== undefined
+          ? `line ${rec.line}: reference_id "${ref}" repeats line ${first}; every payout needs its own reference`
+          : `line ${rec.line}: reference_id "${ref}" looks the same as the reference of line ${lookalike} ` +
+            '(they differ only in how Unicode encodes the same characters: composed or decomposed accents, fullwidth or compatibility forms); ' +
+            'every payout needs a reference of its own that looks different',
     };
+  }
+
+  /**
+   * The line of an earlier, different reference that is the same text in NFKC form (`Zoë` composed
+   * and decomposed, `ｗｓ-１` and `ws-1`): on screen they are one reference, so one payee could be
+   * paid twice. ASCII is its own NFKC form, so most rows cost one test.
+   */
+  function lookalikeOf(ref: string, line: number): number | undefined {
+    if (ASCII.test(ref)) return normalised.size === 0 ? undefined : normalised.firstLine(ref);
+    const form = ref.normalize('NFKC');
+    if (form === ref) return normalised.size === 0 ? undefined : normalised.firstLine(ref);
+    return seen.firstLine(form) ?? normalised.firstLineOrAdd(form, line);
   }
 
   /** The currency a row's rules are for, or null when it has none worth fetching rules for. */

@@ -17,7 +17,7 @@ describe('validateRecord: one error code per failing check', () => {
     ['no amount', { amount: '' }, 'missing_column_value', 'amount', ['amount is empty']],
     ['a lowercase currency', { currency: 'usd' }, 'invalid_currency', 'currency', ['"usd"', 'use USD']],
     ['a long currency', { currency: 'DOLLAR' }, 'invalid_currency', 'currency', ['3-letter']],
-    ['a currency with no services', { currency: 'GBP' }, 'currency_not_offered', 'currency', ['GBP']],
+    ['a currency with no services', { currency: 'GBP' }, 'currency_not_offered', 'currency', ['offered for currency GBP', 'check the currency column']],
     ['an exponent amount', { amount: '1e3' }, 'invalid_amount', 'amount', ['"1e3"', 'exponent', '1000']],
     ['a decimal comma', { amount: '1,50' }, 'invalid_amount', 'amount', ['use a dot', '1.50']],
     ['a thousands separator', { amount: '1,000.50' }, 'invalid_amount', 'amount', ['thousands']],

@@ -100,3 +100,29 @@ describe('createValidator over a whole file', () => {
     expect(first?.ok && first.payout).toMatchObject({ currency: 'JPY', request: { currency: 'JPY', fields: { account: '42' }, description: 'yen' } });
   });
 });
+
+describe('references that look the same are one reference', () => {
+  it.each([
+    // [first, later, why]
+    ['Zo\u00eb-1', 'Zoe\u0308-1', 'composed, then decomposed accent'],
+    ['Zoe\u0308-1', 'Zo\u00eb-1', 'decomposed, then composed accent'],
+    ['ws-1', '\uff57\uff53-\uff11', 'ASCII, then fullwidth'],
+    ['\uff57\uff53-\uff11', 'ws-1', 'fullwidth, then ASCII'],
+    ['\uff57\uff53-\uff11', '\uff57s-1', 'two different fullwidth spellings'],
+    ['\ufb01le-7', 'file-7', 'a ligature'],
+  ])('%j then %j (%s): the later is duplicate_reference_id naming the first line', async (first, later) => {
+    const results = await validateFile(['reference_id,service,currency,amount,fields.account', `${first},test_usd,USD,1,1`, 'other,test_usd,USD,1,1', `${later},test_usd,USD,1,1`].join('\n'));
+    expect(results.map(summary)).toEqual([
+      ['ok', 2, '1.00'],
+      ['ok', 3, '1.00'],
+      ['duplicate_reference_id', 4, 'reference_id'],
+    ]);
+    expect(results[2]!.ok === false && results[2]!.message).toContain('looks the same as the reference of line 2');
+  });
+
+  it('keeps references that only look alike to a careless eye (case, other letters) apart', async () => {
+    const refs = ['ws-1', 'WS-1', 'ws-l', 'Zoe-1', 'Zo\u00eb-1', 'Zo\u00e8-1'];
+    const results = await validateFile(['reference_id,service,currency,amount,fields.account', ...refs.map((r) => `${r},test_usd,USD,1,1`)].join('\n'));
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+});
