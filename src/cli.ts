@@ -34,6 +34,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
           .options({
             out: { type: 'string', describe: 'results CSV (default <input-stem>.results.csv)' },
             journal: { type: 'string', describe: 'journal file (default <input-stem>.journal.jsonl)' },
+            'adopt-journal': { type: 'boolean', describe: 'bind a journal written by an older version to this API and account; its rows are looked up first' },
             concurrency: { type: 'number', default: 8, describe: 'requests in flight at once, 1..256' },
             'dry-run': { type: 'boolean', describe: 'validate only, against the live service rules; nothing is created' },
             process: { type: 'boolean', default: true, describe: 'process invoices after creating them (--no-process: create only)' },

@@ -71,6 +71,11 @@ export interface PayFileOptions {
   durable?: boolean;
   /** Waits between retries and polls. The defaults suit the API; tests shrink them to milliseconds. */
   delays?: Delays;
+  /**
+   * Bind a journal written by an earlier version (no header line) to this API and account; its
+   * rows are then looked up by reference before anything is reported or sent. Default: refuse it.
+   */
+  adoptJournal?: boolean;
 }
 
 /** In milliseconds. */
@@ -171,6 +176,7 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     ...(o.wait !== undefined ? { waitSeconds: o.wait } : {}),
     ...(o.delimiter ? { delimiter: o.delimiter } : {}),
     live: Boolean(o.live),
+    adoptJournal: Boolean(o.adoptJournal),
     ...(o.sandbox ? { sandbox: true } : {}),
     gates: {
       maxTotal: list(o.maxTotal).map((t) => parseCurrencyAmount(t, '--max-total')),

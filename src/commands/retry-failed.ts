@@ -23,6 +23,7 @@ export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise
     return 0;
   }
   io.stderr.write(`Wrote ${report.out}: ${report.rows} failed payouts under new references (${report.references[0]!.from} -> ${report.references[0]!.to}${report.rows > 1 ? ', …' : ''}).\n`);
+  io.stderr.write(`These payouts failed on ${report.boundTo}: pay the new file against that API and account.\n`);
   io.stderr.write(`Check it, then pay them: milkypay-payouts run ${report.out}\n`);
   return 0;
 }

@@ -1,6 +1,12 @@
-/** The journal's line format, pure: one JSON object per line, `{"v":1, ...entry}`. */
+/**
+ * The journal's line format, pure: one JSON object per line. The first line is the header
+ * (`{"v":2,"journal":"milkypay-payouts-journal",...binding, secret}`), then `{"v":2, ...entry}`.
+ * Version 1 journals (no header) were written before journals were bound to an API.
+ */
+import { HEADER_MARK, type JournalHeader } from './binding.js';
 
-export const JOURNAL_FORMAT_VERSION = 1;
+export const JOURNAL_FORMAT_VERSION = 2;
+export const LEGACY_FORMAT_VERSION = 1;
 
 /** What the caller appends; `at` is filled with the current time when absent. */
 export interface NewJournalEntry {
@@ -21,7 +27,8 @@ export interface JournalEntry extends NewJournalEntry {
 
 /** Why a line is not a journal entry, or the entry it holds. */
 export type ParsedLine =
-  | { kind: 'entry'; entry: JournalEntry }
+  | { kind: 'header'; header: JournalHeader }
+  | { kind: 'entry'; entry: JournalEntry; legacy: boolean }
   | { kind: 'blank' }
   | { kind: 'unparseable' } // not JSON at all: a torn write when it is the last line
   | { kind: 'invalid'; reason: string }; // JSON, but not an entry: always corruption
@@ -36,6 +43,11 @@ export function formatEntry(entry: JournalEntry): string {
   return JSON.stringify(record) + '\n';
 }
 
+export function formatHeader(header: JournalHeader): string {
+  const { origin, keyId, mode, secret, created } = header;
+  return JSON.stringify({ v: JOURNAL_FORMAT_VERSION, journal: HEADER_MARK, origin, key_id: keyId, mode, secret, created }) + '\n';
+}
+
 export function parseLine(text: string): ParsedLine {
   if (text.trim() === '') return { kind: 'blank' };
   let value: unknown;
@@ -44,19 +56,31 @@ export function parseLine(text: string): ParsedLine {
   } catch {
     return { kind: 'unparseable' };
   }
+  if (typeof value === 'object' && value !== null && (value as { journal?: unknown }).journal === HEADER_MARK) return headerOf(value as Record<string, unknown>);
   const reason = whyNotAnEntry(value);
   if (reason !== undefined) return { kind: 'invalid', reason };
   // Copied key by key rather than `{ v, ...entry } = value`: at 3 lines a row, a resume replays
   // hundreds of thousands, and the copy is both faster and smaller in the journal's index.
   const entry: Record<string, unknown> = {};
   for (const key in value as Record<string, unknown>) if (key !== 'v') entry[key] = (value as Record<string, unknown>)[key];
-  return { kind: 'entry', entry: entry as JournalEntry };
+  return { kind: 'entry', entry: entry as JournalEntry, legacy: (value as Record<string, unknown>).v !== JOURNAL_FORMAT_VERSION };
+}
+
+function headerOf(record: Record<string, unknown>): ParsedLine {
+  if (record.v !== JOURNAL_FORMAT_VERSION) {
+    return { kind: 'invalid', reason: `its header has format version ${JSON.stringify(record.v)} and this tool reads version ${JOURNAL_FORMAT_VERSION}` };
+  }
+  const { origin, key_id: keyId, mode, secret, created } = record;
+  if (typeof origin !== 'string' || typeof keyId !== 'string' || (mode !== 'test' && mode !== 'live') || typeof secret !== 'string' || !/^[A-Za-z0-9_-]{43}$/.test(secret)) {
+    return { kind: 'invalid', reason: 'its header does not name an API origin, key id, mode (test or live) and a 32-byte secret' };
+  }
+  return { kind: 'header', header: { origin, keyId, mode, secret, created: typeof created === 'string' ? created : '' } };
 }
 
 function whyNotAnEntry(value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
   const record = value as Record<string, unknown>;
-  if (record.v !== undefined && record.v !== JOURNAL_FORMAT_VERSION) {
+  if (record.v !== undefined && record.v !== JOURNAL_FORMAT_VERSION && record.v !== LEGACY_FORMAT_VERSION) {
     return `it has format version ${JSON.stringify(record.v)} and this tool reads version ${JOURNAL_FORMAT_VERSION}`;
   }
   for (const key of ['ref', 'state', 'fp', 'at'] as const) {

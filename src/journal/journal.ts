@@ -1,7 +1,9 @@
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { assertWritable, formatEntry } from './entry.js';
+import { adoptLegacyJournal } from './adopt.js';
+import { boundElsewhere, newHeader, sameBinding, unbound, type JournalBinding, type JournalHeader } from './binding.js';
+import { assertWritable, formatEntry, formatHeader } from './entry.js';
 import type { JournalEntry, NewJournalEntry } from './entry.js';
 import { JournalError } from './errors.js';
 import { GroupCommitter } from './group-commit.js';
@@ -14,6 +16,13 @@ export type { GroupCommitStats } from './group-commit.js';
 export { JournalError } from './errors.js';
 
 export interface OpenJournalOptions {
+  /** The API, account and mode of this run: a journal bound to others is refused (exit 2). */
+  binding: JournalBinding;
+  /**
+   * Bind a journal written before bindings existed to `binding`. Its rows are rewritten as
+   * `unverified`: each is looked up by reference on this API before it is reported or sent.
+   */
+  adopt?: boolean;
   /** fdatasync each group commit (default true). Only tests and throwaway runs turn it off. */
   durable?: boolean;
   onWarning?: (message: string) => void;
@@ -21,6 +30,8 @@ export interface OpenJournalOptions {
 
 export interface Journal {
   readonly path: string;
+  /** Its binding and the secret keying its fingerprints (the first line). */
+  readonly header: JournalHeader;
   /** The last entry per ref: replayed from the file, then updated as appends are committed. */
   readonly entries: ReadonlyMap<string, JournalEntry>;
   readonly stats: Readonly<GroupCommitStats>;
@@ -34,15 +45,33 @@ export interface Journal {
  * Opens (creating if missing) an append-only JSONL journal and replays it. The caller holds the
  * journal's lock (`acquireLock`): opening repairs a torn tail, which only the single writer may do.
  */
-export async function openJournal(path: string, options: OpenJournalOptions = {}): Promise<Journal> {
+export async function openJournal(path: string, options: OpenJournalOptions): Promise<Journal> {
   const durable = options.durable ?? true;
   await assertDirectoryExists(path);
-  const replay = await replayJournal(path);
+  let replay = await replayJournal(path);
+  if (replay.header && !sameBinding(replay.header, options.binding)) throw boundElsewhere(path, replay.header, options.binding);
+  if (replay.legacy) {
+    if (!options.adopt) throw unbound(path, true);
+    const adopted = await adoptLegacyJournal(path, replay, newHeader(options.binding), durable).catch((error: unknown) => {
+      throw writeFailure(path, error);
+    });
+    options.onWarning?.(`journal ${path} is now bound to this API and account; its ${replay.entries.size} rows will be looked up by reference (${adopted.legacyPath} keeps the old file)`);
+    replay = await replayJournal(path);
+  }
+  if (replay.tornLine !== undefined) {
+    options.onWarning?.(`journal line ${replay.tornLine} is incomplete (the previous run was interrupted mid-write); ignored`);
+  }
   const handle = await openForAppend(path);
+  let header = replay.header;
   try {
-    if (replay.size === 0 && durable) await syncDirectory(dirname(path));
-    if (replay.tornLine !== undefined) {
-      options.onWarning?.(`journal line ${replay.tornLine} is incomplete (the previous run was interrupted mid-write); ignored`);
+    if (!header) {
+      // A new journal (or one holding nothing but a torn or blank start): its first line binds it.
+      header = newHeader(options.binding);
+      await handle.truncate(0);
+      await handle.write(formatHeader(header), null, 'utf8');
+      if (durable) await handle.datasync();
+      if (durable) await syncDirectory(dirname(path));
+      return new AppendOnlyJournal(path, header, handle, new Map(), durable);
     }
     if (replay.keepBytes < replay.size) {
       // Cut the torn fragment off, or the next line would be glued onto it.
@@ -57,18 +86,20 @@ export async function openJournal(path: string, options: OpenJournalOptions = {}
     await handle.close();
     throw writeFailure(path, error);
   }
-  return new AppendOnlyJournal(path, handle, replay.entries, durable);
+  return new AppendOnlyJournal(path, header, handle, replay.entries, durable);
 }
 
 class AppendOnlyJournal implements Journal {
   readonly path: string;
+  readonly header: JournalHeader;
   readonly entries: Map<string, JournalEntry>;
   readonly #handle: FileHandle;
   readonly #committer: GroupCommitter;
   #closing: Promise<void> | undefined;
 
-  constructor(path: string, handle: FileHandle, entries: Map<string, JournalEntry>, durable: boolean) {
+  constructor(path: string, header: JournalHeader, handle: FileHandle, entries: Map<string, JournalEntry>, durable: boolean) {
     this.path = path;
+    this.header = header;
     this.entries = entries;
     this.#handle = handle;
     this.#committer = new GroupCommitter(handle, durable, (error) => writeFailure(path, error));
@@ -112,7 +143,7 @@ async function assertDirectoryExists(path: string): Promise<void> {
 
 async function openForAppend(path: string): Promise<FileHandle> {
   try {
-    return await open(path, 'a');
+    return await open(path, 'a', 0o600); // the owner only: see the README's security section
   } catch (error) {
     throw new JournalError('journal_unopenable', `cannot open journal ${path} for appending: ${messageOf(error)}`, { path });
   }

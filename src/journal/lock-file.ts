@@ -16,7 +16,7 @@ export const GARBAGE_STALE_AFTER_MS = 60_000;
 /** Creates the lock file only if none exists (O_EXCL). False when one exists. */
 export async function createExclusive(lockPath: string, content: string): Promise<boolean> {
   try {
-    await writeFile(lockPath, content, { flag: 'wx' });
+    await writeFile(lockPath, content, { flag: 'wx', mode: 0o600 });
     return true;
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return false;

@@ -1,9 +1,14 @@
 import { open } from 'node:fs/promises';
 import { JournalError } from './errors.js';
 import { parseLine } from './entry.js';
-import type { JournalEntry } from './entry.js';
+import type { JournalEntry, ParsedLine } from './entry.js';
+import type { JournalHeader } from './binding.js';
 
 export interface ReplayResult {
+  /** The first line's binding and secret; undefined for an empty journal or one written before headers. */
+  header: JournalHeader | undefined;
+  /** Entries without a header: a journal of the version before bindings (not to be trusted as is). */
+  legacy: boolean;
   /** The last entry per ref. */
   entries: Map<string, JournalEntry>;
   /** Size of the file as read, in bytes (0 when it does not exist). */
@@ -66,6 +71,8 @@ class LineScanner {
   #carry: Buffer = Buffer.alloc(0);
   #carryOffset = 0; // file offset of the first byte of #carry
   #lineNumber = 0;
+  #header: JournalHeader | undefined;
+  #legacy = false;
   #keepBytes = 0;
   /** An unparseable complete line: a torn write if nothing but blank lines follows it, else corruption. */
   #suspect: number | undefined;
@@ -105,16 +112,17 @@ class LineScanner {
   }
 
   finish(size: number): ReplayResult {
-    const result = { entries: this.#entries, size, keepBytes: this.#keepBytes, tornLine: this.#suspect, needsNewline: false };
+    const result = { header: this.#header, legacy: this.#legacy, entries: this.#entries, size, keepBytes: this.#keepBytes, tornLine: this.#suspect, needsNewline: false };
     if (this.#carry.length === 0) return result;
     const lineNumber = this.#lineNumber + 1;
     const parsed = parseLine(this.#carry.toString('utf8'));
     if (parsed.kind === 'blank') return result;
     if (this.#suspect !== undefined) throw this.#corrupt(this.#suspect, 'it is not valid JSON');
     switch (parsed.kind) {
+      case 'header':
       case 'entry':
-        this.#entries.set(parsed.entry.ref, parsed.entry);
-        return { ...result, keepBytes: size, needsNewline: true };
+        this.#accept(parsed, lineNumber);
+        return { ...result, header: this.#header, legacy: this.#legacy, keepBytes: size, needsNewline: true };
       case 'unparseable':
         return { ...result, tornLine: lineNumber };
       case 'invalid':
@@ -131,8 +139,9 @@ class LineScanner {
     }
     if (this.#suspect !== undefined) throw this.#corrupt(this.#suspect, 'it is not valid JSON');
     switch (parsed.kind) {
+      case 'header':
       case 'entry':
-        this.#entries.set(parsed.entry.ref, parsed.entry);
+        this.#accept(parsed, lineNumber);
         this.#keepBytes = endOffset;
         return;
       case 'unparseable':
@@ -141,6 +150,22 @@ class LineScanner {
       case 'invalid':
         throw this.#corrupt(lineNumber, parsed.reason);
     }
+  }
+
+  /** A header only as the first line; then entries of its version, or legacy entries throughout. */
+  #accept(parsed: Extract<ParsedLine, { kind: 'header' | 'entry' }>, lineNumber: number): void {
+    const first = this.#header === undefined && !this.#legacy;
+    if (parsed.kind === 'header') {
+      if (!first) throw this.#corrupt(lineNumber, 'it is a journal header, which only the first line may be');
+      this.#header = parsed.header;
+      return;
+    }
+    if (first && !parsed.legacy) throw this.#corrupt(lineNumber, 'the journal has no header line before its first entry');
+    if (first) this.#legacy = true;
+    else if (parsed.legacy !== this.#legacy) {
+      throw this.#corrupt(lineNumber, this.#legacy ? 'it has a newer format version than the lines before it' : 'it is in the old format, without the header\'s version');
+    }
+    this.#entries.set(parsed.entry.ref, parsed.entry);
   }
 
   #corrupt(lineNumber: number, reason: string): JournalError {

@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 
 export interface PaymentData {
   service: string;
@@ -14,11 +14,22 @@ export function canonicalAmount(amount: string): string {
   return trimmed.replace(/^0+(?=\d)/, '');
 }
 
-/** A short stable digest of what a row pays: a changed row is never mistaken for the one the journal paid. */
-export function fingerprint(data: PaymentData): string {
-  const fields = Object.keys(data.fields)
-    .sort()
-    .map((k) => [k, data.fields[k]]);
-  const text = JSON.stringify([data.service, data.currency, canonicalAmount(data.amount), fields]);
-  return hash('sha256', text, 'base64url').slice(0, 22); // one-shot: a third of createHash's cost, same digest
+export type Fingerprinter = (data: PaymentData) => string;
+
+/**
+ * A short stable digest of what a row pays, so a changed row is never mistaken for the one the
+ * journal paid: HMAC-SHA-256 keyed with the journal's own secret (its header line). Unkeyed, a
+ * digest of a card number is brute-forced back from its masked form (6 + 4 digits shown) in
+ * seconds; keyed, one journal line alone gives nothing to test a guess against.
+ */
+export function fingerprinter(secret: string): Fingerprinter {
+  const key: KeyObject = createSecretKey(Buffer.from(secret, 'base64url'));
+  return (data) => {
+    const fields = Object.keys(data.fields)
+      .sort()
+      .map((k) => [k, data.fields[k]]);
+    const text = JSON.stringify([data.service, data.currency, canonicalAmount(data.amount), fields]);
+    // 16 of the 32 bytes, encoded on their own: a 22-character string, not a slice keeping a longer one alive.
+    return createHmac('sha256', key).update(text).digest().toString('base64url', 0, 16);
+  };
 }

@@ -92,6 +92,10 @@ export function resumeState(record: RowRecord | undefined, fp: string, reference
     case 'creating':
     case 'in_doubt':
       return changed ? { ...lookup, why: 'resume_changed' } : lookup;
+    case 'unverified':
+      // Adopted from a journal that did not say which API its rows went to: only a lookup by
+      // reference on this API tells whether the row exists here (and the reply is checked against the row).
+      return lookup;
     case 'conflict':
       return changed ? lookup : doneFrom(record, 'conflict', invoice);
   }

@@ -38,12 +38,12 @@ export function createDiskCache(opts: { dir: string; cacheKey: string; ttlMs: nu
       return parsed.success ? parsed.data : undefined;
     },
     async write(name: string, data: unknown): Promise<void> {
-      await mkdir(opts.dir, { recursive: true });
+      await mkdir(opts.dir, { recursive: true, mode: 0o700 }); // the owner only, as every file the tool writes
       const file = fileOf(name);
       const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const envelope: CacheEnvelope = { version: 1, cacheKey: opts.cacheKey, fetchedAt: opts.now(), data };
       try {
-        await writeFile(temp, JSON.stringify(envelope));
+        await writeFile(temp, JSON.stringify(envelope), { mode: 0o600 });
         await rename(temp, file);
       } catch (error) {
         await rm(temp, { force: true });

@@ -4,11 +4,13 @@ import type { ApiClient } from '../api/types.js';
 import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter, type ResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
+import { newSecret } from '../journal/binding.js';
+import { assertJournalBinding } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { replayJournal } from '../journal/replay.js';
 import type { Logger } from '../log.js';
-import { fingerprint } from '../payout/fingerprint.js';
+import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
 import { begin, commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
 import { resumeState, type RowRecord } from '../payout/record.js';
@@ -42,6 +44,8 @@ export interface RunOptions {
   durable?: boolean;
   /** Waits before retries and between polls; default: the machine's. */
   delays?: Pick<RowContext, 'backoff' | 'pollBackoff'>;
+  /** Bind a journal written before bindings existed to this API and account (its rows are then looked up). */
+  adoptJournal?: boolean;
 }
 
 /** Shown before a live run pays: what it will send, where, as whom. */
@@ -106,11 +110,15 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const summary = new SummaryBuilder();
   const start = (rows: number): void => env.onStart?.({ account, host, input: opts.input, rows, dryRun: opts.dryRun, plan: summary.plan() });
 
+  const adopt = Boolean(opts.adoptJournal);
   if (opts.dryRun) {
-    const entries = (await replayJournal(paths.journal)).entries;
+    // The journal as the real run would take it: refused if bound elsewhere; if adopted, none of its rows is settled.
+    const bound = (await assertJournalBinding(paths.journal, account, { adopt })).kind === 'bound';
+    const replay = bound ? await replayJournal(paths.journal) : undefined;
+    const journaled: Journaled = { entries: replay?.entries ?? new Map(), fingerprint: fingerprinter(replay?.header?.secret ?? newSecret()) };
     const writer = await createResultsWriter(paths.results);
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, entries, writer);
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journaled, writer);
       checkGates(opts.gates, validRows, summary.requestedTotals);
       start(rows);
     } catch (error) {
@@ -124,12 +132,13 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const lock = await acquireLock(paths.journal, { command: 'run' });
   try {
     const control = env.control ?? new RunControl();
-    const open = (): Promise<Journal> => openJournal(paths.journal, { durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
-    // An existing journal is opened (and checked) before the first pass, which counts the rows it
-    // settled; a new one is created only once the run is about to send, so a refused run leaves none.
+    const open = (): Promise<Journal> => openJournal(paths.journal, { binding: account, adopt, durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
+    // An existing journal is opened (and checked: one bound to another API, account or mode is refused,
+    // exit 2) before the first pass, which counts the rows it settled; a new one is created only once
+    // the run is about to send, so a refused run leaves none.
     let journal = (await exists(paths.journal)) ? await open() : undefined;
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journal?.entries ?? NO_ENTRIES);
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journaledOf(journal));
       checkGates(opts.gates, validRows, summary.requestedTotals);
       start(rows);
       const plan = summary.plan();
@@ -141,7 +150,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       env.progress?.begin(rows);
       const writer = await createResultsWriter(paths.results);
       try {
-        await secondPass(file, opts, env, { journal, writer, control, summary });
+        await secondPass(file, opts, env, { journal, journaled: journaledOf(journal), writer, control, summary });
       } catch (error) {
         await writer.abort();
         throw new AbortedError(
@@ -172,16 +181,27 @@ function liveRefused(why: string): UsageError {
   return new UsageError('live_keys', `${why}: nothing was sent. Add --live to pay for real (rehearse first with --dry-run --live)`);
 }
 
+/** What earlier runs journaled, and the journal's keyed fingerprint. */
+interface Journaled {
+  entries: ReadonlyMap<string, JournalEntry>;
+  fingerprint: Fingerprinter;
+}
+
+function journaledOf(journal: Journal | undefined): Journaled {
+  if (!journal) return { entries: NO_ENTRIES, fingerprint: fingerprinter(newSecret()) }; // no entry: never called
+  return { entries: journal.entries, fingerprint: fingerprinter(journal.header.secret) };
+}
+
 /** The journal fingerprint of a row's payment data. */
-function rowFingerprint(payout: PayoutInstruction): string {
-  return fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
+function rowFingerprint(payout: PayoutInstruction, j: Journaled): string {
+  return j.fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
 }
 
 /** The state a row starts this run in, from the journal. */
-function journaledState(payout: PayoutInstruction, entries: ReadonlyMap<string, JournalEntry>): { fp: string | undefined; state: RowState } {
-  const record = entries.get(payout.referenceId) as RowRecord | undefined;
+function journaledState(payout: PayoutInstruction, j: Journaled): { fp: string | undefined; state: RowState } {
+  const record = j.entries.get(payout.referenceId) as RowRecord | undefined;
   if (!record) return { fp: undefined, state: { kind: 'new' } };
-  const fp = rowFingerprint(payout);
+  const fp = rowFingerprint(payout, j);
   return { fp, state: resumeState(record, fp, payout.referenceId) };
 }
 
@@ -203,7 +223,7 @@ async function firstPass(
   opts: RunOptions,
   env: RunEnv,
   summary: SummaryBuilder,
-  entries: ReadonlyMap<string, JournalEntry>,
+  journaled: Journaled,
   writer?: ResultsWriter,
 ): Promise<{ validRows: number; rows: number }> {
   const validator = createValidator(env.rules);
@@ -219,7 +239,7 @@ async function firstPass(
         const payout = result.payout;
         validRows += 1;
         summary.addValid(payout.currency, payout.amount);
-        const state = entries.size ? journaledState(payout, entries).state : undefined;
+        const state = journaled.entries.size ? journaledState(payout, journaled).state : undefined;
         const settled = state && settledOutcome(state, opts);
         if (settled) summary.settled += 1;
         else summary.addToSend(payout.currency, payout.amount);
@@ -245,6 +265,7 @@ async function firstPass(
 
 interface PassState {
   journal: Journal;
+  journaled: Journaled;
   writer: ResultsWriter;
   control: RunControl;
   summary: SummaryBuilder;
@@ -308,8 +329,8 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           continue;
         }
         const payout = result.payout;
-        const journaled = journaledState(payout, s.journal.entries);
-        const fp = journaled.fp ?? rowFingerprint(payout);
+        const journaled = journaledState(payout, s.journaled);
+        const fp = journaled.fp ?? rowFingerprint(payout, s.journaled);
         const initial = journaled.state;
         const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
         // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.

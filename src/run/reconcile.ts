@@ -6,9 +6,12 @@ import { isApiError } from '../api/errors.js';
 import type { ApiClient } from '../api/types.js';
 import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
 import { UsageError } from '../errors.js';
+import { unbound } from '../journal/binding.js';
+import { journalKind } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type JournalEntry } from '../journal/journal.js';
 import type { Logger } from '../log.js';
+import type { Account } from './account.js';
 import { isFinalStatus, outcomeOfStatus } from '../payout/outcome.js';
 import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
 
@@ -36,11 +39,13 @@ export function resultsPathOf(journal: string): string {
  * Fetches the current status of every journaled invoice whose status is not final, journals it,
  * and rewrites the results CSV beside the journal with the new outcomes.
  */
-export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; logger: Logger }): Promise<ReconcileReport> {
+export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; logger: Logger; account: () => Promise<Account> }): Promise<ReconcileReport> {
   if (!existsSync(opts.journal)) throw new UsageError('no_journal', `no journal at ${opts.journal}`, { path: opts.journal });
   const lock = await acquireLock(opts.journal, { command: 'reconcile' });
   try {
-    const journal = await openJournal(opts.journal, { onWarning: (m) => env.logger.warn(m) });
+    // Its invoice ids mean something only on the API and account it is bound to.
+    if ((await journalKind(opts.journal)).kind === 'legacy') throw unbound(opts.journal, false);
+    const journal = await openJournal(opts.journal, { binding: await env.account(), onWarning: (m) => env.logger.warn(m) });
     const report: ReconcileReport = { checked: 0, changed: 0, failedReads: 0, moves: {} };
     const updated = new Map<string, JournalEntry>();
     try {

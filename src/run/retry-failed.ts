@@ -5,6 +5,7 @@ import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { readHeader } from '../csv/head.js';
 import { UsageError } from '../errors.js';
+import { describeBinding, unbound } from '../journal/binding.js';
 import { replayJournal } from '../journal/replay.js';
 import { defaultPaths } from './paths.js';
 
@@ -17,6 +18,8 @@ export interface RetryFailedOptions {
 
 export interface RetryFailedReport {
   out: string;
+  /** Where the failed payouts were sent: `test mode, account …, API …`. */
+  boundTo: string;
   rows: number;
   references: Array<{ from: string; to: string }>;
 }
@@ -34,6 +37,9 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
   if (replay.size === 0) {
     throw new UsageError('no_journal', `no journal at ${journalPath}: run the file first, or pass --journal`, { path: journalPath });
   }
+  // Which rows failed is known only on the API a journal names: an unbound one may be a rehearsal's.
+  if (replay.legacy || !replay.header) throw unbound(journalPath, false);
+  const boundTo = describeBinding(replay.header);
   const failed = new Set([...replay.entries.values()].filter((e) => e.state === 'failed').map((e) => e.ref));
   const full = resolve(opts.input);
   const out = opts.out ?? join(dirname(full), `${basename(full, extname(full))}${opts.suffix}${extname(full) || '.csv'}`);
@@ -54,7 +60,7 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
     lines.push(stringify([cells], { delimiter, record_delimiter: '\n' }));
   }
   const temp = `${out}.tmp-${process.pid}`;
-  await writeFile(temp, lines.join(''));
+  await writeFile(temp, lines.join(''), { mode: 0o600 }); // it holds the rows' payee data in clear
   await rename(temp, out);
-  return { out, rows: references.length, references };
+  return { out, boundTo, rows: references.length, references };
 }

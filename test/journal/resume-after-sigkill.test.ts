@@ -2,6 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openJournal } from '../../src/journal/journal.js';
+import { TEST_BINDING } from './helpers/binding.js';
 import { compileJournalModules, spawnScript } from './helpers/child-modules.js';
 import { useTempDirs } from './helpers/temp-dir.js';
 
@@ -10,7 +11,7 @@ const tempDir = useTempDirs();
 // Appends concurrently in a loop and prints the highest sequence number whose append resolved.
 const APPENDER = `
 import { openJournal } from './src/journal/journal.js';
-const journal = await openJournal(process.argv[2]);
+const journal = await openJournal(process.argv[2], { binding: ${JSON.stringify(TEST_BINDING)} });
 let next = 0;
 for (;;) {
   const round = [];
@@ -50,7 +51,7 @@ describe('a journal writer killed with SIGKILL mid-stream', () => {
     const lastAcked = acked;
 
     const warnings: string[] = [];
-    const journal = await openJournal(path, { onWarning: (m) => warnings.push(m) });
+    const journal = await openJournal(path, { binding: TEST_BINDING, onWarning: (m) => warnings.push(m) });
     expect(warnings.length).toBeLessThanOrEqual(1);
     // Every acknowledged append is there: each ref's last line is at least its last acknowledged one.
     for (let seq = Math.max(0, lastAcked - 299); seq <= lastAcked; seq++) {

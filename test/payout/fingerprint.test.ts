@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalAmount, fingerprint, type PaymentData } from '../../src/payout/fingerprint.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { canonicalAmount, fingerprinter, type PaymentData } from '../../src/payout/fingerprint.js';
+
+const fingerprint = fingerprinter(randomBytes(32).toString('base64url'));
 
 const base: PaymentData = {
   service: 'card_usd',
@@ -79,6 +82,15 @@ describe('fingerprint', () => {
     const b = fingerprint({ ...base, fields: { a: 'b,c' } });
     const c = fingerprint({ ...base, fields: { a: 'b', c: '' } });
     expect(new Set([a, b, c]).size).toBe(3);
+  });
+
+  it('is keyed: another journal (another secret) gives another fingerprint, and none is the unkeyed hash', () => {
+    const other = fingerprinter(randomBytes(32).toString('base64url'));
+    expect(other(base)).not.toBe(fingerprint(base));
+    const text = JSON.stringify([base.service, base.currency, canonicalAmount(base.amount), Object.entries(base.fields).sort()]);
+    const unkeyed = createHash('sha256').update(text).digest('base64url');
+    expect(unkeyed.startsWith(fingerprint(base))).toBe(false);
+    expect(unkeyed.startsWith(other(base))).toBe(false);
   });
 
   it('cannot be fooled by moving text between service and currency', () => {

@@ -1,5 +1,6 @@
 import { appendFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatHeader } from '../../src/journal/entry.js';
 import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 function invoiceRequests(ws: Workspace): number {
@@ -66,10 +67,11 @@ describe('reruns with the same journal', () => {
   it('a corrupt journal line in the middle stops with exit 2 naming the line', async () => {
     ws = await workspace();
     await ws.write('payouts.csv', csv(HEADER, rows(2)));
-    await ws.write('payouts.journal.jsonl', '{"v":1,"ref":"ref-1","state":"creating","fp":"x","line":2,"at":"2026-01-01T00:00:00Z"}\nnot json\n{"v":1,"ref":"ref-2","state":"creating","fp":"x","line":3,"at":"2026-01-01T00:00:00Z"}\n');
+    const head = formatHeader({ origin: new URL(ws.sandbox.url).origin, keyId: ws.sandbox.credentials.keyId, mode: 'test', secret: 'S'.repeat(43), created: '' });
+    await ws.write('payouts.journal.jsonl', head + '{"v":2,"ref":"ref-1","state":"creating","fp":"x","line":2,"at":"2026-01-01T00:00:00Z"}\nnot json\n{"v":2,"ref":"ref-2","state":"creating","fp":"x","line":3,"at":"2026-01-01T00:00:00Z"}\n');
     const r = await ws.cli(['run', 'payouts.csv']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/line 2/);
+    expect(r.stderr).toMatch(/line 3/);
     expect(ws.sandbox.counters.requests.create).toBe(0);
   });
 
