@@ -11,6 +11,7 @@
  * `JSON.parse` (several times faster) reads it exactly; any other body goes through lossless-json
  * with the rule above, loaded the first time one is seen.
  */
+import { createRequire } from 'node:module';
 import { expandExponent } from '../money.js';
 
 const MAY_LOSE_DIGITS = /[0-9.]{16}|[0-9][eE][+-]?[0-9]/;
@@ -19,9 +20,9 @@ const SHORT_LITERAL = /^-?[0-9.]{1,15}$/;
 let lossless: typeof import('lossless-json') | undefined;
 
 /** Throws a SyntaxError for text that is not JSON. */
-export async function parseReplyJson(text: string): Promise<unknown> {
+export function parseReplyJson(text: string): unknown {
   if (!MAY_LOSE_DIGITS.test(text)) return JSON.parse(text);
-  lossless ??= await import('lossless-json');
+  lossless ??= createRequire(import.meta.url)('lossless-json') as typeof import('lossless-json');
   return lossless.parse(text, null, exactNumber);
 }
 
