@@ -97,7 +97,7 @@ async function confirmLive(what: LiveConfirmation, io: Io): Promise<boolean> {
   const lines = [
     '',
     `LIVE: this run pays real money through ${what.host}, account ${what.account.keyId}.`,
-    ...plan.totals.map((t) => `  ${t.currency}: ${payouts(t.rows)}, ${t.amount} ${t.currency}; fees are set by the API per invoice (not known before paying)`),
+    ...plan.totals.map((t) => `  ${t.currency}: ${payouts(t.rows)}, ${t.amount} ${t.currency}; ${what.fees[t.currency] ?? 'fees not known before paying'}`),
     `  ${payouts(plan.send)} will be sent; ${plan.settled} ${plan.settled === 1 ? 'row' : 'rows'} already settled will not; ${what.invalid} invalid ${what.invalid === 1 ? 'row' : 'rows'} skipped.`,
     '',
   ];

@@ -52,6 +52,7 @@ export function buildCurrencyRules(
       enabled: entry?.enabled ?? false,
       available: entry?.available ?? false,
       known: entry !== undefined,
+      fee: entry ? { rate: plain(entry.feeRate) ?? entry.feeRate, fix: plain(entry.feeFix) ?? entry.feeFix, min: plain(entry.feeMin) ?? entry.feeMin, max: plain(entry.feeMax) ?? entry.feeMax } : null,
     });
   }
   return { currency: pre.currency, services, catalogue };

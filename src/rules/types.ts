@@ -20,6 +20,15 @@ export interface ServiceRule {
   available: boolean;
   /** Present in the account's `/payout-services` list. */
   known: boolean;
+  /** The fee rule `/payout-services` gives (rate in %, fixed part, bounds; `0` bound = none); null when not listed. */
+  fee: FeeRule | null;
+}
+
+export interface FeeRule {
+  rate: string;
+  fix: string;
+  min: string;
+  max: string;
 }
 
 /** One service of the account's `/payout-services` list, whatever the currency. */

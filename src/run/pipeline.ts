@@ -19,6 +19,7 @@ import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import { declaresLive, type Account, type AccountTarget } from './account.js';
 import { RunControl } from './control.js';
+import { describeFees } from './fee-rules.js';
 import { checkGates, type Gates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -55,6 +56,8 @@ export interface LiveConfirmation {
   plan: RunPlan;
   /** Invalid rows that will be skipped. */
   invalid: number;
+  /** Per currency: the fees as the service rules state them (or that they are not known). */
+  fees: Record<string, string>;
 }
 
 /** Known once every row is validated, before anything is sent. */
@@ -142,7 +145,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       checkGates(opts.gates, validRows, summary.requestedTotals);
       start(rows);
       const plan = summary.plan();
-      if (plan.send > 0 && env.confirm && !(await env.confirm({ account, host, plan, invalid: summary.invalidRows }))) {
+      if (plan.send > 0 && env.confirm && !(await env.confirm({ account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary) }))) {
         throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
       }
       log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
@@ -166,6 +169,16 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   } finally {
     await lock.release();
   }
+}
+
+/** Per currency, what the rules say the fees of the rows left to send are. */
+async function feesOf(rules: RulesBook, summary: SummaryBuilder): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [currency, codes] of summary.sendServices) {
+    const { services } = await rules.forCurrency(currency);
+    out[currency] = describeFees([...codes].map((code) => ({ code, fee: services.get(code)?.fee ?? null })));
+  }
+  return out;
 }
 
 const NO_ENTRIES: ReadonlyMap<string, JournalEntry> = new Map();
@@ -242,7 +255,7 @@ async function firstPass(
         const state = journaled.entries.size ? journaledState(payout, journaled).state : undefined;
         const settled = state && settledOutcome(state, opts);
         if (settled) summary.settled += 1;
-        else summary.addToSend(payout.currency, payout.amount);
+        else summary.addToSend(payout.currency, payout.amount, payout.service);
         if (writer) {
           const row = settled ? settledRow(payout, state!, settled) : validRow(payout, 'valid');
           writer.write(seq, row);

@@ -89,10 +89,16 @@ export class SummaryBuilder {
   invalidRows = 0;
   rows = 0;
 
+  /** The services of the rows left to send, per currency (as many as the account has, at most). */
+  readonly sendServices = new Map<string, Set<string>>();
+
   /** A valid row the run will send (not settled by an earlier run). */
-  addToSend(currency: string, amount: string): void {
+  addToSend(currency: string, amount: string, service: string): void {
     this.toSend.add(currency, amount);
     this.toSendRows.set(currency, (this.toSendRows.get(currency) ?? 0) + 1);
+    let services = this.sendServices.get(currency);
+    if (!services) this.sendServices.set(currency, (services = new Set()));
+    services.add(service);
   }
 
   plan(): RunPlan {

@@ -75,7 +75,7 @@ describe('the live guard asks the API on every run', () => {
     expect(declined.stderr).toContain(`LIVE: this run pays real money through ${host}, account sandbox_key_id.`);
     expect(declined.stderr).toContain('USD: 2 payouts, 3.50 USD');
     expect(declined.stderr).toContain('EUR: 1 payout, 5.00 EUR');
-    expect(declined.stderr).toMatch(/fees are set by the API per invoice/);
+    expect(declined.stderr).toContain('USD: 2 payouts, 3.50 USD; no fees (its services charge none)');
     expect(declined.stderr).toContain('3 payouts will be sent; 0 rows already settled will not; 1 invalid row skipped.');
 
     const ended = await cli(['run', input, '--live'], { tty: {} }); // Ctrl-D at the prompt
