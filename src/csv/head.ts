@@ -122,7 +122,12 @@ function parseHeader(path: string, body: string, delimiter: Delimiter): string[]
   try {
     return parseHeaderCells(body, delimiter);
   } catch (error) {
-    throw new InputError('not_csv', `${path} is not a readable CSV file: its header line cannot be parsed (${(error as Error).message})`, { path, line: 1 });
+    throw new InputError(
+      'not_csv',
+      `${path} is not a readable CSV file: its header line cannot be parsed (${(error as Error).message}). ` +
+        'Column names need no quotes: remove a stray double quote from the header line, or enclose the whole name in double quotes and double the quote inside',
+      { path, line: 1 },
+    );
   }
 }
 

@@ -1,5 +1,5 @@
 /** Hints that tell the user how to fix a value. Pure. */
-import { showInvisible, withoutInvisible, type InvisibleCharacter } from './invisible-characters.js';
+import { findInvisible, showInvisible, withoutInvisible, type InvisibleCharacter } from './invisible-characters.js';
 
 const SCIENTIFIC = /^\d+(?:[.,]\d+)?E[+-]?\d+$/i;
 
@@ -18,10 +18,15 @@ export function amountFormatHint(amount: string): string {
   return 'write digits with an optional dot and decimals, like 10 or 10.50';
 }
 
-/** Extra advice when a field value looks damaged by a spreadsheet. */
+/** Extra advice when a field value looks damaged by a spreadsheet or holds a character nobody can see. */
 export function fieldMismatchHint(value: string): string {
   if (SCIENTIFIC.test(value)) {
     return ': it looks like a number a spreadsheet converted to scientific notation; format the column as text and re-export';
+  }
+  const invisible = findInvisible(value);
+  if (invisible) {
+    const where = invisible.where === 'start' ? 'starts with' : invisible.where === 'end' ? 'ends with' : 'holds';
+    return `: it ${where} ${invisible.description}; remove it`;
   }
   return '';
 }

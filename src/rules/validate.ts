@@ -7,7 +7,7 @@ import type { CreateInvoiceRequest } from '../api/types.js';
 import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
 import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
-import { findInvisible } from './invisible-characters.js';
+import { findInvisible, showInvisible } from './invisible-characters.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
 import { buildRequest } from './request.js';
 import type { CurrencyRules, ServiceRule } from './types.js';
@@ -231,7 +231,7 @@ function checkFields(cells: Record<string, string>, rule: ServiceRule): Problem 
       };
     }
     if (field.pattern && !field.pattern.test(value)) {
-      const shown = isSensitiveField(field.key) ? maskValue(value) : value;
+      const shown = showInvisible(isSensitiveField(field.key) ? maskValue(value) : value);
       return { code: 'field_mismatch', column, message: `${column} "${shown}" does not match ${field.source}${fieldMismatchHint(value)}` };
     }
   }

@@ -116,7 +116,8 @@ describe('openInput refuses a file it cannot use (exit 2, before any row)', () =
 
   it('refuses a header that is not CSV', async () => {
     const e = await openError(writeInput('reference_id,"service"x,currency,amount\n'));
-    expect(e.code).toBe('not_csv');
+    expect(e).toMatchObject({ code: 'not_csv', line: 1, exitCode: 2 });
+    expect(e.message).toContain('remove a stray double quote from the header line');
   });
 });
 
