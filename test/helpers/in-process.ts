@@ -36,7 +36,8 @@ export async function runCli(argv: string[], opts: InProcessOptions): Promise<In
       if (!opts.tty || prompted || !stderr.includes('Type "yes"')) return;
       prompted = true;
       const answer = opts.tty.answer;
-      setImmediate(() => (answer === undefined ? stdin.end() : stdin.write(`${answer}\n`)));
+      // A control character (Ctrl-C: \u0003) is a key press, sent as is.
+      setImmediate(() => (answer === undefined ? stdin.end() : stdin.write(/^[\u0000-\u001f]$/.test(answer) ? answer : `${answer}\n`)));
     }),
     { isTTY: Boolean(opts.tty), columns: 100 },
   );

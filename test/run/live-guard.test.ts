@@ -78,8 +78,12 @@ describe('the live guard asks the API on every run', () => {
     expect(declined.stderr).toContain('USD: 2 payouts, 3.50 USD; no fees (its services charge none)');
     expect(declined.stderr).toContain('3 payouts will be sent; 0 rows already settled will not; 1 invalid row skipped.');
 
-    const ended = await cli(['run', input, '--live'], { tty: {} }); // Ctrl-D at the prompt
+    const ended = await cli(['run', input, '--live'], { tty: {} }); // end of input at the prompt
     expect(ended.code).toBe(2);
+    const interrupted = await cli(['run', input, '--live'], { tty: { answer: '\u0003' } }); // Ctrl-C at the prompt
+    expect(interrupted.code).toBe(2);
+    expect(interrupted.stderr).toContain('not confirmed: nothing was sent');
+    expect(interrupted.stderr).not.toContain('unexpected failure');
     expect(sent(ws)).toBe(0);
 
     const paid = await cli(['run', input, '--live'], { tty: { answer: 'yes' } });
