@@ -13,6 +13,11 @@ import { serializeError } from './serialize-error.js';
  * Each command's module is imported when it runs, so `--help` does not load the HTTP client, zod or pino.
  */
 export async function runMain(argv: string[], io: Io = defaultIo()): Promise<ExitCode> {
+  return (await runCli(argv, io)).code;
+}
+
+/** `runMain`, also saying whether the process must exit at once (a forced stop leaves requests behind). */
+async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow: boolean }> {
   let code: ExitCode = 0;
   const common = {
     sandbox: { type: 'boolean', describe: 'use the embedded sandbox on a loopback port (ignores MILKYPAY_* settings)' },
@@ -51,6 +56,10 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
             'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
             'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
             'max-rate': { type: 'number', describe: 'at most N requests per second' },
+            'max-retry-wait': {
+              type: 'number',
+              describe: 'seconds the run may wait when the API asks it to (Retry-After); a longer wait stops the run (exit 3), naming when to rerun (default 120)',
+            },
           }),
       async (a) => {
         code = await (await import('./commands/run.js')).runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
@@ -121,8 +130,9 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
     await parser.parseAsync();
   } catch (error) {
     code = report(error, io);
+    if ((error as { exitNow?: unknown } | undefined)?.exitNow === true) return { code, exitNow: true };
   }
-  return code;
+  return { code, exitNow: false };
 }
 
 /** `--suffix -r2` reads as a flag to yargs: its value starts with a dash. Glue it on. */
@@ -188,6 +198,7 @@ function isEntryPoint(): boolean {
 }
 
 if (isEntryPoint()) {
-  const code = await runMain(hideBin(process.argv));
+  const { code, exitNow } = await runCli(hideBin(process.argv), defaultIo());
   process.exitCode = code;
+  if (exitNow) process.exit(code); // forced stop: requests still in flight must not hold the process
 }

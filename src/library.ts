@@ -47,6 +47,11 @@ export interface PayFileOptions {
   expectTotal?: string | string[];
   /** At most this many requests per second. */
   maxRate?: number;
+  /**
+   * Seconds the run may wait when the API answers 429 with a Retry-After (default 120); a longer
+   * wait stops the run (`stopped`, exit code 3) with a message saying when to rerun.
+   */
+  maxRetryWait?: number;
   /** Fetch the service rules again, ignoring the cache. */
   refreshServices?: boolean;
   /** Pay through a fresh embedded sandbox on loopback (its invoices vanish when the run ends). */
@@ -96,13 +101,27 @@ export interface Delays {
  * was sent; `AbortedError`: rerun to resume), each with its `exitCode`.
  */
 export async function payFile(input: string, options: PayFileOptions = {}): Promise<RunSummary> {
+  const progress = options.progress ? toProgress(options.progress) : undefined;
+  const control = new RunControl({
+    ...(options.maxRetryWait !== undefined ? { maxRetryWaitMs: options.maxRetryWait * 1000 } : {}),
+    ...(progress?.waiting ? { onWait: (until: number) => progress.waiting?.(until) } : {}),
+  });
+  return payFileUnder(control, input, { ...options, ...(progress ? { progress } : {}) });
+}
+
+/** `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it. */
+export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions): Promise<RunSummary> {
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const runOptions = toRunOptions(input, options, cwd, env);
-  const throttle = new Throttle({ concurrency: runOptions.concurrency, ...(options.maxRate ? { maxRate: options.maxRate } : {}) });
+  const throttle = new Throttle({
+    concurrency: runOptions.concurrency,
+    maxWaitMs: control.maxRetryWaitMs,
+    onPause: (ms) => control.retryAfter(ms),
+    ...(options.maxRate ? { maxRate: options.maxRate } : {}),
+  });
   const logger = options.logger ?? (await silentLogger());
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) } satisfies ConnectArgs, { env, cwd }, logger, throttle);
-  const control = new RunControl();
   const onAbort = (): void => control.stop('signal', abortMessage(options.signal!.reason));
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -163,6 +182,9 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
   }
   if (o.expectCount !== undefined && (!Number.isInteger(o.expectCount) || o.expectCount < 0)) {
     throw new UsageError('bad_option', '--expect-count takes a whole number of rows');
+  }
+  if (o.maxRetryWait !== undefined && !(Number.isFinite(o.maxRetryWait) && o.maxRetryWait >= 0)) {
+    throw new UsageError('bad_option', '--max-retry-wait takes a number of seconds, e.g. --max-retry-wait 120');
   }
   if (o.maxRate !== undefined && !(o.maxRate > 0)) throw new UsageError('bad_option', '--max-rate takes a positive number of requests per second');
   const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);

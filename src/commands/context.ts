@@ -85,6 +85,8 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
     publicKey: config.publicKey,
     keyId: config.keyId,
     secretKey: config.secretKey,
+    // The transport waits out short Retry-Afters itself; a longer one comes back to the run, which stops.
+    ...(throttle?.maxWaitMs !== undefined ? { maxRetryAfterMs: Math.min(throttle.maxWaitMs, 60_000) } : {}),
     ...args.requestRetry,
     // At most `concurrency` sockets: a request that starts as another's socket is being freed
     // waits for it rather than opening one more connection.

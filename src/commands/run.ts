@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { ExitCode } from '../errors.js';
-import { payFile } from '../library.js';
+import { payFileUnder } from '../library.js';
+import { RunControl } from '../run/control.js';
 import type { LiveConfirmation, RunStart } from '../run/pipeline.js';
 import { programName } from '../ui/command-name.js';
 import { createProgress } from '../ui/progress.js';
@@ -23,42 +24,51 @@ export interface RunArgs extends CommonArgs {
   expectCount?: number;
   expectTotal?: string[];
   maxRate?: number;
+  maxRetryWait?: number;
   durable?: boolean;
 }
 
 /** `run`: `payFile` with the terminal around it (signals, progress, the live confirmation, the summary). */
 export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   const logger = await makeLogger(io, args.logLevel);
-  const stop = new AbortController();
+  const progress = createProgress(io.stderr, Number(io.env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000, terminalOf(io));
+  const control = new RunControl({
+    ...(args.maxRetryWait !== undefined ? { maxRetryWaitMs: args.maxRetryWait * 1000 } : {}),
+    onWait: (until) => progress.waiting?.(until),
+  });
+  let signalled = false;
   const onSignal = (signal: NodeJS.Signals): void => {
-    if (stop.signal.aborted) {
-      logger.warn(`second ${signal}: exiting now; the journal is consistent, rerun the same command to resume`);
-      process.exit(3);
+    if (signalled) {
+      logger.level = 'silent'; // nothing after the forced-stop line but the exit
+      void control.force();
+      return;
     }
-    logger.warn(`${signal}: finishing the requests in flight, then stopping (send it again to exit at once)`);
-    stop.abort(new Error(`stopped by ${signal}`));
+    signalled = true;
+    const again = signal === 'SIGINT' ? 'press Ctrl-C again' : `send ${signal} again`;
+    const n = control.requestsOnTheWire();
+    (terminalOf(io) ?? io.stderr).write(`stopping: finishing ${n} ${n === 1 ? 'payout' : 'payouts'} in flight; ${again} to force\n`);
+    control.stop('signal', `stopped by ${signal}`);
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
-  const progress = createProgress(io.stderr, Number(io.env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000, terminalOf(io));
   try {
-    const summary = await payFile(args.input, {
+    const paying = payFileUnder(control, args.input, {
       ...args,
       delimiter: args.delimiter as ',' | ';' | undefined,
       env: io.env,
       cwd: io.cwd,
       logger,
       progress,
-      signal: stop.signal,
       // The report goes to stdout (logs and progress stay on stderr); --json replaces it.
       ...(args.json ? {} : { onStart: (start: RunStart) => io.stdout.write(formatStart(start, args.input)) }),
-      ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (what: LiveConfirmation) => confirmLive(what, io) } : {}),
+      ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (what: LiveConfirmation) => confirmLive(what, io, control.signal) } : {}),
     });
+    const summary = await Promise.race([paying, control.forced]);
     progress.end();
     io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, commandLine(args, io)));
     return summary.exitCode;
   } finally {
-    progress.end();
+    progress.end(); // the progress line ends with a newline whatever happened
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     logger.flush?.();
@@ -91,7 +101,7 @@ function quote(path: string): string {
 }
 
 /** On a terminal before a live run sends anything: where, as whom, how much; "yes" to go on. */
-async function confirmLive(what: LiveConfirmation, io: Io): Promise<boolean> {
+async function confirmLive(what: LiveConfirmation, io: Io, stopped: AbortSignal): Promise<boolean> {
   const { plan } = what;
   const payouts = (n: number): string => (n === 1 ? '1 payout' : `${n} payouts`);
   const lines = [
@@ -107,6 +117,7 @@ async function confirmLive(what: LiveConfirmation, io: Io): Promise<boolean> {
   // Ctrl-C or end of input at the prompt is a "no", not a crash.
   rl.once('SIGINT', () => cancel.abort());
   rl.once('close', () => cancel.abort());
+  stopped.addEventListener('abort', () => cancel.abort(), { once: true }); // a signal to the process
   try {
     const answer = await rl.question(`Send ${payouts(plan.send)}? Type "yes" to pay: `, { signal: cancel.signal });
     return answer.trim().toLowerCase() === 'yes';

@@ -9,7 +9,8 @@ export type Outcome =
   | 'processed'
   | 'partial'
   | 'failed'
-  | 'error';
+  | 'error'
+  | 'not_started';
 
 /** Outcomes that leave the exit code at 0. */
 export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set(['valid', 'created', 'submitted', 'processed']);
@@ -25,7 +26,11 @@ export const OUTCOMES: readonly Outcome[] = [
   'partial',
   'failed',
   'error',
+  'not_started',
 ];
+
+/** Outcomes of an incomplete run: a rerun of the same command finishes them (exit 3). */
+export const INCOMPLETE_OUTCOMES: ReadonlySet<Outcome> = new Set(['error', 'not_started']);
 
 const FINAL_STATUS_OUTCOME: Readonly<Record<string, Outcome>> = {
   processed: 'processed',

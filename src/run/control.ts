@@ -1,16 +1,62 @@
 import { classifyFailure, isServerFailure } from '../payout/failure.js';
 import type { RowEvent } from '../payout/machine.js';
 
+/** How long a run waits, at most, when the API answers 429 with a Retry-After (--max-retry-wait). */
+export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 120;
+
+export interface RunControlOptions {
+  maxConsecutiveServerFailures?: number;
+  /** A Retry-After longer than this stops the run (exit 3) instead of waiting in silence. */
+  maxRetryWaitMs?: number;
+  /** Told each time the API asks the run to wait (the progress line shows it). */
+  onWait?: (untilMs: number) => void;
+  now?: () => number;
+}
+
+/** Thrown by `forced` once a second signal forces the stop: cli.ts exits 3 at once. */
+export class ForcedStop extends Error {
+  override readonly name = 'ForcedStop';
+  readonly exitCode = 3;
+  readonly exitNow = true;
+  constructor() {
+    super('forced stop: the journal is consistent; rerun the same command');
+  }
+}
+
 /**
- * Run-wide decisions shared by every row: stop starting rows (signal), abort the run
- * (credentials refused, API down). Reads failures through `classifyFailure` only.
+ * Run-wide decisions shared by every row: stop starting rows (signal), abort the run (credentials
+ * refused, API down, a Retry-After too long to wait), force the stop (second signal).
+ * Reads failures through `classifyFailure` only.
  */
 export class RunControl {
   private readonly controller = new AbortController();
   private consecutiveServerFailures = 0;
+  private readonly maxConsecutiveServerFailures: number;
+  readonly maxRetryWaitMs: number;
+  private readonly onWait: ((untilMs: number) => void) | undefined;
+  private readonly now: () => number;
+  private readonly cleanups = new Set<() => Promise<void> | void>();
+  private rejectForced: ((error: ForcedStop) => void) | undefined;
   stopReason: { code: string; message: string } | undefined;
+  /** Rows started and not finished yet (what the run waits for before writing the results). */
+  inFlight = 0;
+  /** Requests on the wire now (what a signal waits for); the pipeline tells how to count them. */
+  requestsOnTheWire: () => number = () => this.inFlight;
+  /** Requests that created or processed a payout in this run: credentials refused after one is exit 3, not 2. */
+  sent = 0;
+  /** Rejects with `ForcedStop` when the stop is forced; never resolves. */
+  readonly forced: Promise<never>;
+  isForced = false;
 
-  constructor(private readonly maxConsecutiveServerFailures = 20) {}
+  constructor(options: RunControlOptions | number = {}) {
+    const opts = typeof options === 'number' ? { maxConsecutiveServerFailures: options } : options;
+    this.maxConsecutiveServerFailures = opts.maxConsecutiveServerFailures ?? 20;
+    this.maxRetryWaitMs = opts.maxRetryWaitMs ?? DEFAULT_MAX_RETRY_WAIT_SECONDS * 1000;
+    this.onWait = opts.onWait;
+    this.now = opts.now ?? Date.now;
+    this.forced = new Promise<never>((_, reject) => (this.rejectForced = reject));
+    this.forced.catch(() => undefined); // nobody may be listening when it is forced
+  }
 
   get signal(): AbortSignal {
     return this.controller.signal;
@@ -27,12 +73,47 @@ export class RunControl {
     this.controller.abort();
   }
 
+  /** Runs at a forced stop (release the lock, remove temporary files); removed once done with. */
+  atForcedStop(cleanup: () => Promise<void> | void): () => void {
+    this.cleanups.add(cleanup);
+    return () => this.cleanups.delete(cleanup);
+  }
+
+  /** Second signal: stop now. Cleans up (each step bounded in time), then rejects `forced`. */
+  async force(): Promise<void> {
+    if (this.isForced) return;
+    this.isForced = true;
+    this.stop('forced', 'forced stop');
+    const steps = [...this.cleanups].map(async (cleanup) => cleanup());
+    await Promise.race([Promise.allSettled(steps), new Promise((resolve) => setTimeout(resolve, 1000).unref())]);
+    this.rejectForced?.(new ForcedStop());
+  }
+
+  /**
+   * The API asked us to wait `ms` (Retry-After). Past the limit the run stops, naming when to
+   * rerun; otherwise whoever shows progress is told until when the run waits.
+   */
+  retryAfter(ms: number): void {
+    const until = this.now() + ms;
+    if (ms > this.maxRetryWaitMs) {
+      const seconds = Math.ceil(ms / 1000);
+      this.stop(
+        'retry_after_too_long',
+        `the API asked to wait ${seconds} s before the next request (Retry-After), longer than this run waits (--max-retry-wait ${Math.round(this.maxRetryWaitMs / 1000)}); ` +
+          `rerun the same command after ${new Date(until).toISOString().replace(/\.\d+Z$/, 'Z')}`,
+      );
+      return;
+    }
+    if (ms > 0) this.onWait?.(until);
+  }
+
   /** Count server failures in a row across all rows: many mean the API is down. */
   observe(event: RowEvent): void {
     if (event.kind !== 'failed') {
       this.consecutiveServerFailures = 0;
       return;
     }
+    if (event.error.retryAfterMs !== undefined) this.retryAfter(event.error.retryAfterMs);
     if (!isServerFailure(classifyFailure(event.error))) return;
     this.consecutiveServerFailures += 1;
     if (this.consecutiveServerFailures >= this.maxConsecutiveServerFailures) {

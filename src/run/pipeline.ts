@@ -111,6 +111,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   if (account.mode === 'live' && !opts.live) throw liveRefused('these are live keys (the API reports test_mode: false)');
   const host = new URL(env.target.apiUrl).host;
   const summary = new SummaryBuilder();
+  log.info({ input: opts.input }, `validating ${opts.input}`);
   const start = (rows: number): void => env.onStart?.({ account, host, input: opts.input, rows, dryRun: opts.dryRun, plan: summary.plan() });
 
   const adopt = Boolean(opts.adoptJournal);
@@ -132,26 +133,30 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, file, log });
   }
 
-  const lock = await acquireLock(paths.journal, { command: 'run' });
+  const control = env.control ?? new RunControl();
+  const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
+  const forgetLock = control.atForcedStop(() => lock.release());
   try {
-    const control = env.control ?? new RunControl();
     const open = (): Promise<Journal> => openJournal(paths.journal, { binding: account, adopt, durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
     // An existing journal is opened (and checked: one bound to another API, account or mode is refused,
     // exit 2) before the first pass, which counts the rows it settled; a new one is created only once
     // the run is about to send, so a refused run leaves none.
     let journal = (await exists(paths.journal)) ? await open() : undefined;
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journaledOf(journal));
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journaledOf(journal), undefined, control);
       checkGates(opts.gates, validRows, summary.requestedTotals);
       start(rows);
       const plan = summary.plan();
-      if (plan.send > 0 && env.confirm && !(await env.confirm({ account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary) }))) {
-        throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
+      const confirm = env.confirm;
+      if (plan.send > 0 && confirm) {
+        const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary) };
+        if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
       }
       log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
       journal ??= await open();
       env.progress?.begin(rows);
       const writer = await createResultsWriter(paths.results);
+      const forgetWriter = control.atForcedStop(() => writer.abort());
       try {
         await secondPass(file, opts, env, { journal, journaled: journaledOf(journal), writer, control, summary });
       } catch (error) {
@@ -162,11 +167,13 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
         );
       }
       await writer.close();
+      forgetWriter();
     } finally {
       await journal?.close();
     }
     return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control });
   } finally {
+    forgetLock();
     await lock.release();
   }
 }
@@ -188,6 +195,23 @@ function exists(path: string): Promise<boolean> {
     () => true,
     () => false,
   );
+}
+
+/** The live prompt, answered "no" by a signal (Ctrl-C at the prompt): nothing was sent. */
+async function confirmUnlessStopped(confirm: () => Promise<boolean>, control: RunControl): Promise<boolean> {
+  if (control.stopping) return false;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<boolean>((resolve) => control.signal.addEventListener('abort', (onAbort = () => resolve(false)), { once: true }));
+  try {
+    return await Promise.race([confirm(), stopped]);
+  } finally {
+    if (onAbort) control.signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** A signal while validating: nothing was sent, stop now whatever the file's size. */
+function stoppedBeforeSending(control: RunControl): AbortedError {
+  return new AbortedError('stopped', `${control.stopReason?.message ?? 'stopped'} while validating the file: nothing was sent; rerun the same command`);
 }
 
 function liveRefused(why: string): UsageError {
@@ -238,12 +262,14 @@ async function firstPass(
   summary: SummaryBuilder,
   journaled: Journaled,
   writer?: ResultsWriter,
+  control?: RunControl,
 ): Promise<{ validRows: number; rows: number }> {
   const validator = createValidator(env.rules);
   let seq = 0;
   let validRows = 0;
   // Batches, not rows: one await per batch of what the parser has buffered, not two per row.
   for await (const records of file.batches()) {
+    if (control?.stopping) throw stoppedBeforeSending(control);
     const results = await validator.validateBatch(records, file.layout);
     for (let i = 0; i < records.length; i++) {
       const record = records[i]!;
@@ -287,6 +313,7 @@ interface PassState {
 async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: PassState): Promise<void> {
   const limit: LimitFunction = pLimit(opts.concurrency);
   env.throttle?.attach(limit);
+  s.control.requestsOnTheWire = () => limit.activeCount;
   const waitUntil = opts.waitSeconds !== undefined ? Date.now() + opts.waitSeconds * 1000 : undefined;
   const deps: RowRunnerDeps = {
     api: env.api,
@@ -294,24 +321,33 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     control: s.control,
     context: { process: opts.process, ...(waitUntil !== undefined ? { waitUntil } : {}), ...DEFAULT_LIMITS, ...opts.delays },
     onEvent: (job, command, event) => {
+      if (event.kind === 'invoice' && (command.kind === 'create' || command.kind === 'process')) s.control.sent += 1;
       if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, err: event.error }, 'request failed');
     },
     slot: (send) => limit(send),
   };
   const validator = createValidator(env.rules);
-  let inflight = 0;
   let wake: (() => void) | undefined;
   const settled = (): void => {
-    inflight -= 1;
+    s.control.inFlight -= 1;
     wake?.();
   };
   const done = (seq: number, payout: PayoutInstruction, row: ReturnType<typeof paidRow>): void => {
     s.writer.write(seq, row);
     s.summary.addOutcome(row.outcome as Parameters<SummaryBuilder['addOutcome']>[0], row);
     env.progress?.row(row.outcome as Parameters<Progress['row']>[0]);
-    if (!['processed', 'submitted', 'created'].includes(row.outcome)) {
+    // A stopped run's untouched rows are counted in the summary, not logged one by one.
+    if (!['processed', 'submitted', 'created', 'not_started'].includes(row.outcome)) {
       env.logger.warn({ ref: payout.referenceId, line: payout.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
     }
+  };
+
+  /** A row the stopped run did not touch: `not_started`, or (sent by an earlier run) an `error` the rerun resolves; no log line each. */
+  const untouched = (seq: number, payout: PayoutInstruction, initial: RowState): void => {
+    const row = paidRow(payout, initial, true, s.control.stopReason?.message);
+    s.writer.write(seq, row);
+    s.summary.addOutcome(row.outcome as Outcome, row);
+    env.progress?.row(row.outcome as Outcome);
   };
 
   let seq = -1;
@@ -323,7 +359,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     s.control.stop('stopped_part_way', (error as Error).message);
     throw error;
   } finally {
-    while (inflight > 0) await new Promise<void>((resolve) => (wake = resolve));
+    while (s.control.inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
   }
 
   async function readAndPay(): Promise<void> {
@@ -354,10 +390,10 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           continue;
         }
         if (s.control.stopping) {
-          done(seq, payout, paidRow(payout, initial, true, s.control.stopReason?.message));
+          untouched(seq, payout, initial);
           continue;
         }
-        inflight += 1;
+        s.control.inFlight += 1;
         s.summary.sent += 1;
         const rowSeq = seq;
         void payRow(job, deps)
@@ -369,7 +405,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
             },
           )
           .finally(settled);
-        while (inflight >= limit.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
+        while (s.control.inFlight >= limit.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
           await new Promise<void>((resolve) => (wake = resolve));
         }
       }

@@ -4,6 +4,8 @@ import type { Outcome } from '../payout/outcome.js';
 export interface Progress {
   begin(total: number): void;
   row(outcome: Outcome): void;
+  /** The API asked the run to wait until this time (Retry-After): shown, never waited in silence. */
+  waiting?(untilMs: number): void;
   end(): void;
 }
 

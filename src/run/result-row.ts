@@ -50,6 +50,11 @@ export function paidRow(payout: PayoutInstruction, state: RowState, interrupted:
     if (state.message) row.error_message = state.message;
     return row;
   }
+  if (interrupted && notSent(state)) {
+    const row = base(payout, 'not_started');
+    row.error_message = `${stopMessage ? `${stopMessage}; ` : ''}the run stopped before this row was sent (no invoice exists for it); rerun the same command to send it`;
+    return row;
+  }
   const row = base(payout, 'error');
   const invoice = 'invoice' in state ? state.invoice : undefined;
   if (invoice) {
@@ -62,6 +67,11 @@ export function paidRow(payout: PayoutInstruction, state: RowState, interrupted:
   const where = state.kind === 'new' ? 'before this row was sent' : `with this row ${describe(state)}`;
   row.error_message = `${stopMessage ? `${stopMessage}; ` : ''}the run stopped ${where}; rerun the same command to finish it`;
   return row;
+}
+
+/** No invoice exists for this row: new, or about to (re)try a create that every earlier attempt or lookup showed had no effect. */
+function notSent(state: RowState): boolean {
+  return state.kind === 'new' || state.kind === 'creating';
 }
 
 function describe(state: RowState): string {

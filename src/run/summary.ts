@@ -1,6 +1,6 @@
 import type { ExitCode } from '../errors.js';
 import { addDecimal, formatMinor, isPlainDecimal, toMinor, Totals } from '../money.js';
-import { OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
+import { INCOMPLETE_OUTCOMES, OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
 import type { Account } from './account.js';
 
 export interface CurrencyTotals {
@@ -146,8 +146,9 @@ export class SummaryBuilder {
     }));
   }
 
+  /** 3 when incomplete (stopped, or rows a rerun finishes) even if rows also need a person; then 1; else 0. */
   exitCode(stopped: boolean): ExitCode {
-    if (stopped) return 3;
+    if (stopped || OUTCOMES.some((o) => this.counts[o] > 0 && INCOMPLETE_OUTCOMES.has(o))) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
   }
 }

@@ -16,10 +16,23 @@ export class Throttle {
 
   private readonly now: () => number;
   private readonly sleep: (ms: number) => Promise<unknown>;
+  /** The longest Retry-After the run waits (`--max-retry-wait`); the transport never waits longer by itself. */
+  readonly maxWaitMs: number | undefined;
+  /** Told of every Retry-After, before waiting: the run decides whether to wait (and shows it) or stop. */
+  onPause: ((ms: number) => void) | undefined;
 
-  constructor(opts: { maxRate?: number; concurrency: number; now?: () => number; sleep?: (ms: number) => Promise<unknown> }) {
+  constructor(opts: {
+    maxRate?: number;
+    concurrency: number;
+    maxWaitMs?: number;
+    onPause?: (ms: number) => void;
+    now?: () => number;
+    sleep?: (ms: number) => Promise<unknown>;
+  }) {
     this.intervalMs = opts.maxRate ? 1000 / opts.maxRate : 0;
     this.maxConcurrency = opts.concurrency;
+    this.maxWaitMs = opts.maxWaitMs;
+    this.onPause = opts.onPause;
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? sleep;
   }
@@ -60,6 +73,7 @@ export class Throttle {
 
   /** The server asked everyone to wait: hold every request, not just the one that was refused. */
   pause(ms: number): void {
+    this.onPause?.(ms);
     this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
   }
 }

@@ -10,6 +10,14 @@ interface Counter {
   done: number;
   errors: number;
   startedAt: number;
+  /** Until when the API asked the run to wait (Retry-After). */
+  waitUntil: number;
+}
+
+/** ` · waiting 42 s (the API asked to slow down: Retry-After)`, or nothing when not waiting. */
+export function waitNote(c: Pick<Counter, 'waitUntil'>, now = Date.now()): string {
+  const left = Math.ceil((c.waitUntil - now) / 1000);
+  return left > 0 ? ` · waiting ${left} s (the API asked to slow down: Retry-After)` : '';
 }
 
 /** `1200/5000 rows · 240 rows/s · 3 errors · eta 16s` */
@@ -17,7 +25,7 @@ export function progressLine(c: Counter, now = Date.now()): string {
   const seconds = Math.max((now - c.startedAt) / 1000, 0.001);
   const rate = c.done / seconds;
   const eta = rate > 0 ? Math.ceil((c.total - c.done) / rate) : undefined;
-  return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${c.errors} errors · eta ${eta === undefined ? '?' : `${eta}s`}`;
+  return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${c.errors} errors · eta ${eta === undefined ? '?' : `${eta}s`}${waitNote(c, now)}`;
 }
 
 /** A live bar on a terminal; a plain line every few seconds otherwise (cron, CI, log files). */
@@ -26,27 +34,46 @@ export function createProgress(
   intervalMs = 5000,
   terminal?: TerminalOutput,
 ): Progress {
-  const c: Counter = { total: 0, done: 0, errors: 0, startedAt: Date.now() };
+  const c: Counter = { total: 0, done: 0, errors: 0, startedAt: Date.now(), waitUntil: 0 };
+  const count = (outcome: Outcome): void => {
+    c.done += 1;
+    if (PROBLEMS.has(outcome)) c.errors += 1;
+  };
   if (stream.isTTY) {
     const bars = new cliProgress.MultiBar(
-      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {errors} errors · eta {eta}s', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
+      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {errors} errors · eta {eta}s{note}', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     );
     let bar: cliProgress.SingleBar | undefined;
+    let ticker: NodeJS.Timeout | undefined;
+    const draw = (): void => {
+      const rate = Math.round(c.done / Math.max((Date.now() - c.startedAt) / 1000, 0.001));
+      const note = waitNote(c);
+      bar?.update(c.done, { rate, errors: c.errors, note });
+      if (!note && ticker) {
+        clearInterval(ticker);
+        ticker = undefined;
+      }
+    };
     return {
       begin(total) {
         c.total = total;
         c.startedAt = Date.now();
-        bar = bars.create(total, 0, { rate: 0, errors: 0 });
+        bar = bars.create(total, 0, { rate: 0, errors: 0, note: '' });
         terminal?.attach({ log: (text) => bars.log(text) });
       },
       row(outcome) {
-        c.done += 1;
-        if (PROBLEMS.has(outcome)) c.errors += 1;
-        const rate = Math.round(c.done / Math.max((Date.now() - c.startedAt) / 1000, 0.001));
-        bar?.update(c.done, { rate, errors: c.errors });
+        count(outcome);
+        draw();
+      },
+      waiting(untilMs) {
+        c.waitUntil = Math.max(c.waitUntil, untilMs);
+        draw();
+        ticker ??= setInterval(draw, 1000).unref(); // the countdown moves while no row finishes
       },
       end() {
+        if (ticker) clearInterval(ticker);
+        ticker = undefined;
         if (!bar) return;
         bars.update();
         bars.stop();
@@ -63,9 +90,11 @@ export function createProgress(
       timer = setInterval(() => stream.write(`${progressLine(c)}\n`), intervalMs);
       timer.unref();
     },
-    row(outcome) {
-      c.done += 1;
-      if (PROBLEMS.has(outcome)) c.errors += 1;
+    row: count,
+    waiting(untilMs) {
+      const known = c.waitUntil > Date.now();
+      c.waitUntil = Math.max(c.waitUntil, untilMs);
+      if (!known && timer) stream.write(`${progressLine(c)}\n`); // say so when the wait starts, not at the next tick
     },
     end() {
       if (!timer) return;

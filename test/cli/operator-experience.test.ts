@@ -160,45 +160,6 @@ describe('the operator experience, through the built CLI', () => {
     expect((await ws.results('waited.results.csv')).map((r) => r.outcome)).toEqual(['processed', 'processed', 'processed']);
   });
 
-  it('SIGTERM stops starting rows, journals what is in flight, writes every row, exits 3; a rerun finishes exactly once', async () => {
-    ws = await workspace({ faults: { latencyMs: 40 } });
-    await ws.write('payouts.csv', csv(HEADER, rows(150)));
-    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '4']);
-    const done = collect(child);
-    while ((await readFile(ws.path('payouts.journal.jsonl'), 'utf8').catch(() => '')).split('\n').length < 10) await sleep(20);
-    child.kill('SIGTERM');
-    const started = Date.now();
-    const r = await done;
-    expect(r.code, r.stderr).toBe(3);
-    expect(Date.now() - started).toBeLessThan(5000);
-    const results = await ws.results();
-    expect(results).toHaveLength(150);
-    expect(results.some((x) => x.error_code === 'interrupted')).toBe(true);
-    const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
-    expect(again.code, again.stderr).toBe(0);
-    for (let i = 1; i <= 150; i += 1) expect(ws.sandbox.counters.processed.get(`ref-${i}`)).toBe(1);
-  });
-
-  it('a second signal exits at once; the journal stays consistent and a rerun pays every row once', async () => {
-    ws = await workspace({ faults: { latencyMs: 200 } });
-    await ws.write('payouts.csv', csv(HEADER, rows(60)));
-    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8']);
-    const done = collect(child);
-    while (!(await readFile(ws.path('payouts.journal.jsonl'), 'utf8').catch(() => ''))) await sleep(20);
-    child.kill('SIGINT');
-    await sleep(30);
-    child.kill('SIGINT');
-    const r = await done;
-    expect(r.code).toBe(3);
-    expect(r.stderr).toMatch(/second SIGINT: exiting now/);
-    const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
-    expect(again.code, again.stderr).toBe(0);
-    for (let i = 1; i <= 60; i += 1) {
-      expect(ws.sandbox.counters.invoicesCreated.get(`ref-${i}`)).toBe(1);
-      expect(ws.sandbox.counters.processed.get(`ref-${i}`)).toBe(1);
-    }
-  });
-
   it('reads the provider dashboard batch layout', async () => {
     ws = await workspace();
     await ws.write('dashboard.csv', 'service,service_amount,fields_data,reference_id,customer\ntest_usd,12.50,account:12345,dash-1,reference_id:c1;email:a@example.com\npayment_card_eur,5.00,card_number:4111111111111111,dash-2,\n');

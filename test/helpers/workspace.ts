@@ -22,7 +22,7 @@ export interface Workspace {
   /** `milkypay-payouts <args>` in this process (`runMain`), in the workspace folder. */
   cli(args: string[], opts?: { env?: NodeJS.ProcessEnv; stdin?: string }): Promise<CliResult>;
   /** The built CLI as a child process: for what only a process shows (signals, SIGKILL, TTY). */
-  spawnCli(args: string[]): ChildProcess;
+  spawnCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
   close(): Promise<void>;
 }
 
@@ -79,7 +79,7 @@ export async function workspace(options: SandboxOptions = {}): Promise<Workspace
       });
       return { code, signal: null, stdout: stdout.text, stderr: stderr.text };
     },
-    spawnCli: (args) => spawnCli(args),
+    spawnCli: (args, extraEnv) => spawnCli(args, extraEnv),
     async close() {
       await sandbox.close();
       await rm(dir, { recursive: true, force: true });

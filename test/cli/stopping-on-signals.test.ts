@@ -1,0 +1,118 @@
+import type { ChildProcess } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { collect, csv, HEADER, rows, workspace, type CliResult, type Workspace } from '../helpers/workspace.js';
+
+/** Resolves once the child's stderr matches: the tests wait on what the process says, never on a clock. */
+function waitForStderr(child: ChildProcess, pattern: RegExp): Promise<string> {
+  let seen = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer): void => {
+      seen += chunk.toString('utf8');
+      if (pattern.test(seen)) {
+        child.stderr?.off('data', onData);
+        resolve(seen);
+      }
+    };
+    child.stderr?.on('data', onData);
+    child.once('close', () => reject(new Error(`exited before stderr matched ${pattern}:\n${seen}`)));
+  });
+}
+
+/** Resolves once the journal holds `count` lines (the rows' intents, written before their requests). */
+async function journalLines(ws: Workspace, count: number): Promise<void> {
+  for (;;) {
+    const text = await readFile(ws.path('payouts.journal.jsonl'), 'utf8').catch(() => '');
+    if (text.split('\n').length > count) return;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+async function leftovers(ws: Workspace): Promise<string[]> {
+  return (await readdir(ws.dir)).filter((f) => f.endsWith('.lock') || f.includes('.tmp-'));
+}
+
+function expectEveryRowPaidOnce(ws: Workspace, count: number): void {
+  for (let i = 1; i <= count; i += 1) {
+    expect(ws.sandbox.counters.invoicesCreated.get(`ref-${i}`), `ref-${i}`).toBe(1);
+    expect(ws.sandbox.counters.processed.get(`ref-${i}`), `ref-${i}`).toBe(1);
+  }
+}
+
+describe('stopping on a signal, through the built CLI', () => {
+  let ws: Workspace;
+  afterEach(async () => {
+    await ws.close();
+  });
+
+  it('first Ctrl-C: one line, rows never sent end not_started with no log line each, exit 3; a rerun pays each row once', async () => {
+    ws = await workspace({ faults: { latencyMs: 30 } });
+    await ws.write('payouts.csv', csv(HEADER, rows(200)));
+    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '4'], { MILKYPAY_PROGRESS_INTERVAL_MS: '20' });
+    const done = collect(child);
+    await waitForStderr(child, /^([1-9]\d*)\/200 rows/m);
+    child.kill('SIGINT');
+    const r: CliResult = await done;
+    expect(r.code, r.stderr).toBe(3);
+    const stopping = r.stderr.split('\n').filter((l) => l.startsWith('stopping:'));
+    expect(stopping).toHaveLength(1);
+    expect(stopping[0]).toMatch(/^stopping: finishing \d+ payouts? in flight; press Ctrl-C again to force$/);
+    const results = await ws.results();
+    expect(results).toHaveLength(200);
+    const notStarted = results.filter((x) => x.outcome === 'not_started');
+    expect(notStarted.length).toBeGreaterThan(50);
+    expect(results.every((x) => ['processed', 'submitted', 'not_started', 'error'].includes(x.outcome!))).toBe(true);
+    for (const row of notStarted) expect(ws.sandbox.counters.createRequests.get(row.reference_id!)).toBeUndefined();
+    // No WARN block per row never started: the log holds at most the rows that were in flight.
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('"level":40'));
+    expect(warnings.length).toBeLessThanOrEqual(8);
+    expect(r.stdout).toMatch(new RegExp(`not_started ${notStarted.length}`));
+    expect(r.stdout).not.toMatch(/\berror \d{2,}/);
+    expect(await leftovers(ws)).toEqual([]);
+
+    const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
+    expect(again.code, again.stderr).toBe(0);
+    expectEveryRowPaidOnce(ws, 200);
+  });
+
+  it('second Ctrl-C forces the stop: one line, lock and temporary files gone, progress line ended, exit 3; a rerun pays each row once', async () => {
+    ws = await workspace({ faults: { latencyMs: 400 } });
+    await ws.write('payouts.csv', csv(HEADER, rows(60)));
+    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8'], { MILKYPAY_PROGRESS_INTERVAL_MS: '20' });
+    const done = collect(child);
+    await journalLines(ws, 8);
+    child.kill('SIGINT');
+    await waitForStderr(child, /^stopping: finishing 8 payouts in flight; press Ctrl-C again to force$/m);
+    child.kill('SIGINT');
+    const r = await done;
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.signal).toBeNull();
+    expect(r.stderr.endsWith('milkypay-payouts: forced stop: the journal is consistent; rerun the same command\n')).toBe(true);
+    expect(r.stderr).not.toContain('unexpected failure');
+    expect(await leftovers(ws)).toEqual([]);
+    await ws.sandbox.setFaults({});
+    const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
+    expect(again.code, again.stderr).toBe(0);
+    expectEveryRowPaidOnce(ws, 60);
+  });
+
+  it('SIGTERM while validating a large file stops within a second, nothing sent, lock released', async () => {
+    ws = await workspace();
+    const lines = ['reference_id,service,currency,amount,fields.account'];
+    for (let i = 1; i <= 300_000; i += 1) lines.push(`ref-${i},test_usd,USD,${(i % 50) + 1}.25,${100000 + i}`);
+    await writeFile(ws.path('big.csv'), `${lines.join('\n')}\n`);
+    const child = ws.spawnCli(['run', 'big.csv']);
+    const done = collect(child);
+    await waitForStderr(child, /"msg":"validating /);
+    const signalled = Date.now();
+    child.kill('SIGTERM');
+    const r = await done;
+    const took = Date.now() - signalled;
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/while validating the file: nothing was sent/);
+    expect(ws.sandbox.counters.requests.create).toBe(0);
+    expect(took).toBeLessThan(1000);
+    expect(await leftovers(ws)).toEqual([]);
+    await expect(readFile(ws.path('big.results.csv'))).rejects.toThrow();
+  }, 30_000);
+});
