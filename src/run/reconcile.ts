@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import pLimit from 'p-limit';
 import { isApiError } from '../api/errors.js';
-import type { ApiClient } from '../api/types.js';
+import type { ApiClient, Invoice } from '../api/types.js';
 import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
 import { UsageError } from '../errors.js';
 import { unbound } from '../journal/binding.js';
@@ -12,7 +12,11 @@ import { acquireLock } from '../journal/lock.js';
 import { openJournal, type JournalEntry } from '../journal/journal.js';
 import type { Logger } from '../log.js';
 import type { Account } from './account.js';
-import { isFinalStatus, outcomeOfStatus } from '../payout/outcome.js';
+import { DEFAULT_LIMITS, step, type RowContext, type RowState } from '../payout/machine.js';
+import { isFinalStatus } from '../payout/outcome.js';
+import { resumeState, toRecord, type RowRecord } from '../payout/record.js';
+import { snapshot } from '../payout/runner.js';
+import { paidRow } from './result-row.js';
 import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
 
 export interface ReconcileOptions {
@@ -47,7 +51,7 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
     if ((await journalKind(opts.journal)).kind === 'legacy') throw unbound(opts.journal, false);
     const journal = await openJournal(opts.journal, { binding: await env.account(), onWarning: (m) => env.logger.warn(m) });
     const report: ReconcileReport = { checked: 0, changed: 0, failedReads: 0, moves: {} };
-    const updated = new Map<string, JournalEntry>();
+    const updated = new Map<string, RowState>();
     try {
       const limit = pLimit(opts.concurrency ?? 8);
       const open = [...journal.entries.values()].filter((e) => typeof e.invoice_id === 'string' && typeof e.status === 'string' && !isFinalStatus(e.status));
@@ -65,10 +69,14 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
                 return;
               }
               if (invoice.status === entry.status) return;
-              const state = isFinalStatus(invoice.status) ? outcomeOfStatus(invoice.status) : invoice.status !== 'created' && entry.state === 'created' ? 'submitted' : entry.state;
-              const next = { ...entry, state, status: invoice.status, resolution: invoice.resolution, fee: invoice.fee, at: new Date().toISOString() };
-              await journal.append(next);
-              updated.set(entry.ref, next);
+              const state = afterReading(entry, invoice);
+              if (state.kind !== 'done') {
+                report.failedReads += 1;
+                env.logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, state: state.kind }, 'could not settle the row from its invoice; left as it was');
+                return;
+              }
+              await journal.append({ ...toRecord(state, { ref: entry.ref, fp: entry.fp, line: entry.line })!, at: new Date().toISOString() });
+              updated.set(entry.ref, state);
               const move = `${String(entry.status)} -> ${invoice.status}`;
               report.moves[move] = (report.moves[move] ?? 0) + 1;
               report.changed += 1;
@@ -104,24 +112,31 @@ function notJournaled(invoice: Awaited<ReturnType<ApiClient['getInvoice']>>, ent
   return diffs.length ? `invoice ${invoice.id} with ${diffs.join(', ')}` : undefined;
 }
 
-async function rewriteResults(path: string, updated: Map<string, JournalEntry>): Promise<void> {
+async function rewriteResults(path: string, updated: Map<string, RowState>): Promise<void> {
   // The writer escapes cells a spreadsheet would run as formulas; read them back as they were.
   const rows = parse(await readFile(path), { columns: true, bom: true, cast: (value) => unescapeFormula(value) }) as Record<string, string>[];
   const writer = await createResultsWriter(path);
   rows.forEach((row, seq) => {
-    const entry = updated.get(row.reference_id ?? '');
-    const out = { ...row, line: Number(row.line) } as unknown as ResultRow;
-    if (entry) {
-      out.outcome = entry.state;
-      out.status = String(entry.status);
-      out.resolution = entry.resolution == null ? '' : String(entry.resolution);
-      out.fee = entry.fee == null ? '' : String(entry.fee);
-      if (isFinalStatus(String(entry.status))) {
-        out.error_code = '';
-        out.error_message = '';
-      }
-    }
-    writer.write(seq, out);
+    const old = { ...row, line: Number(row.line) } as unknown as ResultRow;
+    const state = updated.get(row.reference_id ?? '');
+    if (!state) return writer.write(seq, old);
+    const identity = { line: old.line, referenceId: old.reference_id, service: row.service ?? '', currency: row.currency ?? '', amount: row.amount ?? '' };
+    // The row run would write for this state; the columns it leaves out are emptied, not kept from before.
+    writer.write(seq, { ...old, invoice_id: '', status: '', resolution: '', fee: '', error_code: '', error_message: '', ...paidRow(identity, state, false) });
   });
   await writer.close();
+}
+
+/**
+ * Where a journaled row stands once its invoice is read: the state machine's own read, with nothing
+ * left to send (reconcile never creates or processes). A row journaled as created is read like one
+ * whose process request went unanswered: another status means someone processed it.
+ */
+function afterReading(entry: JournalEntry, invoice: Invoice): RowState {
+  const record = entry as unknown as RowRecord;
+  let state = resumeState(record, record.fp, record.ref);
+  if (state.kind === 'created') state = { kind: 'process_doubt', invoice: state.invoice, attempt: 0, reads: 0, delayMs: 0 };
+  const expected = { service: record.service ?? invoice.service ?? '', currency: record.currency ?? invoice.currency, amount: record.amount ?? invoice.amount, fields: {} };
+  const ctx: RowContext = { referenceId: record.ref, expected, process: false, now: Date.now(), ...DEFAULT_LIMITS };
+  return step(state, { kind: 'invoice', invoice: snapshot(invoice) }, ctx);
 }

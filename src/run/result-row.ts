@@ -4,6 +4,9 @@ import type { RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction, ValidationResult } from '../rules/validate.js';
 
+/** What a results row repeats of its input row. */
+export type RowIdentity = Pick<PayoutInstruction, 'line' | 'referenceId' | 'service' | 'currency' | 'amount'>;
+
 /** The results CSV row of a row that failed validation. */
 export function invalidRow(result: Extract<ValidationResult, { ok: false }>, cells: Record<string, string>): ResultRow {
   return {
@@ -37,7 +40,7 @@ export function settledRow(payout: PayoutInstruction, state: RowState, outcome: 
 }
 
 /** The results CSV row of a row the machine worked on; an unfinished row is an `error` a rerun resolves. */
-export function paidRow(payout: PayoutInstruction, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
+export function paidRow(payout: RowIdentity, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
   if (state.kind === 'done') {
     const row = base(payout, state.outcome);
     if (state.invoice) {
@@ -101,7 +104,7 @@ function money(amount: string | null, currency: string): string | undefined {
   }
 }
 
-function base(payout: PayoutInstruction, outcome: Outcome): ResultRow {
+function base(payout: RowIdentity, outcome: Outcome): ResultRow {
   return {
     line: payout.line,
     reference_id: payout.referenceId,
