@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 /** The repository root (this file runs as dist-bench/bench/lib/config.js). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const CLI = join(ROOT, 'dist/cli.js');
-export const NAIVE = join(ROOT, 'dist-bench/bench/naive.js');
+export const BARE_GOT = join(ROOT, 'dist-bench/bench/bare-got.js');
+export const BARE_UNDICI = join(ROOT, 'dist-bench/bench/bare-undici.js');
 export const BARE = join(ROOT, 'dist-bench/bench/csv-bare.js');
+export const HEAP_PROBE = join(ROOT, 'dist-bench/bench/lib/heap-probe.js');
 export const DATA = join(ROOT, 'bench/data');
 export const LATENCY_MS = 25;
 

@@ -25,6 +25,9 @@ export interface ProductRunOptions {
   durable?: boolean;
   /** Keep the journal and results of an earlier run (a resume). */
   keep?: boolean;
+  /** Node options before the script (the heap probe). */
+  nodeArgs?: string[];
+  env?: Record<string, string>;
 }
 
 export function journalOf(file: string): string {
@@ -41,8 +44,9 @@ export async function runProduct(o: ProductRunOptions): Promise<ProductRun> {
     ...o.sandbox.env,
     MILKYPAY_CACHE_DIR: o.cacheDir,
     ...(o.durable === false ? { MILKYPAY_JOURNAL_FSYNC: '0' } : {}),
+    ...o.env,
   };
-  const args = [o.cli, 'run', o.file, '--concurrency', String(o.concurrency), '--json', '--log-level', 'info'];
+  const args = [...(o.nodeArgs ?? []), o.cli, 'run', o.file, '--concurrency', String(o.concurrency), '--json', '--log-level', 'info'];
   if (o.dryRun) args.push('--dry-run');
   const before = await o.sandbox.counters();
   const measured = await measure(process.execPath, args, env);
