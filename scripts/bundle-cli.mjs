@@ -5,7 +5,24 @@
  * (dist/index.js) stays tsc's plain modules.
  */
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+
+/**
+ * yargs looks for the package.json above the directory that holds its `node_modules`; bundled,
+ * there is none, so it searched up from the current directory and built (then swallowed) an
+ * AssertionError at every start. Bundled, the package root is the directory above dist/.
+ */
+const yargsFindsOurPackageJson = {
+  name: 'yargs-package-root',
+  setup(b) {
+    b.onLoad({ filter: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, ({ path }) => {
+      const source = readFileSync(path, 'utf8');
+      const from = "__dirname.substring(0, __dirname.lastIndexOf('node_modules'))";
+      if (!source.includes(from)) return undefined;
+      return { contents: source.replace(from, "fileURLToPath(new URL('..', import.meta.url))"), loader: 'js' };
+    });
+  },
+};
 
 rmSync(new URL('../dist/cli-chunks', import.meta.url), { recursive: true, force: true });
 await build({
@@ -22,5 +39,6 @@ await build({
   external: ['pino', 'pino-pretty'],
   // CommonJS dependencies inside an ES module bundle need a `require`.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+  plugins: [yargsFindsOurPackageJson],
   logLevel: 'warning',
 });
