@@ -20,7 +20,7 @@ export function prerequest(ctx: SandboxContext, req: ParsedRequest): Reply {
   const rawAmount = body['amount'];
   if (rawAmount !== undefined && rawAmount !== null) {
     if (!(rawAmount instanceof JsonNumber)) return fieldErrors({ amount: 'This value should be of type numeric.' });
-    amount = Decimal.parse(rawAmount.raw);
+    amount = Decimal.parse(rawAmount.value);
     if (!amount) return fieldErrors({ amount: 'This value is not valid.' });
     if (!amount.isPositive()) return fieldErrors({ amount: 'This value should be greater than 0.' });
   }

@@ -99,7 +99,7 @@ export function validateCreate(attrs: JsonObject, catalogue: Catalogue): CreateV
 function validateAmount(v: JsonValue | undefined, digits: number | undefined, errors: Record<string, string>): Decimal | undefined {
   if (v === undefined || v === null) return void (errors['amount'] = MESSAGES.blank);
   if (!(v instanceof JsonNumber)) return void (errors['amount'] = MESSAGES.notNumber);
-  const amount = Decimal.parse(v.raw);
+  const amount = Decimal.parse(v.value);
   if (!amount) return void (errors['amount'] = MESSAGES.invalid);
   if (!amount.isPositive()) return void (errors['amount'] = MESSAGES.positive);
   if (digits !== undefined && amount.toMinor(digits) === undefined) {
