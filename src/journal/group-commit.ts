@@ -9,7 +9,6 @@ export interface GroupCommitStats {
 
 interface Pending {
   text: string;
-  onCommit: () => void;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -35,11 +34,11 @@ export class GroupCommitter {
     this.#wrapFailure = wrapFailure;
   }
 
-  /** `onCommit` runs once the line is committed, in append order, before the promise resolves. */
-  submit(text: string, onCommit: () => void): Promise<void> {
+  /** Resolves once the line is committed, in append order. */
+  submit(text: string): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ text, onCommit, resolve, reject });
+      this.#queue.push({ text, resolve, reject });
       this.#draining ??= this.#drain();
     });
   }
@@ -63,7 +62,6 @@ export class GroupCommitter {
         this.#queue = [];
         break;
       }
-      for (const pending of group) pending.onCommit();
       for (const pending of group) pending.resolve();
     }
     this.#draining = undefined;

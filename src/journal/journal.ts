@@ -32,8 +32,13 @@ export interface Journal {
   readonly path: string;
   /** Its binding and the secret keying its fingerprints (the first line). */
   readonly header: JournalHeader;
-  /** The last entry per ref: replayed from the file, then updated as appends are committed. */
+  /**
+   * The last entry per ref as replayed from the file when it was opened. What this run appends is
+   * not added (nothing in a run reads it back): memory stays flat in the number of rows paid.
+   */
   readonly entries: ReadonlyMap<string, JournalEntry>;
+  /** Drops a replayed entry once its row has been read, so a resume's memory shrinks as it goes. */
+  release(ref: string): void;
   readonly stats: Readonly<GroupCommitStats>;
   /** Resolves once the line is written and, when durable, fdatasync'ed. */
   append(entry: NewJournalEntry): Promise<void>;
@@ -116,11 +121,13 @@ class AppendOnlyJournal implements Journal {
         referenceId: newEntry.ref,
       });
     }
-    // Object.assign, not a spread: the entry stays in the index, and a spread copy is twice its size.
     const entry: JournalEntry = Object.assign({}, newEntry, { at: newEntry.at ?? new Date().toISOString() });
     assertWritable(entry);
-    const text = formatEntry(entry);
-    await this.#committer.submit(text, () => this.entries.set(entry.ref, entry));
+    await this.#committer.submit(formatEntry(entry));
+  }
+
+  release(ref: string): void {
+    this.entries.delete(ref);
   }
 
   close(): Promise<void> {

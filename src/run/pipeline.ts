@@ -379,6 +379,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
         }
         const payout = result.payout;
         const journaled = journaledState(payout, s.journaled);
+        s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
         const fp = journaled.fp ?? rowFingerprint(payout, s.journaled);
         const initial = journaled.state;
         const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };

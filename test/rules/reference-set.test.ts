@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReferenceSet } from '../../src/rules/reference-set.js';
+import { hashOf, ReferenceSet } from '../../src/rules/reference-set.js';
 
 describe('ReferenceSet', () => {
   it('names the first line of a repeated reference and keeps it across growth', () => {
@@ -29,5 +29,37 @@ describe('ReferenceSet', () => {
     const refs = ['abc', 'ABC', 'abc ', ' abc', 'ab c', 'abç', 'abc\u0301', ''];
     refs.forEach((r, i) => expect(set.firstLineOrAdd(r, i + 1)).toBeUndefined());
     refs.forEach((r, i) => expect(set.firstLineOrAdd(r, 100)).toBe(i + 1));
+  });
+});
+
+describe('ReferenceSet is exact', () => {
+  it('two different references with the same hash are never taken for one another', () => {
+    const byHash = new Map<number, string>();
+    let pair: [string, string] | undefined;
+    for (let i = 0; !pair; i++) {
+      const ref = `PAY-${i}`;
+      const other = byHash.get(hashOf(ref));
+      if (other !== undefined) pair = [other, ref];
+      else byHash.set(hashOf(ref), ref);
+    }
+    const [a, b] = pair;
+    expect(hashOf(a)).toBe(hashOf(b));
+    const set = new ReferenceSet();
+    expect(set.firstLineOrAdd(a, 2)).toBeUndefined();
+    expect(set.firstLine(b)).toBeUndefined();
+    expect(set.firstLineOrAdd(b, 3)).toBeUndefined();
+    expect(set.firstLineOrAdd(a, 4)).toBe(2);
+    expect(set.firstLineOrAdd(b, 5)).toBe(3);
+  });
+
+  it('keeps multi-byte references across arena chunks, and very long ones', () => {
+    const set = new ReferenceSet();
+    const refs = Array.from({ length: 60_000 }, (_, i) => `réf-€-🙂-${i}-${'x'.repeat(i % 40)}`);
+    refs.forEach((r, i) => expect(set.firstLineOrAdd(r, i + 2)).toBeUndefined());
+    const long = 'L'.repeat(70_000);
+    expect(set.firstLineOrAdd(long, 1)).toBeUndefined();
+    expect(set.firstLineOrAdd(long, 9)).toBe(1);
+    refs.forEach((r, i) => expect(set.firstLine(r)).toBe(i + 2));
+    expect(set.size).toBe(60_001);
   });
 });
