@@ -22,18 +22,18 @@ const quick = process.argv.includes('--quick');
 const ONLY = new Set((process.env['BENCH_ONLY'] ?? '1,2,3,4,5,6').split(','));
 const ONLY_C = process.env['BENCH_C']?.split(',').map(Number);
 
-/** Rows per concurrency: about 5 s at the C/(2L) limit (2 s with --quick). */
+/** Rows per concurrency: about 4 s at the C/(2L) limit (2 s with --quick). */
 const THROUGHPUT = [
-  { concurrency: 8, rows: quick ? 300 : 800 },
-  { concurrency: 32, rows: quick ? 1_200 : 3_200 },
-  { concurrency: 128, rows: quick ? 5_000 : 12_000 },
+  { concurrency: 8, rows: quick ? 300 : 600 },
+  { concurrency: 32, rows: quick ? 1_200 : 2_400 },
+  { concurrency: 128, rows: quick ? 5_000 : 8_000 },
 ].filter((r) => !ONLY_C || ONLY_C.includes(r.concurrency));
 const ROUNDS = quick ? 1 : 2;
 /**
  * The paying runs of section 3; the first, finished, is the batch section 4 resumes. On a shared
  * 2-core machine a 1,000,000-row run takes most of an hour: BENCH_MEMORY_ROWS=100000,1000000 asks for it.
  */
-const MEMORY_SIZES = (process.env['BENCH_MEMORY_ROWS'] ?? (quick ? '20000,50000' : '20000,100000')).split(',').map(Number);
+const MEMORY_SIZES = (process.env['BENCH_MEMORY_ROWS'] ?? (quick ? '5000,20000' : '10000,100000')).split(',').map(Number);
 
 async function main(): Promise<void> {
   mkdirSync(DATA, { recursive: true });
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
       if (ONLY.has('4') && memory.finished) sections.push(await resumeSection(memory.finished, quick ? 2 : 3, flat, cacheDir));
       await flat.stop();
     }
-    if (ONLY.has('5')) sections.push(await journalSection(32, quick ? 1_000 : 2_000, quick ? 2 : 4, await sandbox(LATENCY_MS), cacheDir));
+    if (ONLY.has('5')) sections.push(await journalSection(32, quick ? 1_000 : 1_500, quick ? 2 : 4, await sandbox(LATENCY_MS), cacheDir));
     if (ONLY.has('6')) sections.push(await dryRunSection(quick ? 50_000 : 100_000, await sandbox(0), cacheDir));
   } finally {
     for (const s of sandboxes) await s.stop();
