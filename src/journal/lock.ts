@@ -1,4 +1,3 @@
-import { readFileSync, unlinkSync } from 'node:fs';
 import { readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LockError } from './errors.js';
@@ -21,8 +20,6 @@ export interface JournalLock {
   readonly path: string;
   /** Removes the lock file if it is still ours. Safe to call twice. */
   release(): Promise<void>;
-  /** The same, synchronously, for process-exit handlers. */
-  releaseSync(): void;
 }
 
 const ATTEMPTS = 20;
@@ -85,23 +82,6 @@ class HeldLock implements JournalLock {
     this.#released = true;
     const current = await readFile(this.path, 'utf8').catch(() => undefined);
     if (current === this.#content) await unlink(this.path).catch(ignoreMissing);
-  }
-
-  releaseSync(): void {
-    if (this.#released) return;
-    this.#released = true;
-    let current: string | undefined;
-    try {
-      current = readFileSync(this.path, 'utf8');
-    } catch {
-      return;
-    }
-    if (current !== this.#content) return;
-    try {
-      unlinkSync(this.path);
-    } catch (error) {
-      ignoreMissing(error);
-    }
   }
 }
 

@@ -98,15 +98,6 @@ describe('the journal lock', () => {
     expect(await readFile(lock.path, 'utf8')).toBe(someoneElse);
   });
 
-  it('releaseSync removes the lock, and is safe after release', async () => {
-    const journal = await journalPath();
-    const lock = await acquireLock(journal);
-    lock.releaseSync();
-    expect(await exists(lock.path)).toBe(false);
-    lock.releaseSync();
-    await lock.release();
-  });
-
   it('a slow taker-over never removes the fresh lock of a faster one', async () => {
     const journal = await journalPath();
     const lockPath = `${journal}.lock`;
