@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 import type { Outcome } from '../payout/outcome.js';
 import type { Progress } from '../run/progress.js';
 import type { TerminalOutput } from './terminal.js';
@@ -40,11 +41,13 @@ export function createProgress(
     if (PROBLEMS.has(outcome)) c.errors += 1;
   };
   if (stream.isTTY) {
+    // Loaded for a terminal only: runs from cron or CI start without it.
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
     const bars = new cliProgress.MultiBar(
       { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {errors} errors · eta {eta}s{note}', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     );
-    let bar: cliProgress.SingleBar | undefined;
+    let bar: CliProgress.SingleBar | undefined;
     let ticker: NodeJS.Timeout | undefined;
     const draw = (): void => {
       const rate = Math.round(c.done / Math.max((Date.now() - c.startedAt) / 1000, 0.001));
