@@ -5,6 +5,7 @@
  */
 import type { InputRecord, Layout } from '../csv/input.js';
 import { isoMinorDigits } from '../money.js';
+import { findInvisible } from './invisible-characters.js';
 import { ReferenceSet } from './reference-set.js';
 import type { CurrencyRules, RulesBook } from './types.js';
 import { validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
@@ -32,7 +33,8 @@ export function createValidator(book: RulesBook): Validator {
 
   function duplicate(rec: InputRecord): ValidationFailure | undefined {
     const ref = rec.cells['reference_id'];
-    if (ref === undefined || ref.trim() === '') return undefined;
+    // A reference with an invisible character is refused as such (showing it), whatever it looks like.
+    if (ref === undefined || ref.trim() === '' || findInvisible(ref)) return undefined;
     const first = seen.firstLineOrAdd(ref, rec.line);
     const lookalike = first === undefined ? lookalikeOf(ref, rec.line) : undefined;
     if (first === undefined && lookalike === undefined) return undefined;

@@ -120,6 +120,19 @@ describe('references that look the same are one reference', () => {
     expect(results[2]!.ok === false && results[2]!.message).toContain('looks the same as the reference of line 2');
   });
 
+  it.each([
+    ['no-break space', 'ws-1\u00a0', '"ws-1<U+00A0>"'],
+    ['ideographic space', 'ws-1\u3000', '"ws-1<U+3000>"'],
+    ['figure space', 'ws-1\u2007', '"ws-1<U+2007>"'],
+  ])('a reference ending with a %s after "ws-1 " is invisible_character_in_reference_id showing it, not a lookalike of the earlier line', async (_name, ref, shown) => {
+    const results = await validateFile(['reference_id,service,currency,amount,fields.account', 'ws-1 ,test_usd,USD,1,1', `${ref},test_usd,USD,1,1`].join('\n'));
+    expect(results.map(summary)).toEqual([
+      ['invisible_character_in_reference_id', 2, 'reference_id'],
+      ['invisible_character_in_reference_id', 3, 'reference_id'],
+    ]);
+    expect(results[1]!.ok === false && results[1]!.message).toContain(shown);
+  });
+
   it('keeps references that only look alike to a careless eye (case, other letters) apart', async () => {
     const refs = ['ws-1', 'WS-1', 'ws-l', 'Zoe-1', 'Zo\u00eb-1', 'Zo\u00e8-1'];
     const results = await validateFile(['reference_id,service,currency,amount,fields.account', ...refs.map((r) => `${r},test_usd,USD,1,1`)].join('\n'));
