@@ -1,4 +1,4 @@
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -57,6 +57,11 @@ const HIGH_WATER_BYTES = 1 << 20;
  */
 export async function createResultsWriter(outPath: string): Promise<ResultsWriter> {
   const tempPath = `${outPath}.tmp-${process.pid}`;
+  // The rename would replace a device such as /dev/null (as root), or a pipe someone reads.
+  const existing = await stat(outPath).catch(() => undefined);
+  if (existing && !existing.isFile()) {
+    throw new ResultsError('results_unwritable', `cannot write the results file ${outPath}: it is not a regular file (a directory, device, pipe or socket); name a regular file`, 2, { path: outPath });
+  }
   let handle: FileHandle;
   try {
     // Owner-only: the results name payees and amounts. chmod too, in case a stale temp file existed.

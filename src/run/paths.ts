@@ -56,6 +56,10 @@ export async function checkOutputPaths(opts: PathOptions): Promise<RunPaths> {
   if (paths.results === paths.journal) {
     throw new UsageError('bad_path', `the results file and the journal are both ${paths.results}: give --out and --journal different files`, { path: paths.results });
   }
+  if (paths.results === `${paths.journal}.lock`) {
+    const named = opts.out !== undefined ? `--out ${paths.results}` : `the results file ${paths.results}`;
+    throw new UsageError('bad_path', `${named} is the journal's lock file: choose another file for --out`, { path: paths.results });
+  }
   for (const t of targets) {
     const named = t.given ? `${t.option} ${t.path}` : `${t.what} ${t.path}`;
     const change = t.given ? `choose another file for ${t.option}` : `choose another place with ${t.option}`;
@@ -66,6 +70,11 @@ export async function checkOutputPaths(opts: PathOptions): Promise<RunPaths> {
     }
     if (existing?.isDirectory()) {
       throw new UsageError('bad_path', `${named} is a directory: name a file in it, e.g. ${t.option} ${join(t.path, t.name)}`, { path: t.path });
+    }
+    // The results replace their file by a rename, which would replace a device such as /dev/null
+    // (as root); a journal is read, appended and truncated, and opening a pipe would wait forever.
+    if (existing && !existing.isFile()) {
+      throw new UsageError('bad_path', `${named} is not a regular file (a device, pipe or socket): ${change}`, { path: t.path });
     }
     const folder = dirname(t.path);
     const folderStat = await stat(folder).catch(() => undefined);

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -140,6 +141,16 @@ describe('the results CSV writer', () => {
     const error = await createResultsWriter(path).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'results_unwritable', exitCode: 2 });
     expect((error as Error).message).toContain(path);
+  });
+
+  it('refuses to replace something that is not a regular file (a pipe here; /dev/null as root)', async () => {
+    const path = await outPath();
+    execFileSync('mkfifo', [path]);
+    const error = await createResultsWriter(path).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'results_unwritable', exitCode: 2 });
+    expect((error as Error).message).toMatch(/is not a regular file/);
+    expect((await stat(path)).isFIFO()).toBe(true);
+    expect(await readdir(join(path, '..'))).toEqual(['payouts.results.csv']);
   });
 
   it('streams a large batch written in a shuffled window, awaiting backpressure', async () => {

@@ -1,4 +1,5 @@
-import { chmod, mkdir, readdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { chmod, mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/in-process.js';
@@ -43,6 +44,27 @@ describe('--out and --journal are checked before the first request', () => {
     const r = await cli(['run', input, '--out', ws.path('x.out'), '--journal', ws.path('x.out')]);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('give --out and --journal different files');
+    expect(requests(ws)).toBe(0);
+  });
+
+  it('--out naming the journal\'s lock file: exit 2 (the results would replace the lock and block every rerun)', async () => {
+    await setUp();
+    const r = await cli(['run', input, '--out', ws.path('payouts.journal.jsonl.lock')]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--out .*payouts\.journal\.jsonl\.lock is the journal's lock file: choose another file for --out/);
+    expect(requests(ws)).toBe(0);
+  });
+
+  it.each(['--out', '--journal'])('%s naming a pipe (or a device such as /dev/null): exit 2, and it is not replaced by a file', async (option) => {
+    await setUp();
+    const fifo = ws.path('pipe');
+    execFileSync('mkfifo', [fifo]);
+    for (const dryRun of [[], ['--dry-run']]) {
+      const r = await cli(['run', input, option, fifo, ...dryRun]);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`${option} .*pipe is not a regular file \\(a device, pipe or socket\\)`));
+    }
+    expect((await stat(fifo)).isFIFO()).toBe(true);
     expect(requests(ws)).toBe(0);
   });
 
