@@ -93,7 +93,7 @@ function commandLine(args: RunArgs, io: Io): CommandLine {
     args.expectCount !== undefined ? `--expect-count ${args.expectCount}` : '',
     ...(args.expectTotal ?? []).map((t) => `--expect-total ${quote(t)}`),
   ].filter(Boolean);
-  return { input: quote(args.input), program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: quote(args.journal) } : {}) };
+  return { input: quote(args.input), program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: quote(args.journal) } : {}), ...(args.sandbox ? { sandbox: true } : {}) };
 }
 
 function quote(path: string): string {

@@ -13,6 +13,8 @@ export interface CommandLine {
   rerun: string;
   /** --journal as given (kept in the commands proposed), when not the default. */
   journal?: string;
+  /** A --sandbox run: its journal names a sandbox that ended with the run, so it cannot be resumed. */
+  sandbox?: boolean;
 }
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
@@ -87,14 +89,19 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
     else steps.push('nothing left to send: every valid row is settled in the journal.');
     return steps.map((x) => `Next: ${x}`);
   }
-  if (s.stopped || s.counts.error) steps.push(`rerun the same command (the journal resumes and never pays a row twice): ${cmd.rerun}`);
+  // The next --sandbox run starts a new, empty sandbox and refuses this journal: no resuming it.
+  if (!cmd.sandbox && (s.stopped || s.counts.error)) steps.push(`rerun the same command (the journal resumes and never pays a row twice): ${cmd.rerun}`);
   // retry-failed reads `<stem>.journal.jsonl` unless told: name any other journal (custom or --sandbox's).
   const ownJournal = s.journal && basename(s.journal) !== basename(defaultPaths(s.input).journal) ? join(dirname(cmd.input), basename(s.journal)) : undefined;
   const journalPath = cmd.journal ?? ownJournal;
   const journal = journalPath ? ` --journal ${journalPath}` : '';
   if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${cmd.program} retry-failed ${cmd.input}${journal} --suffix ${nextSuffix(cmd.input)}`);
-  if (s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ?? '<journal>'}`);
-  if (s.counts.invalid || s.counts.rejected) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
+  if (!cmd.sandbox && s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ?? '<journal>'}`);
+  const fix = s.counts.invalid || s.counts.rejected;
+  if (cmd.sandbox && (fix || s.stopped || s.counts.error)) {
+    const redo = fix ? 'fix the invalid/rejected rows in the file, then rehearse again' : 'rehearse again';
+    steps.push(`${redo} (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm ${journalPath ?? '<journal>'} && ${cmd.rerun}`);
+  } else if (fix) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
   if (problems && !s.counts.failed && !s.counts.rejected) steps.push('check the rows listed above: the results CSV has each one with its reason.');
   return steps.map((x) => `Next: ${x}`);
 }

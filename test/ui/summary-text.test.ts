@@ -1,3 +1,4 @@
+import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/run/summary.js';
 import { runCli } from '../helpers/in-process.js';
@@ -51,6 +52,21 @@ describe('the report answers "what happened", on stdout', () => {
     expect(summary.sent).toBe(0);
     expect(summary.plan).toEqual({ send: 0, settled: 26, totals: [] });
     expect(summary.account).toEqual({ origin: new URL(ws.sandbox.url).origin, keyId: 'sandbox_key_id', mode: 'test' });
+  });
+
+  it('after a --sandbox run the next step works: the sandbox is gone, so it deletes the sandbox journal before rehearsing again', async () => {
+    ws = await workspace();
+    await ws.write('payouts.csv', csv(HEADER, [...rows(1), ['bad-1', 'test_usd', 'USD', '0', '42']]));
+    const first = await cli(['run', 'payouts.csv', '--sandbox'], 'milkypay-payouts');
+    expect(first.code, first.stderr).toBe(1);
+    const next = first.stdout.split('\n').filter((l) => l.startsWith('Next: '));
+    expect(next).toEqual([
+      'Next: fix the invalid/rejected rows in the file, then rehearse again (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm payouts.sandbox.journal.jsonl && milkypay-payouts run payouts.csv --sandbox',
+    ]);
+    // What it proposes is what happens: the command after the rm is accepted.
+    await rm(ws.path('payouts.sandbox.journal.jsonl'));
+    const again = await cli(['run', 'payouts.csv', '--sandbox'], 'milkypay-payouts');
+    expect(again.code, again.stderr).toBe(1);
   });
 
   it('a dry run says what it would send and proposes the real command as typed', async () => {
