@@ -1,6 +1,7 @@
-import { resolve } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
 import { writeRetryFile } from '../run/retry-failed.js';
+import { programName } from '../ui/command-name.js';
 import type { Io } from './context.js';
 
 export interface RetryFailedArgs {
@@ -22,8 +23,13 @@ export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise
     io.stderr.write(`No failed payouts in the journal: nothing to re-pay. (${report.out} holds only the header.)\n`);
     return 0;
   }
-  io.stderr.write(`Wrote ${report.out}: ${report.rows} failed payouts under new references (${report.references[0]!.from} -> ${report.references[0]!.to}${report.rows > 1 ? ', …' : ''}).\n`);
+  // The file as the user would type it (relative when under the working folder), the program as they ran it.
+  const rel = relative(io.cwd, report.out);
+  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : report.out;
+  const program = io.invokedAs ?? programName(process.argv, io.env, io.cwd);
+  const payouts = report.rows === 1 ? '1 failed payout' : `${report.rows} failed payouts`;
+  io.stderr.write(`Wrote ${shown}: ${payouts} under new references (${report.references[0]!.from} -> ${report.references[0]!.to}${report.rows > 1 ? ', …' : ''}).\n`);
   io.stderr.write(`These payouts failed on ${report.boundTo}: pay the new file against that API and account.\n`);
-  io.stderr.write(`Check it, then pay them: milkypay-payouts run ${report.out}\n`);
+  io.stderr.write(`Check it, then pay them: ${program} run ${shown}\n`);
   return 0;
 }

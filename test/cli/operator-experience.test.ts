@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/in-process.js';
 import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 const CARD = '4111111111111111';
@@ -123,8 +124,11 @@ describe('the operator experience, through the built CLI', () => {
     const first = await ws.cli(['run', 'payouts.csv']);
     expect(first.code).toBe(1);
     expect(first.stdout).toContain('retry-failed payouts.csv --suffix -r2');
-    const retry = await ws.cli(['retry-failed', 'payouts.csv', '--suffix', '-r2']);
+    const retry = await runCli(['retry-failed', 'payouts.csv', '--suffix', '-r2'], { env: ws.env, cwd: ws.dir, invokedAs: 'node dist/cli.js' });
     expect(retry.code, retry.stderr).toBe(0);
+    // The command it proposes is the one the user ran, on the file as they would type it.
+    expect(retry.stderr).toContain('Wrote payouts-r2.csv: 2 failed payouts under new references');
+    expect(retry.stderr).toContain('Check it, then pay them: node dist/cli.js run payouts-r2.csv\n');
     expect(ws.sandbox.counters.requests.create).toBe(4);
     const written = await readFile(ws.path('payouts-r2.csv'), 'utf8');
     expect(written).toBe(
