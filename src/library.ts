@@ -91,8 +91,6 @@ export interface Delays {
   poll?: Partial<BackoffPolicy>;
   /** First delay of a retry the client makes by itself (reads, 429s); it doubles. Default 250. */
   request?: number;
-  /** The longest Retry-After honoured; default 60 000. */
-  maxRetryAfter?: number;
 }
 
 /**
@@ -212,17 +210,13 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
   };
 }
 
-/** The payout machine's waits; a Retry-After cap applies to them too. */
+/** The payout machine's waits, defaults filled in. */
 function machineDelays(d: Delays): NonNullable<RunOptions['delays']> {
-  const cap = d.maxRetryAfter === undefined ? {} : { maxRetryAfterMs: d.maxRetryAfter };
-  return { backoff: { ...DEFAULT_BACKOFF, ...d.retry, ...cap }, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...d.poll, ...cap } };
+  return { backoff: { ...DEFAULT_BACKOFF, ...d.retry }, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...d.poll } };
 }
 
 function requestRetryOf(delays: Delays | undefined): ConnectArgs['requestRetry'] {
-  return {
-    ...(delays?.request !== undefined ? { retryBaseDelayMs: delays.request } : {}),
-    ...(delays?.maxRetryAfter !== undefined ? { maxRetryAfterMs: delays.maxRetryAfter } : {}),
-  };
+  return delays?.request !== undefined ? { retryBaseDelayMs: delays.request } : {};
 }
 
 function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {

@@ -57,8 +57,8 @@ export async function makeLogger(io: Io, level?: string): Promise<Logger> {
 export interface ConnectArgs extends CommonArgs {
   /** Settings given in code; what is absent comes from the environment and `.env`. */
   config?: Partial<Config>;
-  /** The client's own retries (reads, 429s): first delay and the longest Retry-After honoured. */
-  requestRetry?: Pick<ApiClientOptions, 'retryBaseDelayMs' | 'maxRetryAfterMs'>;
+  /** The first delay of the retries the client makes by itself (reads, 429s). */
+  requestRetry?: Pick<ApiClientOptions, 'retryBaseDelayMs'>;
 }
 
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */

@@ -5,8 +5,6 @@
 export interface BackoffPolicy {
   baseMs: number;
   capMs: number;
-  /** The longest Retry-After honoured; default: any. */
-  maxRetryAfterMs?: number;
 }
 
 export const DEFAULT_BACKOFF: BackoffPolicy = { baseMs: 200, capMs: 10_000 };
@@ -23,5 +21,5 @@ export function backoffDelay(
 ): number {
   const ceiling = Math.min(policy.capMs, policy.baseMs * 2 ** Math.max(0, attempt - 1));
   const jittered = Math.round(ceiling / 2 + (random() * ceiling) / 2);
-  return Math.max(jittered, Math.min(retryAfterMs ?? 0, policy.maxRetryAfterMs ?? Infinity));
+  return Math.max(jittered, retryAfterMs ?? 0);
 }
