@@ -5,7 +5,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Io } from './commands/context.js';
 import { isApiError } from './api/errors.js';
-import { exitCodeOf, type ExitCode } from './errors.js';
+import { credentialVariables } from './api-advice.js';
+import { exitCodeOf, userSystemError, type ExitCode } from './errors.js';
 import { serializeError } from './serialize-error.js';
 
 /**
@@ -158,13 +159,18 @@ function report(error: unknown, io: Io): ExitCode {
     io.stderr.write(`milkypay-payouts: ${(error as Error).message}\n`);
     return code;
   }
+  const mistake = userSystemError(error);
+  if (mistake) {
+    io.stderr.write(`milkypay-payouts: ${mistake.message}\n`);
+    return mistake.exitCode;
+  }
   if (isApiError(error)) {
     const auth = error.status === 401 || error.status === 403;
     const hint = auth
-      ? 'the API refused the credentials: check MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY (and that they are for this MILKYPAY_API_URL)'
+      ? `the API refused the credentials: check ${credentialVariables(error.endpoint)} (and that they are for this MILKYPAY_API_URL)`
       : 'the API could not be used; try again later (nothing was paid by this step)';
     io.stderr.write(`milkypay-payouts: ${error.message}${error.apiMessage ? ` (${error.apiMessage})` : ''}: ${hint}\n`);
-    return 3;
+    return auth ? 2 : 3;
   }
   io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
   return 3;

@@ -53,3 +53,27 @@ export function exitCodeOf(error: unknown): ExitCode | undefined {
   return undefined;
 }
 
+
+/** Fixes for system errors a user's set-up causes: a path that is missing, read-only or full, a port in use. */
+const SYSTEM_FIXES: Record<string, (where: string) => string> = {
+  ENOENT: (where) => `${where} does not exist (or its folder does not): create the folder, or choose another path (--journal, --out)`,
+  EACCES: (where) => `no permission to write ${where}: choose a folder you can write to (--journal, --out), or fix its permissions`,
+  EPERM: (where) => `no permission to write ${where}: choose a folder you can write to (--journal, --out), or fix its permissions`,
+  EROFS: (where) => `${where} is on a read-only file system: choose a folder you can write to (--journal, --out)`,
+  ENOSPC: (where) => `no space left on the disk holding ${where}: free some space, or choose a folder on another disk (--journal, --out)`,
+  EDQUOT: (where) => `the disk quota is used up where ${where} is: free some space, or choose another folder (--journal, --out)`,
+  EISDIR: (where) => `${where} is a folder: name a file`,
+  ENOTDIR: (where) => `a part of ${where} is a file, not a folder: check the path`,
+  EADDRINUSE: (where) => `${where} is already in use by another program: choose another --port (0 picks a free one)`,
+  EADDRNOTAVAIL: (where) => `${where} is not an address of this machine: choose another --host`,
+};
+
+/** A system error on a path or port the user named, as a usage error (exit 2) naming it and the fix. */
+export function userSystemError(error: unknown): UsageError | undefined {
+  const e = error as NodeJS.ErrnoException & { address?: string; port?: number; dest?: string };
+  if (typeof e !== 'object' || e === null || typeof e.code !== 'string') return undefined;
+  const fix = SYSTEM_FIXES[e.code];
+  const where = e.path ?? (e.port !== undefined ? `${e.address ?? 'port'}:${e.port}` : undefined);
+  if (!fix || where === undefined) return undefined;
+  return new UsageError(e.code.toLowerCase(), fix(where), e.path ? { path: e.path } : {});
+}

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { isApiError } from './api/errors.js';
+import { adviceFor } from './api-advice.js';
 import { connect, type ConnectArgs } from './commands/context.js';
 import type { Config } from './config.js';
 import { AbortedError, UsageError } from './errors.js';
@@ -137,7 +138,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
       ...(options.confirm ? { confirm: options.confirm } : {}),
     });
   } catch (error) {
-    throw withExitCode(error);
+    throw withExitCode(error, ctx.config.apiUrl);
   } finally {
     options.signal?.removeEventListener('abort', onAbort);
     await ctx.close();
@@ -161,7 +162,7 @@ export async function reconcile(journal: string, options: ReconcileOptions = {})
   try {
     return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}) }, ctx);
   } catch (error) {
-    throw withExitCode(error);
+    throw withExitCode(error, ctx.config.apiUrl);
   } finally {
     await ctx.close();
   }
@@ -241,18 +242,10 @@ function abortMessage(reason: unknown): string {
   return 'stopped by the caller (AbortSignal)';
 }
 
-/** The API refused or failed before any row was paid (e.g. the rules could not be fetched). */
-function withExitCode(error: unknown): unknown {
+/** The API refused or failed before any row was paid (e.g. the rules could not be fetched): the setting to check, exit 2 or 3. */
+function withExitCode(error: unknown, apiUrl: string): unknown {
   if (!isApiError(error)) return error;
-  const e = error as Error & { status?: number; apiMessage?: string };
-  const auth = e.status === 401 || e.status === 403;
-  const hint = auth
-    ? 'the API refused the credentials: check MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY (and that they are for this MILKYPAY_API_URL)'
-    : 'the API could not be used; try again later (nothing was paid by this step)';
-  const wrapped = new AbortedError(auth ? 'credentials_refused' : 'api_unavailable', `${e.message}${e.apiMessage ? ` (${e.apiMessage})` : ''}: ${hint}`, {
-    ...(e.status !== undefined ? { status: e.status } : {}),
-  });
-  return Object.assign(wrapped, { cause: error });
+  return Object.assign(adviceFor(error, apiUrl), { cause: error });
 }
 
 async function silentLogger(): Promise<Logger> {

@@ -1,4 +1,6 @@
-import type { ExitCode } from '../errors.js';
+import { isApiError } from '../api/errors.js';
+import { adviceFor } from '../api-advice.js';
+import { UsageError, type ExitCode } from '../errors.js';
 import { openContext, type CommonArgs, type Io } from './context.js';
 
 export interface ServicesArgs extends CommonArgs {
@@ -8,11 +10,19 @@ export interface ServicesArgs extends CommonArgs {
 
 /** `services [--currency C]`: what the account can pay out, with limits and field rules. */
 export async function servicesCommand(args: ServicesArgs, io: Io): Promise<ExitCode> {
+  const currency = args.currency?.toUpperCase();
+  if (currency !== undefined && !/^[A-Z]{3}$/.test(currency)) {
+    throw new UsageError('bad_option', `--currency takes a 3-letter currency code such as USD or EUR (got ${JSON.stringify(args.currency)})`);
+  }
   const ctx = await openContext({ ...args, refreshServices: args.refreshServices ?? false }, io);
   try {
-    if (args.currency) {
-      const rules = await ctx.rules.forCurrency(args.currency.toUpperCase());
+    if (currency) {
+      const rules = await ctx.rules.forCurrency(currency);
       const services = [...rules.services.values()];
+      if (services.length === 0 && !args.json) {
+        io.stdout.write(`No service is offered for ${currency} on this account. \`services\` without --currency lists every service.\n`);
+        return 0;
+      }
       if (args.json) {
         io.stdout.write(`${JSON.stringify(services.map((s) => ({ ...s, fields: s.fields.map((f) => ({ key: f.key, required: f.required, regexp: f.source })) })), null, 2)}\n`);
         return 0;
@@ -34,6 +44,8 @@ export async function servicesCommand(args: ServicesArgs, io: Io): Promise<ExitC
       io.stdout.write(`${s.service}  ${s.serviceCurrency}  ${s.amountMin}..${s.amountMax}  fee ${s.feeRate}% + ${s.feeFix}${flags ? `  [${flags}]` : ''}\n`);
     }
     return 0;
+  } catch (error) {
+    throw isApiError(error) ? Object.assign(adviceFor(error, ctx.config.apiUrl), { cause: error }) : error;
   } finally {
     await ctx.close();
   }

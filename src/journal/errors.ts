@@ -26,6 +26,10 @@ export interface LockHolder {
   hostname: string;
   startedAt: string;
   command?: string;
+  /** /proc/sys/kernel/random/boot_id of the holder's machine (Linux). */
+  bootId?: string;
+  /** The holder's start time in clock ticks since boot (Linux, /proc/<pid>/stat): tells a reused pid apart. */
+  processStart?: string;
 }
 
 export class LockError extends PayoutsError {

@@ -1,4 +1,6 @@
-import { link, readFile, stat, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import type { LockHolder } from './errors.js';
 
@@ -10,17 +12,65 @@ export interface LockSnapshot {
   mtimeMs: number;
 }
 
-/** A lock file still being written (empty, half-written) is only garbage once it is this old. */
-export const GARBAGE_STALE_AFTER_MS = 60_000;
+/** Lock contents this process holds (counted): a lock naming our own pid and not in here is a previous life's. */
+export const heldHere = {
+  counts: new Map<string, number>(),
+  add(content: string): void {
+    this.counts.set(content, (this.counts.get(content) ?? 0) + 1);
+  },
+  delete(content: string): void {
+    const n = (this.counts.get(content) ?? 0) - 1;
+    if (n > 0) this.counts.set(content, n);
+    else this.counts.delete(content);
+  },
+  has(content: string): boolean {
+    return this.counts.has(content);
+  },
+};
 
-/** Creates the lock file only if none exists (O_EXCL). False when one exists. */
+/**
+ * Creates the lock file only if none exists, whole or not at all: the content is written and
+ * flushed under a temporary name, then hard-linked to the lock path (fails if it exists). So a
+ * lock file that is empty or garbled was never being written by a live run: a crash tore it.
+ * False when a lock exists.
+ */
 export async function createExclusive(lockPath: string, content: string): Promise<boolean> {
+  const temp = `${lockPath}.new-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const handle = await open(temp, 'wx', 0o600);
   try {
-    await writeFile(lockPath, content, { flag: 'wx', mode: 0o600 });
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+  try {
+    await link(temp, lockPath);
     return true;
   } catch (error) {
     if (errnoOf(error) === 'EEXIST') return false;
     throw error;
+  } finally {
+    await unlink(temp).catch(() => undefined);
+  }
+}
+
+/** This machine's boot (Linux): a lock taken before the machine restarted has no live holder. */
+export function bootId(): string | undefined {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** When process `pid` started, in clock ticks since boot (Linux): tells a reused pid from its first owner. */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces and parentheses): state is field 3, starttime 22.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
@@ -40,25 +90,41 @@ export function parseHolder(content: string): LockHolder | undefined {
   try {
     const value = JSON.parse(content) as Partial<LockHolder> | null;
     if (typeof value !== 'object' || value === null) return undefined;
-    const { pid, hostname: host, startedAt, command } = value;
+    const { pid, hostname: host, startedAt, command, bootId: boot, processStart: start } = value;
     if (!Number.isSafeInteger(pid) || (pid as number) <= 0 || typeof host !== 'string' || typeof startedAt !== 'string') {
       return undefined;
     }
-    return { pid: pid as number, hostname: host, startedAt, ...(typeof command === 'string' ? { command } : {}) };
+    return {
+      pid: pid as number,
+      hostname: host,
+      startedAt,
+      ...(typeof command === 'string' ? { command } : {}),
+      ...(typeof boot === 'string' ? { bootId: boot } : {}),
+      ...(typeof start === 'string' ? { processStart: start } : {}),
+    };
   } catch {
     return undefined;
   }
 }
 
-/** Why the lock is stale (its holder is surely gone), or undefined when it must be respected. */
-export function whyStale(snapshot: LockSnapshot, now: number = Date.now()): string | undefined {
+/**
+ * Why the lock is stale (its holder is surely gone), or undefined when it must be respected.
+ * In a container the tool is often pid 1 on every start, so a pid alone proves nothing: the boot
+ * and the process's start time recorded with it tell a live holder from an earlier one.
+ */
+export function whyStale(snapshot: LockSnapshot): string | undefined {
   const { holder } = snapshot;
-  if (!holder) {
-    const ageMs = now - snapshot.mtimeMs;
-    return ageMs > GARBAGE_STALE_AFTER_MS ? `it is unreadable and ${Math.round(ageMs / 1000)} s old` : undefined;
-  }
+  if (!holder) return 'it is empty or garbled: a crash tore it (a live run writes its lock whole)';
   if (holder.hostname !== hostname()) return undefined; // cannot see the other machine's processes
-  return isAlive(holder.pid) ? undefined : `process ${holder.pid} that held it is gone`;
+  const boot = bootId();
+  if (holder.bootId && boot && holder.bootId !== boot) return `it was taken before this machine last started (boot id ${holder.bootId})`;
+  if (holder.pid === process.pid) {
+    return heldHere.has(snapshot.content) ? undefined : `it names this very process (pid ${holder.pid}), which never took it: a run that crashed before this one started with the same pid`;
+  }
+  if (!isAlive(holder.pid)) return `process ${holder.pid} that held it is gone`;
+  const start = holder.processStart && processStart(holder.pid);
+  if (start && start !== holder.processStart) return `pid ${holder.pid} now belongs to another process (it started after the lock was taken)`;
+  return undefined;
 }
 
 export function isAlive(pid: number): boolean {

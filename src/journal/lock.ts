@@ -2,7 +2,7 @@ import { readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { LockError } from './errors.js';
 import type { LockHolder } from './errors.js';
-import { createExclusive, errnoOf, inspectLock, releaseClaim, takeOverStale, whyStale } from './lock-file.js';
+import { bootId, createExclusive, errnoOf, heldHere, inspectLock, processStart, releaseClaim, takeOverStale, whyStale } from './lock-file.js';
 import type { LockSnapshot } from './lock-file.js';
 
 export { LockError } from './errors.js';
@@ -37,6 +37,8 @@ export async function acquireLock(journalPath: string, options: LockOptions = {}
     hostname: hostname(),
     startedAt: new Date().toISOString(),
     ...(options.command === undefined ? {} : { command: options.command }),
+    ...optional('bootId', bootId()),
+    ...optional('processStart', processStart(process.pid)),
   };
   const content = JSON.stringify(mine) + '\n';
   let last: LockSnapshot | undefined;
@@ -75,11 +77,13 @@ class HeldLock implements JournalLock {
   constructor(path: string, content: string) {
     this.path = path;
     this.#content = content;
+    heldHere.add(content);
   }
 
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
+    heldHere.delete(this.#content);
     const current = await readFile(this.path, 'utf8').catch(() => undefined);
     if (current === this.#content) await unlink(this.path).catch(ignoreMissing);
   }
@@ -104,6 +108,10 @@ function stuckError(journalPath: string, lockPath: string, found: LockSnapshot |
     lockPath,
     found?.holder,
   );
+}
+
+function optional<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 function ignoreMissing(error: unknown): void {

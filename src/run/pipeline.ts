@@ -414,6 +414,11 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   }
 }
 
+/** Credentials refused before this run created or processed anything: a set-up mistake (exit 2), nothing to resume. */
+function refusedBeforeSending(control: RunControl | undefined): boolean {
+  return control?.stopReason?.code === 'auth_failed' && control.sent === 0;
+}
+
 function finish(
   summary: SummaryBuilder,
   ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; file: InputFile; log: Logger; control?: RunControl },
@@ -430,7 +435,7 @@ function finish(
     totals: summary.totals(),
     plan: summary.plan(),
     sent: summary.sent,
-    exitCode: summary.exitCode(stopped !== undefined),
+    exitCode: refusedBeforeSending(ctx.control) ? 2 : summary.exitCode(stopped !== undefined),
     ...(stopped ? { stopped } : {}),
     invalid: summary.invalid,
     problems: summary.problems,

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readdir, readFile, stat, utimes, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -69,23 +69,58 @@ describe('the journal lock', () => {
     await expect(acquireLock(journal)).rejects.toThrow(/on host some-other-host since 2026-01-01T00:00:00.000Z/);
   });
 
-  it('respects a garbage lock file younger than a minute (its writer may be mid-write)', async () => {
-    const journal = await journalPath();
-    await writeFile(`${journal}.lock`, '');
-    const error = await acquireLock(journal).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(LockError);
-    expect((error as LockError).holder).toBeUndefined();
-    expect((error as Error).message).toContain(`delete ${journal}.lock`);
+  it('takes over at once a lock file torn by a crash (empty or garbled): a live run writes its lock whole', async () => {
+    for (const torn of ['', '{"pi']) {
+      const journal = await journalPath();
+      await writeFile(`${journal}.lock`, torn);
+      const warnings: string[] = [];
+      const lock = await acquireLock(journal, { onWarning: (m) => warnings.push(m) });
+      expect(warnings[0]).toMatch(/took over the stale lock .* \(it is empty or garbled: a crash tore it/);
+      await lock.release();
+      expect(await readdir(join(journal, '..'))).toEqual([]);
+    }
   });
 
-  it('takes over a garbage lock file older than a minute', async () => {
+  it('records the boot and the process start time with the pid', async () => {
     const journal = await journalPath();
-    await writeFile(`${journal}.lock`, '{"pi');
-    const old = new Date(Date.now() - 5 * 60_000);
-    await utimes(`${journal}.lock`, old, old);
+    const lock = await acquireLock(journal);
+    const content = JSON.parse(await readFile(lock.path, 'utf8'));
+    expect(content.bootId).toBe((await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim());
+    expect(content.processStart).toMatch(/^\d+$/);
+    await lock.release();
+  });
+
+  it('a lock naming our own pid that this process never took is stale (a container restarted as pid 1 again)', async () => {
+    const journal = await journalPath();
+    const before = { pid: process.pid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', bootId: 'x', processStart: '1' };
+    for (const holder of [before, { ...before, bootId: undefined, processStart: undefined }]) {
+      await writeFile(`${journal}.lock`, JSON.stringify(holder));
+      const warnings: string[] = [];
+      const lock = await acquireLock(journal, { onWarning: (m) => warnings.push(m) });
+      expect(warnings[0]).toMatch(holder.bootId ? /taken before this machine last started|names this very process/ : /names this very process \(pid \d+\), which never took it/);
+      await lock.release();
+    }
+    const held = await acquireLock(journal); // ours, in this process: respected
+    await expect(acquireLock(journal)).rejects.toBeInstanceOf(LockError);
+    await held.release();
+  });
+
+  it('a lock whose pid is alive but started at another time is stale (the pid was reused)', async () => {
+    const journal = await journalPath();
+    const boot = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8')).trim();
+    await writeFile(`${journal}.lock`, JSON.stringify({ pid: process.ppid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', bootId: boot, processStart: '1' }));
     const warnings: string[] = [];
     const lock = await acquireLock(journal, { onWarning: (m) => warnings.push(m) });
-    expect(warnings[0]).toMatch(/unreadable and 30\d s old/);
+    expect(warnings[0]).toContain(`pid ${process.ppid} now belongs to another process`);
+    await lock.release();
+  });
+
+  it('a lock from before the machine last started is stale', async () => {
+    const journal = await journalPath();
+    await writeFile(`${journal}.lock`, JSON.stringify({ pid: process.ppid, hostname: hostname(), startedAt: '2026-01-01T00:00:00.000Z', bootId: 'an-earlier-boot' }));
+    const warnings: string[] = [];
+    const lock = await acquireLock(journal, { onWarning: (m) => warnings.push(m) });
+    expect(warnings[0]).toContain('taken before this machine last started (boot id an-earlier-boot)');
     await lock.release();
   });
 
