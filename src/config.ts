@@ -64,14 +64,23 @@ export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd 
   };
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const variable = String(issue.path[0] ?? 'configuration');
-    const missing = input[variable as keyof typeof input] === undefined;
-    const what = missing ? 'is not set' : issue.message;
+    // Every problem at once: fixing one variable at a time, a run apart, is how a set-up takes an hour.
+    const missing: string[] = [];
+    const malformed: string[] = [];
+    for (const issue of parsed.error.issues) {
+      const variable = String(issue.path[0] ?? 'configuration');
+      if (input[variable as keyof typeof input] === undefined) {
+        if (!missing.includes(variable)) missing.push(variable);
+      } else if (!malformed.some((m) => m.startsWith(`${variable} `))) malformed.push(`${variable} ${issue.message}`);
+    }
+    const problems = [
+      ...(missing.length ? [`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set`] : []),
+      ...malformed,
+    ];
     throw new UsageError(
       'bad_config',
-      `${variable} ${what}: set it in the environment or in .env (see .env.example), or use --sandbox to try the embedded sandbox`,
-      { variable },
+      `${problems.join('; ')}: set ${missing.length + malformed.length === 1 ? 'it' : 'them'} in the environment or in .env (see .env.example), or use --sandbox to try the embedded sandbox`,
+      { variable: [...missing, ...malformed.map((m) => m.split(' ')[0]!)].join(', ') },
     );
   }
   const c = parsed.data;

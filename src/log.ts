@@ -26,6 +26,8 @@ export interface LoggerOptions {
   level?: string;
   /** Human-readable lines (pino-pretty) instead of JSON: for terminals. */
   pretty?: boolean;
+  /** Colours in the pretty lines; default true (false when NO_COLOR is set: https://no-color.org). */
+  color?: boolean;
   destination?: NodeJS.WritableStream;
 }
 
@@ -38,7 +40,7 @@ export async function createLogger(opts: LoggerOptions = {}): Promise<Logger> {
   };
   if (opts.pretty) {
     const { default: pinoPretty } = await import('pino-pretty'); // only terminals pay for loading it
-    const stream = pinoPretty({ destination: opts.destination ?? 2, colorize: true, sync: true, ignore: 'pid,hostname,name' });
+    const stream = pinoPretty({ destination: opts.destination ?? 2, colorize: opts.color ?? true, sync: true, ignore: 'pid,hostname,name' });
     return pino(options, stream);
   }
   const destination = opts.destination ?? pino.destination({ dest: 2, sync: true });

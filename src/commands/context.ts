@@ -50,7 +50,8 @@ const terminals = new WeakMap<Io, TerminalOutput>();
 
 export async function makeLogger(io: Io, level?: string): Promise<Logger> {
   const terminal = terminalOf(io);
-  return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), destination: terminal ? terminal.asWritable() : io.stderr });
+  // NO_COLOR (any non-empty value) turns colours off: https://no-color.org
+  return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), color: !io.env.NO_COLOR, destination: terminal ? terminal.asWritable() : io.stderr });
 }
 
 /** Where the API is and with which keys: the embedded sandbox, or flags over the environment and `.env`. */
