@@ -167,7 +167,13 @@ export async function takeOverStale(lockPath: string, stale: LockSnapshot): Prom
     await unlink(claimPath).catch(() => undefined); // only our extra name: the lock itself stays
     return { kind: 'changed' };
   }
-  await unlink(lockPath);
+  try {
+    await unlink(lockPath);
+  } catch (error) {
+    await unlink(claimPath).catch(() => undefined);
+    if (errnoOf(error) === 'ENOENT') return { kind: 'changed' }; // its holder released it meanwhile
+    throw error;
+  }
   return { kind: 'claimed', claimPath };
 }
 

@@ -83,9 +83,12 @@ class HeldLock implements JournalLock {
   async release(): Promise<void> {
     if (this.#released) return;
     this.#released = true;
-    heldHere.delete(this.#content);
-    const current = await readFile(this.path, 'utf8').catch(() => undefined);
-    if (current === this.#content) await unlink(this.path).catch(ignoreMissing);
+    try {
+      const current = await readFile(this.path, 'utf8').catch(() => undefined);
+      if (current === this.#content) await unlink(this.path).catch(ignoreMissing);
+    } finally {
+      heldHere.delete(this.#content); // only once the file is gone: until then it is ours, not stale
+    }
   }
 }
 
