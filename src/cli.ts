@@ -27,6 +27,11 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     'refresh-services': { type: 'boolean', describe: 'fetch service rules again, ignoring the cache' },
     'log-level': { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' },
   } as const;
+  const guardOptions = {
+    ledger: { type: 'string', describe: 'folder of the repeat-payee ledger (overrides MILKYPAY_LEDGER_DIR)' },
+    'repeat-window': { type: 'string', describe: 'hold a payee, currency and amount paid under another reference this recently: 12h, 3d, 30d; 0 turns it off (default 3d)' },
+    'allow-repeat': { type: 'boolean', describe: 'let rows the repeat-payee guard would hold through' },
+  } as const;
   const parser = yargs(joinDashValues(argv))
     .scriptName('milkypay-payouts')
     .usage('$0 <command> [options]\n\nPays out a CSV file of payouts through the MilkyPay Payouts API, exactly once per row.')
@@ -61,9 +66,33 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
               type: 'number',
               describe: 'seconds the run may wait when the API asks it to (Retry-After); a longer wait stops the run (exit 3), naming when to rerun (default 120)',
             },
+            ...guardOptions,
+            plan: { type: 'string', describe: 'pay only the file this plan (from `plan <input>`) describes; exit 2 if it changed' },
           }),
       async (a) => {
         code = await (await import('./commands/run.js')).runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
+      },
+    )
+    .command(
+      'plan <input>',
+      'the dry run, written to <input-stem>.plan.json for review; `run <input> --plan F` then pays exactly that file',
+      (y) =>
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'the payouts CSV file' })
+          .options(common)
+          .options({
+            out: { type: 'string', describe: 'the plan file (default <input-stem>.plan.json)' },
+            journal: { type: 'string', describe: 'journal the real run will use (read, not written)' },
+            delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
+            live: { type: 'boolean', describe: 'plan a run with live keys' },
+            json: { type: 'boolean', describe: 'print the summary as JSON on stdout' },
+            'max-total': { type: 'string', array: true, describe: 'refuse a file whose valid rows exceed CUR:AMOUNT (repeatable)' },
+            'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
+            'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
+            ...guardOptions,
+          }),
+      async (a) => {
+        code = await (await import('./commands/plan.js')).planCommand({ ...a, input: a.input }, io);
       },
     )
     .command(
@@ -118,7 +147,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
         code = await (await import('./commands/sandbox.js')).sandboxCommand(a, io);
       },
     )
-    .demandCommand(1, 'name a command: run, services, retry-failed, reconcile or sandbox')
+    .demandCommand(1, 'name a command: run, plan, services, retry-failed, reconcile or sandbox')
     .strict()
     .help()
     .version(packageVersion())

@@ -1,16 +1,21 @@
-import { resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { isApiError } from './api/errors.js';
 import { adviceFor } from './api-advice.js';
 import { connect, type ConnectArgs } from './commands/context.js';
-import type { Config } from './config.js';
+import { withDotEnv, type Config } from './config.js';
 import { AbortedError, UsageError } from './errors.js';
+import { ledgerRoot } from './ledger/ledger-location.js';
+import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
 import type { Logger } from './log.js';
 import { DEFAULT_BACKOFF, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './payout/backoff.js';
+import { readPlan } from './plan/plan-file.js';
 import type { Outcome } from './payout/outcome.js';
 import { RunControl } from './run/control.js';
 import { parseCurrencyAmount } from './run/gates.js';
 import { runPayouts, type LiveConfirmation, type RunOptions, type RunStart } from './run/pipeline.js';
 import { reconcile as reconcileJournal, type ReconcileReport } from './run/reconcile.js';
+import type { RepeatSettings } from './run/repeat-screen.js';
 import type { Progress } from './run/progress.js';
 import type { RunSummary } from './run/summary.js';
 import { Throttle } from './run/throttle.js';
@@ -82,6 +87,16 @@ export interface PayFileOptions {
    * rows are then looked up by reference before anything is reported or sent. Default: refuse it.
    */
   adoptJournal?: boolean;
+  /** Folder of the repeat-payee ledger; default `MILKYPAY_LEDGER_DIR`, else the tool's data folder. */
+  ledger?: string;
+  /** Repeat-payee window, `12h`, `3d`, `30d`; `0` turns the guard off; default `MILKYPAY_REPEAT_WINDOW`, else `3d`. */
+  repeatWindow?: string;
+  /** Let rows the repeat-payee guard would hold through. */
+  allowRepeat?: boolean;
+  /** Pay only the file this plan (written by `plan`) describes; a UsageError says what differs. */
+  plan?: string;
+  /** With `dryRun`: write the plan of this run to this path (what `milkypay-payouts plan` does). */
+  writePlan?: string;
 }
 
 /** In milliseconds. */
@@ -113,6 +128,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const runOptions = toRunOptions(input, options, cwd, env);
+  if (options.plan) runOptions.applyPlan = { path: resolve(cwd, options.plan), file: await readPlan(resolve(cwd, options.plan)) };
   const throttle = new Throttle({
     concurrency: runOptions.concurrency,
     maxWaitMs: control.maxRetryWaitMs,
@@ -208,6 +224,8 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     // a crash could then lose journal lines, and a rerun could not tell what was sent.
     durable: o.durable !== false && env['MILKYPAY_JOURNAL_FSYNC'] !== '0',
     ...(o.delays ? { delays: machineDelays(o.delays) } : {}),
+    repeat: repeatSettings(o, cwd, env),
+    ...(o.writePlan ? { writePlan: resolve(cwd, o.writePlan) } : {}),
   };
 }
 
@@ -218,6 +236,16 @@ function machineDelays(d: Delays): NonNullable<RunOptions['delays']> {
 
 function requestRetryOf(delays: Delays | undefined): ConnectArgs['requestRetry'] {
   return delays?.request !== undefined ? { retryBaseDelayMs: delays.request } : {};
+}
+
+function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.ProcessEnv): RepeatSettings {
+  const env = withDotEnv(processEnv, cwd);
+  const fromEnv = env['MILKYPAY_REPEAT_WINDOW'] || undefined;
+  const windowText = (o.repeatWindow ?? fromEnv ?? DEFAULT_REPEAT_WINDOW).trim();
+  const windowMs = parseRepeatWindow(windowText, o.repeatWindow !== undefined ? '--repeat-window' : fromEnv !== undefined ? 'MILKYPAY_REPEAT_WINDOW' : 'the default window');
+  // The embedded sandbox forgets its payouts when it stops: its ledger lives in the temp folder.
+  const root = o.sandbox && !o.ledger && !env['MILKYPAY_LEDGER_DIR'] ? join(tmpdir(), 'milkypay-payouts-sandbox-ledger') : ledgerRoot(env, cwd, o.ledger);
+  return { ledgerRoot: root, windowMs, windowText, allowAll: Boolean(o.allowRepeat) };
 }
 
 function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {

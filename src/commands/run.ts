@@ -26,6 +26,12 @@ export interface RunArgs extends CommonArgs {
   maxRate?: number;
   maxRetryWait?: number;
   durable?: boolean;
+  ledger?: string;
+  repeatWindow?: string;
+  allowRepeat?: boolean;
+  plan?: string;
+  /** `plan`: write the plan of this dry run here. */
+  writePlan?: string;
 }
 
 /** `run`: `payFile` with the terminal around it (signals, progress, the live confirmation, the summary). */
@@ -109,6 +115,7 @@ async function confirmLive(what: LiveConfirmation, io: Io, stopped: AbortSignal)
     `LIVE: this run pays real money through ${what.host}, account ${what.account.keyId}.`,
     ...plan.totals.map((t) => `  ${t.currency}: ${payouts(t.rows)}, ${t.amount} ${t.currency}; ${what.fees[t.currency] ?? 'fees not known before paying'}`),
     `  ${payouts(plan.send)} will be sent; ${plan.settled} ${plan.settled === 1 ? 'row' : 'rows'} already settled will not; ${what.invalid} invalid ${what.invalid === 1 ? 'row' : 'rows'} skipped.`,
+    ...(what.planCreatedAt ? [`  This is the file reviewed in the plan made ${what.planCreatedAt}.`] : []),
     '',
   ];
   io.stderr.write(lines.join('\n'));

@@ -7,7 +7,8 @@ export type Layout = 'standard' | 'dashboard';
 export const REQUIRED_COLUMNS = ['reference_id', 'service', 'currency', 'amount'] as const;
 export const DASHBOARD_REQUIRED = ['service', 'service_amount', 'fields_data', 'reference_id'] as const;
 
-const FIXED = new Set(['reference_id', 'service', 'currency', 'amount', 'description', 'callback_url']);
+/** `allow_repeat` is read by the repeat-payee guard (`yes` lets a repeat through), never sent. */
+const FIXED = new Set(['reference_id', 'service', 'currency', 'amount', 'description', 'callback_url', 'allow_repeat']);
 export const CUSTOMER_KEYS = new Set(['reference_id', 'name', 'email', 'phone', 'individual_tax_id', 'date_of_birth']);
 export const ADDRESS_KEYS = new Set(['country', 'region', 'city', 'street', 'full_address', 'post_code']);
 /** Prefixes whose key part is free (the service's fields, metadata, context). */
@@ -39,6 +40,7 @@ const DASHBOARD_TARGETS: Record<string, ColumnTarget> = {
   description: { kind: 'cell', key: 'description' },
   customer: { kind: 'object', prefix: 'customer.' },
   customer_metadata: { kind: 'object', prefix: 'customer.metadata.' },
+  allow_repeat: { kind: 'cell', key: 'allow_repeat' },
 };
 
 /** Whether `name` is a column of the standard layout (`fields.account`, `customer.address.city`…). */

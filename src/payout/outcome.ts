@@ -2,6 +2,8 @@
 export type Outcome =
   | 'valid'
   | 'invalid'
+  /** Held by the repeat-payee guard: nothing was sent. */
+  | 'repeat_payee'
   | 'rejected'
   | 'conflict'
   | 'created'
@@ -18,6 +20,7 @@ export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set(['valid', 'created
 export const OUTCOMES: readonly Outcome[] = [
   'valid',
   'invalid',
+  'repeat_payee',
   'rejected',
   'conflict',
   'created',

@@ -17,6 +17,8 @@ import { resumeState, type RowRecord } from '../payout/record.js';
 import { payRow, type RowJob, type RowRunnerDeps } from '../payout/runner.js';
 import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
+import { sha256File } from '../plan/input-digest.js';
+import type { PlanFile } from '../plan/plan-file.js';
 import { declaresLive, type Account, type AccountTarget } from './account.js';
 import { RunControl } from './control.js';
 import { describeFees } from './fee-rules.js';
@@ -24,7 +26,9 @@ import { checkGates, type Gates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
 import { silentProgress, type Progress } from './progress.js';
 import { invalidRow, paidRow, settledRow, validRow } from './result-row.js';
-import { SummaryBuilder, type RunPlan, type RunSummary } from './summary.js';
+import { assertMatchesPlan, writePlanOf, type FirstPassFacts } from './plan-steps.js';
+import { defaultRepeatSettings, heldRow, RepeatScreen, type RepeatSettings, type ScreenRow } from './repeat-screen.js';
+import { SummaryBuilder, type HeldSample, type RunPlan, type RunSummary } from './summary.js';
 import type { Throttle } from './throttle.js';
 
 export interface RunOptions {
@@ -47,6 +51,12 @@ export interface RunOptions {
   delays?: Pick<RowContext, 'backoff' | 'pollBackoff'>;
   /** Bind a journal written before bindings existed to this API and account (its rows are then looked up). */
   adoptJournal?: boolean;
+  /** The repeat-payee guard (default: on, 3 days, the ledger in the tool's data folder). */
+  repeat?: RepeatSettings;
+  /** `run --plan`: pay only if the file, account, valid rows, totals and holds match this plan. */
+  applyPlan?: { path: string; file: PlanFile };
+  /** `plan` (with dryRun): write the plan of this run here. */
+  writePlan?: string;
 }
 
 /** Shown before a live run pays: what it will send, where, as whom. */
@@ -58,6 +68,8 @@ export interface LiveConfirmation {
   invalid: number;
   /** Per currency: the fees as the service rules state them (or that they are not known). */
   fees: Record<string, string>;
+  /** `run --plan`: when the reviewed plan was made. */
+  planCreatedAt?: string;
 }
 
 /** Known once every row is validated, before anything is sent. */
@@ -113,6 +125,10 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const summary = new SummaryBuilder();
   log.info({ input: opts.input }, `validating ${opts.input}`);
   const start = (rows: number): void => env.onStart?.({ account, host, input: opts.input, rows, dryRun: opts.dryRun, plan: summary.plan() });
+  const sha256 = opts.applyPlan || opts.writePlan ? await sha256File(opts.input) : '';
+  const repeat = await RepeatScreen.open(opts.repeat ?? defaultRepeatSettings(), account, opts.input, log);
+  const holds: HeldSample[] = [];
+  const facts = (pass: { validRows: number; rows: number }): FirstPassFacts => ({ input: opts.input, sha256, account, ...pass, totals: summary.totals(), holds, rules: env.rules });
 
   const adopt = Boolean(opts.adoptJournal);
   if (opts.dryRun) {
@@ -122,15 +138,16 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     const journaled: Journaled = { entries: replay?.entries ?? new Map(), fingerprint: fingerprinter(replay?.header?.secret ?? newSecret()) };
     const writer = await createResultsWriter(paths.results);
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journaled, writer);
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journaled, repeat, holds, writer);
       checkGates(opts.gates, validRows, summary.requestedTotals);
+      if (opts.writePlan) await writePlanOf(opts.writePlan, facts({ validRows, rows }));
       start(rows);
     } catch (error) {
       await writer.abort();
       throw error;
     }
     await writer.close();
-    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, file, log });
+    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, file, log, ...(opts.writePlan ? { planFile: opts.writePlan } : {}) });
   }
 
   const control = env.control ?? new RunControl();
@@ -143,13 +160,15 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     // the run is about to send, so a refused run leaves none.
     let journal = (await exists(paths.journal)) ? await open() : undefined;
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journaledOf(journal), undefined, control);
+      const { validRows, rows } = await firstPass(file, opts, env, summary, journaledOf(journal), repeat, holds, undefined, control);
       checkGates(opts.gates, validRows, summary.requestedTotals);
+      if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts({ validRows, rows }));
       start(rows);
       const plan = summary.plan();
+      const reviewed = opts.applyPlan ? { planCreatedAt: opts.applyPlan.file.createdAt } : {};
       const confirm = env.confirm;
       if (plan.send > 0 && confirm) {
-        const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary) };
+        const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary), ...reviewed };
         if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
       }
       log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
@@ -158,7 +177,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       const writer = await createResultsWriter(paths.results);
       const forgetWriter = control.atForcedStop(() => writer.abort());
       try {
-        await secondPass(file, opts, env, { journal, journaled: journaledOf(journal), writer, control, summary });
+        await secondPass(file, opts, env, { journal, journaled: journaledOf(journal), writer, control, summary, repeat });
       } catch (error) {
         await writer.abort();
         throw new AbortedError(
@@ -169,9 +188,10 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       await writer.close();
       forgetWriter();
     } finally {
+      await repeat.flush();
       await journal?.close();
     }
-    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control });
+    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
   } finally {
     forgetLock();
     await lock.release();
@@ -252,8 +272,9 @@ function settledOutcome(state: RowState, opts: RunOptions): Outcome | undefined 
 
 /**
  * Validates every row before anything is sent: totals for the gates, file-level errors (exit 2),
- * and which rows the journal already holds as settled. A dry run writes each row as the real run
- * would leave it: settled rows keep their outcome, the rest are `valid`.
+ * which rows the journal already holds as settled, and which the repeat-payee guard holds. A dry
+ * run writes each row as the real run would leave it: settled rows keep their outcome, held rows
+ * are `repeat_payee`, the rest are `valid`.
  */
 async function firstPass(
   file: InputFile,
@@ -261,6 +282,8 @@ async function firstPass(
   env: RunEnv,
   summary: SummaryBuilder,
   journaled: Journaled,
+  repeat: RepeatScreen,
+  holds: HeldSample[],
   writer?: ResultsWriter,
   control?: RunControl,
 ): Promise<{ validRows: number; rows: number }> {
@@ -280,10 +303,13 @@ async function firstPass(
         summary.addValid(payout.currency, payout.amount);
         const state = journaled.entries.size ? journaledState(payout, journaled).state : undefined;
         const settled = state && settledOutcome(state, opts);
+        // Every valid row goes through the check, in file order: a later row may repeat a settled one.
+        const verdict = repeat.check(payout, record.cells, journaled.entries.has(payout.referenceId));
         if (settled) summary.settled += 1;
+        else if (verdict.held) holds.push({ line: payout.line, reference_id: payout.referenceId, message: verdict.message });
         else summary.addToSend(payout.currency, payout.amount, payout.service);
         if (writer) {
-          const row = settled ? settledRow(payout, state!, settled) : validRow(payout, 'valid');
+          const row = settled ? settledRow(payout, state!, settled) : verdict.held ? heldRow(payout, verdict.message) : validRow(payout, 'valid');
           writer.write(seq, row);
           summary.addOutcome(row.outcome as Outcome, row);
         }
@@ -308,6 +334,7 @@ interface PassState {
   writer: ResultsWriter;
   control: RunControl;
   summary: SummaryBuilder;
+  repeat: RepeatScreen;
 }
 
 async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: PassState): Promise<void> {
@@ -335,6 +362,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   const done = (seq: number, payout: PayoutInstruction, row: ReturnType<typeof paidRow>): void => {
     s.writer.write(seq, row);
     s.summary.addOutcome(row.outcome as Parameters<SummaryBuilder['addOutcome']>[0], row);
+    s.repeat.settle(payout, row.outcome as Outcome);
     env.progress?.row(row.outcome as Parameters<Progress['row']>[0]);
     // A stopped run's untouched rows are counted in the summary, not logged one by one.
     if (!['processed', 'submitted', 'created', 'not_started'].includes(row.outcome)) {
@@ -362,9 +390,30 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     while (s.control.inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
   }
 
+  function prepare(payout: PayoutInstruction) {
+    const journaled = journaledState(payout, s.journaled);
+    s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
+    const fp = journaled.fp ?? rowFingerprint(payout, s.journaled);
+    const initial = journaled.state;
+    const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
+    // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
+    const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
+    return { payout, job, initial, started: begin(initial, ctx), journaled: journaled.fp !== undefined };
+  }
+
   async function readAndPay(): Promise<void> {
     for await (const records of file.batches()) {
       const results = await validator.validateBatch(records, file.layout);
+      const rows = results.map((result) => (result.ok ? prepare(result.payout) : undefined));
+      // One locked ledger step per batch: check the rows against the ledger as it is now and record
+      // those about to be sent, before their journal intent and their create.
+      const screened: ScreenRow[] = [];
+      for (let i = 0; i < records.length; i++) {
+        const row = rows[i];
+        if (row) screened.push({ payout: row.payout, cells: records[i]!.cells, journaled: row.journaled, sends: commandFor(row.started).kind !== 'finish' });
+      }
+      const verdicts = await s.repeat.screen(screened);
+      let v = 0;
       await s.writer.ready();
       for (let i = 0; i < records.length; i++) {
         const record = records[i]!;
@@ -377,17 +426,14 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           env.progress?.row('invalid');
           continue;
         }
-        const payout = result.payout;
-        const journaled = journaledState(payout, s.journaled);
-        s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
-        const fp = journaled.fp ?? rowFingerprint(payout, s.journaled);
-        const initial = journaled.state;
-        const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
-        // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
-        const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
-        const started = begin(initial, ctx);
+        const { payout, job, initial, started } = rows[i]!;
+        const verdict = verdicts[v++]!;
         if (commandFor(started).kind === 'finish') {
           done(seq, payout, paidRow(payout, started, false)); // settled in an earlier run: no request
+          continue;
+        }
+        if (verdict.held) {
+          done(seq, payout, heldRow(payout, verdict.message)); // nothing is sent for it
           continue;
         }
         if (s.control.stopping) {
@@ -421,7 +467,7 @@ function refusedBeforeSending(control: RunControl | undefined): boolean {
 
 function finish(
   summary: SummaryBuilder,
-  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; file: InputFile; log: Logger; control?: RunControl },
+  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; file: InputFile; log: Logger; control?: RunControl; planFile?: string },
 ): RunSummary {
   const stopped = ctx.control?.stopReason;
   const out: RunSummary = {
@@ -440,6 +486,7 @@ function finish(
     invalid: summary.invalid,
     problems: summary.problems,
     ignoredColumns: ctx.file.ignoredColumns,
+    ...(ctx.planFile ? { planFile: ctx.planFile } : {}),
   };
   const counts = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0));
   ctx.log.info({ counts, totals: out.totals, sent: out.sent, settled: out.plan.settled, exitCode: out.exitCode, stopped }, ctx.dryRun ? 'dry run finished' : 'run finished');

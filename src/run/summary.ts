@@ -48,6 +48,13 @@ export interface RunPlan {
   totals: SendTotals[];
 }
 
+/** A row the repeat-payee guard held (nothing was sent for it). */
+export interface HeldSample {
+  line: number;
+  reference_id: string;
+  message: string;
+}
+
 export interface RunSummary {
   /** The API, account and mode the run used (asked of the API, never from a cache). */
   account?: Account;
@@ -67,6 +74,8 @@ export interface RunSummary {
   /** The first rows that need a person or a rerun, with the reason; all are in the results CSV. */
   problems: RowSample[];
   ignoredColumns: string[];
+  /** The plan this dry run wrote (`plan`), or the plan this run paid (`run --plan`). */
+  planFile?: string;
 }
 
 const SAMPLE = 20;

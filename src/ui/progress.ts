@@ -4,7 +4,7 @@ import type { Outcome } from '../payout/outcome.js';
 import type { Progress } from '../run/progress.js';
 import type { TerminalOutput } from './terminal.js';
 
-const PROBLEMS: ReadonlySet<Outcome> = new Set(['invalid', 'rejected', 'conflict', 'partial', 'failed', 'error']);
+const PROBLEMS: ReadonlySet<Outcome> = new Set(['invalid', 'repeat_payee', 'rejected', 'conflict', 'partial', 'failed', 'error']);
 
 interface Counter {
   total: number;

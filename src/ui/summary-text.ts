@@ -69,6 +69,9 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   if (s.stopped) lines.push(`Stopped: ${s.stopped.message}`);
   lines.push(`Results: ${s.results}${s.dryRun ? ' (the real results file is left as it was)' : ''}`);
   if (s.journal) lines.push(`Journal: ${s.journal}${s.dryRun ? ' (read, not written)' : ''}`);
+  if (s.planFile) {
+    lines.push(s.dryRun ? `Plan: ${s.planFile} (review it, then pay exactly this file: ${cmd?.program ?? 'milkypay-payouts'} run ${s.input} --plan ${s.planFile})` : `Paid as planned in ${s.planFile}`);
+  }
   lines.push(...nextSteps(s, cmd ?? { input: s.input, program: 'milkypay-payouts', rerun: `milkypay-payouts run ${s.input}` }));
   return lines.join('\n') + '\n';
 }
@@ -83,7 +86,9 @@ export function nextSuffix(input: string): string {
 function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   const steps: string[] = [];
   const problems = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial;
+  const held = `check the rows held as repeat payees (each names the earlier payment): if the second payment is intended, ${s.dryRun ? 'run' : 'rerun'} with --allow-repeat, or set allow_repeat=yes on those rows.`;
   if (s.dryRun) {
+    if (s.counts.repeat_payee) steps.push(held);
     if (s.counts.invalid) steps.push(`fix the invalid rows (or leave them out), then run without --dry-run: ${cmd.rerun}`);
     else if (s.plan.send > 0) steps.push(`run without --dry-run to send ${plural(s.plan.send, 'payout')}: ${cmd.rerun}`);
     else steps.push('nothing left to send: every valid row is settled in the journal.');
@@ -102,6 +107,7 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
     const redo = fix ? 'fix the invalid/rejected rows in the file, then rehearse again' : 'rehearse again';
     steps.push(`${redo} (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm ${journalPath ?? '<journal>'} && ${cmd.rerun}`);
   } else if (fix) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
+  if (s.counts.repeat_payee) steps.push(held);
   if (problems && !s.counts.failed && !s.counts.rejected) steps.push('check the rows listed above: the results CSV has each one with its reason.');
   return steps.map((x) => `Next: ${x}`);
 }

@@ -159,7 +159,8 @@ describe('the operator experience, through the built CLI', () => {
     expect((await ws.cli(['reconcile', 'payouts.journal.jsonl'])).stderr).toContain('Checked 0 invoices');
 
     await ws.write('waited.csv', csv(HEADER, rows(3, 'w')));
-    const waited = await ws.cli(['run', 'waited.csv', '--wait', '10']);
+    // The same payees and amounts as payouts.csv under new references: the repeat-payee guard would hold them.
+    const waited = await ws.cli(['run', 'waited.csv', '--wait', '10', '--allow-repeat']);
     expect(waited.code, waited.stderr).toBe(0);
     expect((await ws.results('waited.results.csv')).map((r) => r.outcome)).toEqual(['processed', 'processed', 'processed']);
   });

@@ -1,0 +1,26 @@
+import { resolve } from 'node:path';
+import type { ExitCode } from '../errors.js';
+import { defaultPlanPath } from '../plan/plan-file.js';
+import type { CommonArgs, Io } from './context.js';
+import { runCommand } from './run.js';
+
+export interface PlanArgs extends CommonArgs {
+  input: string;
+  out?: string;
+  journal?: string;
+  delimiter?: string;
+  live?: boolean;
+  json?: boolean;
+  maxTotal?: string[];
+  expectCount?: number;
+  expectTotal?: string[];
+  ledger?: string;
+  repeatWindow?: string;
+  allowRepeat?: boolean;
+}
+
+/** `plan`: the dry run of `run`, written to `<stem>.plan.json` for review. */
+export async function planCommand(args: PlanArgs, io: Io): Promise<ExitCode> {
+  const { out, ...rest } = args;
+  return runCommand({ ...rest, concurrency: 8, dryRun: true, writePlan: out ?? defaultPlanPath(resolve(io.cwd, args.input)) }, io);
+}

@@ -1,0 +1,28 @@
+import { basename } from 'node:path';
+import type { LedgerAccount } from '../ledger/ledger-location.js';
+import type { PlanFacts } from '../plan/plan-file.js';
+import { rulesDigest } from '../plan/rules-digest.js';
+import type { RulesBook } from '../rules/index.js';
+import type { CurrencyTotals, HeldSample } from './summary.js';
+
+/** What a plan records of a run's first pass (and what `run --plan` compares it with). */
+export async function planFacts(o: {
+  input: string;
+  sha256: string;
+  account: LedgerAccount;
+  rows: number;
+  validRows: number;
+  totals: readonly CurrencyTotals[];
+  holds: readonly HeldSample[];
+  rules: RulesBook;
+}): Promise<PlanFacts> {
+  return {
+    input: { file: basename(o.input), sha256: o.sha256 },
+    api: { origin: o.account.origin, account: o.account.keyId, mode: o.account.mode },
+    rows: o.rows,
+    validRows: o.validRows,
+    totals: o.totals.map((t) => ({ currency: t.currency, rows: t.rows, amount: t.requested })),
+    rulesDigest: await rulesDigest(o.rules, o.totals.map((t) => t.currency)),
+    holds: o.holds.map((h) => ({ line: h.line, reference_id: h.reference_id, message: h.message })),
+  };
+}

@@ -1,0 +1,36 @@
+/** `plan` and `run --plan`: what the pipeline does with a plan once the first pass is done. */
+import { UsageError } from '../errors.js';
+import type { LedgerAccount } from '../ledger/ledger-location.js';
+import { comparePlan } from '../plan/plan-compare.js';
+import { PLAN_VERSION, writePlan, type PlanFile } from '../plan/plan-file.js';
+import type { RulesBook } from '../rules/index.js';
+import { planFacts } from './plan-facts.js';
+import type { CurrencyTotals, HeldSample } from './summary.js';
+
+export interface FirstPassFacts {
+  input: string;
+  sha256: string;
+  account: LedgerAccount;
+  rows: number;
+  validRows: number;
+  totals: readonly CurrencyTotals[];
+  holds: readonly HeldSample[];
+  rules: RulesBook;
+}
+
+/** Throws (exit 2, nothing sent) unless this run pays exactly what the plan describes. */
+export async function assertMatchesPlan(plan: { path: string; file: PlanFile }, facts: FirstPassFacts): Promise<void> {
+  const differences = comparePlan(plan.file, await planFacts(facts));
+  if (differences.length === 0) return;
+  throw new UsageError(
+    'plan_mismatch',
+    `${plan.path} (made ${plan.file.createdAt}) does not describe this run: ${differences.join('; ')}. Nothing was sent. Review the file again and make a new plan with \`milkypay-payouts plan\``,
+    { path: plan.path },
+  );
+}
+
+export async function writePlanOf(path: string, facts: FirstPassFacts, now: Date = new Date()): Promise<PlanFile> {
+  const plan: PlanFile = { version: PLAN_VERSION, createdAt: now.toISOString(), ...(await planFacts(facts)) };
+  await writePlan(path, plan);
+  return plan;
+}

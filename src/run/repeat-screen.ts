@@ -1,0 +1,149 @@
+/**
+ * The repeat-payee guard in a run: the first pass asks it of every valid row (holds shown by the
+ * dry run and the plan); the second pass asks again batch by batch under the ledger lock, and the
+ * same step writes (and fsyncs) the ledger entries of the rows about to be sent, before the journal
+ * records their intent and before any create: a crash can leave the ledger holding a payout that
+ * was never made (a false hold a person can release), never a payout it does not know about.
+ */
+import { basename } from 'node:path';
+import type { ResultRow } from '../csv/results.js';
+import type { LedgerEntry } from '../ledger/ledger-entry.js';
+import { ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
+import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from '../ledger/repeat-window.js';
+import { openLedger, type Ledger } from '../ledger/ledger-store.js';
+import { RepeatGuard, type RepeatVerdict } from '../ledger/repeat-check.js';
+import type { Logger } from '../log.js';
+import type { Outcome } from '../payout/outcome.js';
+import type { PayoutInstruction } from '../rules/index.js';
+import { validRow } from './result-row.js';
+
+export interface RepeatSettings {
+  /** Where the ledgers live (the account's folder is made under it). */
+  ledgerRoot: string;
+  /** 0 turns the check off (payouts are still recorded). */
+  windowMs: number;
+  /** As the operator wrote it (`3d`), for messages. */
+  windowText: string;
+  /** `--allow-repeat`. */
+  allowAll: boolean;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+/** On, 3 days, the ledger in the tool's data folder (`MILKYPAY_LEDGER_DIR` or the XDG data home). */
+export function defaultRepeatSettings(): RepeatSettings {
+  return { ledgerRoot: ledgerRoot(process.env, process.cwd()), windowMs: parseRepeatWindow(DEFAULT_REPEAT_WINDOW, 'the default window'), windowText: DEFAULT_REPEAT_WINDOW, allowAll: false };
+}
+
+export interface ScreenRow {
+  payout: PayoutInstruction;
+  cells: Readonly<Record<string, string>>;
+  /** The journal already holds this reference: a rerun, never a repeat. */
+  journaled: boolean;
+  /** The row will be sent in this run (not settled in the journal). */
+  sends: boolean;
+}
+
+/** Outcomes after which a payout holds nothing: no money moved for it. */
+const VOID_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'rejected', 'conflict']);
+
+export class RepeatScreen {
+  readonly #ledger: Ledger;
+  readonly #settings: RepeatSettings;
+  readonly #file: string;
+  readonly #log: Logger;
+  #firstPass: RepeatGuard | undefined;
+  #secondPass: RepeatGuard | undefined;
+  readonly #voids: Promise<void>[] = [];
+
+  private constructor(ledger: Ledger, settings: RepeatSettings, input: string, log: Logger) {
+    this.#ledger = ledger;
+    this.#settings = settings;
+    this.#file = basename(input);
+    this.#log = log;
+  }
+
+  static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
+    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m) });
+    return new RepeatScreen(ledger, settings, input, log);
+  }
+
+  get ledgerDir(): string {
+    return this.#ledger.dir;
+  }
+
+  /** First pass (dry run, plan, the gates): the ledger as it was when the run started. */
+  check(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled = false): RepeatVerdict {
+    this.#firstPass ??= this.#guard();
+    return this.#firstPass.check(this.#candidate(payout, cells, journaled));
+  }
+
+  /**
+   * Second pass, one batch in file order: checks each row against the ledger as it is now (other
+   * runs may have paid since the first pass) and records the rows about to be sent, in one step.
+   */
+  async screen(rows: readonly ScreenRow[]): Promise<RepeatVerdict[]> {
+    const guard = (this.#secondPass ??= this.#guard());
+    let verdicts: RepeatVerdict[] = [];
+    await this.#ledger.update((index) => {
+      const entries: LedgerEntry[] = [];
+      verdicts = rows.map((row) => {
+        const candidate = this.#candidate(row.payout, row.cells, row.journaled);
+        const verdict = guard.check(candidate);
+        if (row.sends && !verdict.held && !index.has(candidate.ref, candidate.payee, candidate.currency, candidate.amount)) {
+          entries.push(this.#entry('paid', row.payout, candidate.payee));
+        }
+        return verdict;
+      });
+      return entries;
+    });
+    return verdicts;
+  }
+
+  /** A row's final outcome: a payout that failed or never happened stops holding its payee. */
+  settle(payout: PayoutInstruction, outcome: Outcome): void {
+    if (!VOID_OUTCOMES.has(outcome)) return;
+    const payee = this.#payee(payout);
+    const write = this.#ledger
+      .update((index) => (index.has(payout.referenceId, payee, payout.currency, payout.amount) ? [this.#entry('void', payout, payee)] : []))
+      .catch((error: unknown) => {
+        this.#log.warn({ ref: payout.referenceId, err: (error as Error).message }, `could not record in the ledger that ${payout.referenceId} ended ${outcome}: it may hold a later payout to this payee as a repeat`);
+      });
+    this.#voids.push(write);
+  }
+
+  /** Waits for the ledger updates `settle` started. */
+  async flush(): Promise<void> {
+    await Promise.all(this.#voids);
+  }
+
+  #guard(): RepeatGuard {
+    const now = (this.#settings.now ?? Date.now)();
+    return new RepeatGuard(this.#ledger.index, { windowMs: this.#settings.windowMs, windowText: this.#settings.windowText, now });
+  }
+
+  #payee(payout: PayoutInstruction): string {
+    return this.#ledger.payeeKey({ service: payout.service, fields: payout.request.fields });
+  }
+
+  #candidate(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled: boolean) {
+    return {
+      ref: payout.referenceId,
+      line: payout.line,
+      payee: this.#payee(payout),
+      currency: payout.currency,
+      amount: payout.amount,
+      allowRepeat: this.#settings.allowAll || journaled || cells.allow_repeat?.trim().toLowerCase() === 'yes',
+    };
+  }
+
+  #entry(kind: LedgerEntry['kind'], payout: PayoutInstruction, payee: string): LedgerEntry {
+    const at = new Date((this.#settings.now ?? Date.now)()).toISOString();
+    return { v: 1, kind, ref: payout.referenceId, payee, currency: payout.currency, amount: payout.amount, at, file: this.#file };
+  }
+}
+
+/** The results row of a held row. */
+export function heldRow(payout: PayoutInstruction, message: string): ResultRow {
+  return { ...validRow(payout, 'repeat_payee'), error_code: 'repeat_payee', error_message: message };
+}
