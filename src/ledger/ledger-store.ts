@@ -37,15 +37,20 @@ export interface Ledger {
 
 const SECRET_BYTES = 32;
 
+/**
+ * Reads the account's ledger. A ledger that does not exist yet is created only by the first
+ * `update` (a dry run, or a run refused before sending, leaves nothing behind); until then payees
+ * are keyed with a passing secret, which only compares rows of this run with each other.
+ */
 export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
   const dir = accountFolder(root, account);
-  await mkdir(dir, { recursive: true, mode: 0o700 });
-  const secret = await readOrCreateSecret(dir);
-  await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
   const file = join(dir, 'payouts.jsonl');
+  let secret = await readSecret(join(dir, 'secret'));
+  let created = secret !== undefined;
+  secret ??= randomBytes(SECRET_BYTES);
   const index = new RepeatIndex();
   const tail = { offset: 0, endsWithNewline: true };
-  await catchUp(file, index, tail, options.onWarning);
+  if (created) await catchUp(file, index, tail, options.onWarning);
   const durable = options.durable ?? true;
   const lockWaitMs = options.lockWaitMs ?? 30_000;
   // One append at a time from this process; other processes are kept out by the lock file.
@@ -53,7 +58,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   return {
     dir,
     index,
-    payeeKey: (payee) => payeeKey(secret, payee),
+    payeeKey: (payee) => payeeKey(secret!, payee),
     update(decide) {
       const next = queue.then(() => append(decide));
       queue = next.catch(() => undefined);
@@ -62,6 +67,12 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   };
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
+    if (!created) {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      secret = await readOrCreateSecret(dir); // another run's, if it created the ledger first
+      await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
+      created = true;
+    }
     const lock = await lockWithin(file, lockWaitMs);
     try {
       await catchUp(file, index, tail, options.onWarning);

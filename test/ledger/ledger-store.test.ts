@@ -38,13 +38,27 @@ describe('the ledger on disk', () => {
 
   it('keys payees with its own secret: equal payees match, another ledger gives other keys', async () => {
     const a = await openLedger(root, ACCOUNT);
-    const again = await openLedger(root, ACCOUNT);
     const other = await openLedger(root, { ...ACCOUNT, mode: 'live' });
+    await a.update(() => []);
+    await other.update(() => []);
+    const again = await openLedger(root, ACCOUNT);
     const payee = { service: 'test_usd', fields: { account: '100001' } };
     expect(again.payeeKey(payee)).toBe(a.payeeKey(payee));
     expect(a.payeeKey({ service: 'test_usd', fields: { account: '100002' } })).not.toBe(a.payeeKey(payee));
     expect(other.payeeKey(payee)).not.toBe(a.payeeKey(payee));
     expect(other.dir).not.toBe(a.dir);
+  });
+
+  it('is created by the first update, not by reading: a dry run leaves nothing behind', async () => {
+    const ledger = await openLedger(root, ACCOUNT);
+    const before = ledger.payeeKey({ service: 'test_usd', fields: { account: '1' } });
+    expect(await readdir(root)).toEqual([]);
+    await ledger.update(() => []);
+    expect((await readdir(ledger.dir)).sort()).toEqual(['account.json', 'secret']);
+    // From then on payees are keyed with the stored secret, as every later run keys them.
+    const after = ledger.payeeKey({ service: 'test_usd', fields: { account: '1' } });
+    expect(after).not.toBe(before);
+    expect((await openLedger(root, ACCOUNT)).payeeKey({ service: 'test_usd', fields: { account: '1' } })).toBe(after);
   });
 
   it('a reopened ledger holds what was written; a torn last line is skipped and never glued to the next entry', async () => {
