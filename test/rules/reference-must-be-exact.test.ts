@@ -35,7 +35,8 @@ describe('a reference is exact: invisible differences never make a second payout
     const refs = [nfc, 'ws-1', nfd, '\uff57\uff53-\uff11'];
     await ws.write('payouts.csv', csv(HEADER, refs.map((ref) => [ref, 'test_usd', 'USD', '25.00', '123456789'])));
 
-    const r = await ws.cli(['run', ws.path('payouts.csv')]);
+    // --allow-repeat: this is about references; the repeat-payee guard would also hold line 3 (same payee and amount).
+    const r = await ws.cli(['run', ws.path('payouts.csv'), '--allow-repeat']);
 
     expect(r.code, r.stderr).toBe(1);
     expect(ws.sandbox.counters.requests.create).toBe(2);
