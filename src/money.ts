@@ -69,6 +69,65 @@ export function decimalToString(d: Decimal): string {
   return `${negative ? '-' : ''}${padded.slice(0, cut)}.${padded.slice(cut)}`;
 }
 
+/** `007.5` -> `7.5`, `000` -> `0`: the integer part without redundant leading zeros. */
+export function stripLeadingZeros(s: string): string {
+  return s.replace(/^0+(?=\d)/, '');
+}
+
+/**
+ * The amount with no leading zeros and no trailing fractional zeros, so `10.50` and `10.5` are
+ * the same amount. Unlike `normalizeDecimal` it does not check its input: a signed or odd amount
+ * an API reply carries is compared as it is.
+ */
+export function canonicalAmount(amount: string): string {
+  if (!amount.includes('.')) return stripLeadingZeros(amount);
+  return stripLeadingZeros(amount.replace(/0+$/, '').replace(/\.$/, ''));
+}
+
+/**
+ * A plain decimal with exactly `digits` places and no leading zeros (`0010.5`, 2 -> `10.50`),
+ * for a plain decimal known to have at most `digits` places.
+ */
+export function withDigits(amount: string, digits: number): string {
+  const point = amount.indexOf('.');
+  let s = amount;
+  if (s.charCodeAt(0) === 48 && s.length > 1 && s.charCodeAt(1) !== 46) s = stripLeadingZeros(s);
+  const scale = point === -1 ? 0 : amount.length - point - 1;
+  if (scale === digits) return s;
+  return (point === -1 ? `${s}.` : s) + '0'.repeat(digits - scale);
+}
+
+/**
+ * The API's `0.6` USD as `0.60`: an amount with the currency's digits. An amount the currency
+ * cannot hold (more digits, not a plain decimal, not an ISO currency) is returned as it is.
+ */
+export function withCurrencyDigits(amount: string, currency: string): string {
+  try {
+    return formatMinor(toMinor(amount, currency), currency);
+  } catch {
+    return amount;
+  }
+}
+
+/** A decimal string as the API may send it in place of a number. */
+const SIGNED_DECIMAL = /^-?\d+(\.\d+)?$/;
+
+export function isSignedDecimal(s: string): boolean {
+  return SIGNED_DECIMAL.test(s);
+}
+
+/**
+ * The JSON number literal for a caller's amount: exactly its digits (`"0.10"` -> `0.10`),
+ * with redundant leading zeros of the integer part dropped because JSON forbids them.
+ * Throws a RangeError for anything that is not a plain decimal.
+ */
+export function decimalToJsonLiteral(amount: string): string {
+  if (!isPlainDecimal(amount)) {
+    throw new RangeError(`amount must be a plain decimal like "10.55", got ${JSON.stringify(amount)}`);
+  }
+  return stripLeadingZeros(amount);
+}
+
 /** Canonical form: no leading zeros, no trailing fractional zeros (`007.50` -> `7.5`). */
 export function normalizeDecimal(s: string): string {
   return decimalToString(trim(mustParse(s)));
@@ -158,7 +217,7 @@ export function expandExponent(s: string): string {
   if (point <= 0) out = `0.${'0'.repeat(-point)}${digits}`;
   else if (point >= digits.length) out = digits + '0'.repeat(point - digits.length);
   else out = `${digits.slice(0, point)}.${digits.slice(point)}`;
-  return sign + out.replace(/^0+(?=\d)/, '');
+  return sign + stripLeadingZeros(out);
 }
 
 /** Per-currency running totals in exact minor units. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { decimalToJsonLiteral } from './money.js';
+import { decimalToJsonLiteral } from '../money.js';
 import type { CreateInvoiceRequest } from './types.js';
 
 /**

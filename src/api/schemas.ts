@@ -4,7 +4,7 @@
  * reference ids and amounts.
  */
 import * as z from 'zod';
-import { isSignedDecimal, numberToDecimal } from './money.js';
+import { isSignedDecimal, numberToDecimal } from '../money.js';
 
 /** An amount as a JSON number (or a decimal string, as `amount` in pre-request services) -> exact decimal string. */
 export const money = z

@@ -2,7 +2,7 @@
  * The repeat-payee check, pure: the same payee, currency and amount already paid under another
  * reference within the window (from the ledger), or earlier in the same file, is held.
  */
-import { canonicalAmount } from '../payout/fingerprint.js';
+import { canonicalAmount } from '../money.js';
 import type { LedgerEntry } from './ledger-entry.js';
 
 export interface PaidPayout {

@@ -1,17 +1,11 @@
 import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
+import { canonicalAmount } from '../money.js';
 
 export interface PaymentData {
   service: string;
   currency: string;
   amount: string;
   fields: Record<string, string>;
-}
-
-/** `10.50` and `10.5` are the same amount. */
-export function canonicalAmount(amount: string): string {
-  if (!amount.includes('.')) return amount.replace(/^0+(?=\d)/, '');
-  const trimmed = amount.replace(/0+$/, '').replace(/\.$/, '');
-  return trimmed.replace(/^0+(?=\d)/, '');
 }
 
 export type Fingerprinter = (data: PaymentData) => string;

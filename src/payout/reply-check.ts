@@ -7,7 +7,7 @@
  *   something or someone else; adopting it would pay the wrong payout.
  */
 import { maskValue } from '../mask.js';
-import { canonicalAmount } from './fingerprint.js';
+import { canonicalAmount } from '../money.js';
 
 /** What a row pays, as it sends it. */
 export interface ExpectedPayout {

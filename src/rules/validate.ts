@@ -6,7 +6,7 @@
 import type { CreateInvoiceRequest } from '../api/types.js';
 import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
-import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal } from '../money.js';
+import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal, withDigits } from '../money.js';
 import { findInvisible, showInvisible } from './invisible-characters.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
 import { buildRequest } from './request.js';
@@ -152,7 +152,7 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   if (callbackUrl !== undefined && !isHttpUrl(callbackUrl)) {
     return failure(rec, 'invalid_callback_url', `line ${line}: callback_url "${callbackUrl}" is not an http(s) URL like https://example.com/hook`, 'callback_url');
   }
-  const exact = withDigits(amount, point, scale, digits);
+  const exact = withDigits(amount, digits);
   const request = buildRequest(cells, referenceId, service, currency, exact);
   if (request.customer && request.customer.reference_id === undefined) {
     return failure(rec, 'missing_field', `line ${line}: customer.reference_id is empty; the API requires it whenever a customer.* column is filled`, 'customer.reference_id');
@@ -166,14 +166,6 @@ function failure(rec: InputRecord, errorCode: ValidationErrorCode, message: stri
   if (referenceId !== undefined) f.referenceId = referenceId;
   if (column !== undefined) f.column = column;
   return f;
-}
-
-/** A plain decimal with exactly `digits` places and no leading zeros (`0010.5` USD -> `10.50`). */
-function withDigits(amount: string, point: number, scale: number, digits: number): string {
-  let s = amount;
-  if (s.charCodeAt(0) === 48 && s.length > 1 && s.charCodeAt(1) !== 46) s = s.replace(/^0+(?=\d)/, '');
-  if (scale === digits) return s;
-  return (point === -1 ? `${s}.` : s) + '0'.repeat(digits - scale);
 }
 
 interface Problem {

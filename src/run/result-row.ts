@@ -1,5 +1,5 @@
 import type { ResultRow } from '../csv/results.js';
-import { formatMinor, isPlainDecimal, toMinor } from '../money.js';
+import { withCurrencyDigits } from '../money.js';
 import type { RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction, ValidationResult } from '../rules/validate.js';
@@ -95,13 +95,7 @@ function describe(state: RowState): string {
 
 /** The API's `0.6` as `0.60`: amounts in the results always carry the currency's digits. */
 function money(amount: string | null, currency: string): string | undefined {
-  if (amount === null) return undefined;
-  if (!isPlainDecimal(amount)) return amount;
-  try {
-    return formatMinor(toMinor(amount, currency), currency);
-  } catch {
-    return amount; // more digits than the currency has: show what the API said
-  }
+  return amount === null ? undefined : withCurrencyDigits(amount, currency);
 }
 
 function base(payout: RowIdentity, outcome: Outcome): ResultRow {

@@ -1,5 +1,5 @@
 import type { ExitCode } from '../errors.js';
-import { addDecimal, formatMinor, isPlainDecimal, toMinor, Totals } from '../money.js';
+import { addDecimal, isPlainDecimal, Totals, withCurrencyDigits } from '../money.js';
 import { INCOMPLETE_OUTCOMES, OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
 import type { Account } from './account.js';
 
@@ -151,7 +151,7 @@ export class SummaryBuilder {
       rows: this.rowsByCurrency.get(currency) ?? 0,
       requested,
       processed: this.processed.get(currency),
-      fees: currencyDigits(this.fees.get(currency) ?? '0', currency),
+      fees: withCurrencyDigits(this.fees.get(currency) ?? '0', currency),
     }));
   }
 
@@ -159,14 +159,5 @@ export class SummaryBuilder {
   exitCode(stopped: boolean): ExitCode {
     if (stopped || OUTCOMES.some((o) => this.counts[o] > 0 && INCOMPLETE_OUTCOMES.has(o))) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
-  }
-}
-
-/** `0` USD as `0.00`; a sum with more digits than the currency has is shown as it is. */
-function currencyDigits(amount: string, currency: string): string {
-  try {
-    return formatMinor(toMinor(amount, currency), currency);
-  } catch {
-    return amount;
   }
 }

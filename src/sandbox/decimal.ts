@@ -1,8 +1,10 @@
 /**
  * Exact decimals for the sandbox's money: a bigint of units and a scale (10.55 = 1055n × 10^-2).
- * Kept local to the sandbox so the emulated API does not share code with the client it tests.
+ * The sandbox parses as the API does (exponents, signs) and rounds fees; the text it writes is
+ * the tool's own `decimalToString`.
  */
 import currencyCodes from 'currency-codes';
+import { decimalToString } from '../money.js';
 
 const PLAIN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const MAX_EXPONENT = 400;
@@ -97,21 +99,13 @@ export class Decimal {
       units /= 10n;
       scale -= 1;
     }
-    return format(units, scale);
+    return decimalToString({ units, scale });
   }
 
   /** Exactly `digits` decimals (rounded half away from zero): `10.00`. */
   toFixed(digits: number): string {
-    const r = this.round(digits);
-    return format(r.units, r.scale);
+    return decimalToString(this.round(digits));
   }
-}
-
-function format(units: bigint, scale: number): string {
-  const negative = units < 0n;
-  const digits = (negative ? -units : units).toString().padStart(scale + 1, '0');
-  const body = scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
-  return negative ? `-${body}` : body;
 }
 
 const ISO_DIGITS: ReadonlyMap<string, number> = new Map(currencyCodes.data.map((c) => [c.code, c.digits]));

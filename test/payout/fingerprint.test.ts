@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createHash, randomBytes } from 'node:crypto';
-import { canonicalAmount, fingerprinter, type PaymentData } from '../../src/payout/fingerprint.js';
+import { canonicalAmount } from '../../src/money.js';
+import { fingerprinter, type PaymentData } from '../../src/payout/fingerprint.js';
 
 const fingerprint = fingerprinter(randomBytes(32).toString('base64url'));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decimalToJsonLiteral, numberToDecimal } from '../../src/api/money.js';
+import { decimalToJsonLiteral, numberToDecimal, withCurrencyDigits, withDigits } from '../src/money.js';
 
 describe('numberToDecimal: a parsed JSON number as an exact plain decimal', () => {
   it.each([
@@ -38,5 +38,22 @@ describe('decimalToJsonLiteral', () => {
 
   it.each(['1e3', '+1', '-1', '1,5', '.5', '5.', '', '1 000', '0x10'])('refuses %j', (s) => {
     expect(() => decimalToJsonLiteral(s)).toThrow(RangeError);
+  });
+});
+
+describe('amounts with the currency digits', () => {
+  it('pads an API amount to the currency digits and leaves one it cannot hold as it is', () => {
+    expect(withCurrencyDigits('0.6', 'USD')).toBe('0.60');
+    expect(withCurrencyDigits('0', 'KWD')).toBe('0.000');
+    expect(withCurrencyDigits('0.125', 'USD')).toBe('0.125');
+    expect(withCurrencyDigits('-1', 'USD')).toBe('-1');
+    expect(withCurrencyDigits('1', 'ZZZ')).toBe('1');
+  });
+
+  it('writes a checked row amount with exactly the currency digits and no leading zeros', () => {
+    expect(withDigits('0010.5', 2)).toBe('10.50');
+    expect(withDigits('7', 3)).toBe('7.000');
+    expect(withDigits('0.5', 2)).toBe('0.50');
+    expect(withDigits('12', 0)).toBe('12');
   });
 });
