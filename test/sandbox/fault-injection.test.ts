@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { basicAuth, call, create, createBody, createOk, open, processInvoice, rawExchange, rawPost, testUsd } from './helpers.js';
 
@@ -126,8 +126,7 @@ describe('scripted faults', () => {
     });
     await expect(aborted).rejects.toThrow();
     expect(s.invoices()).toHaveLength(0);
-    await new Promise((r) => setTimeout(r, 600));
-    expect(s.invoices().map((i) => i.referenceId)).toEqual(['late-1']);
+    await vi.waitFor(() => expect(s.invoices().map((i) => i.referenceId)).toEqual(['late-1']), { timeout: 5_000, interval: 10 });
     expect(s.counters.faultsInjected).toEqual({ delay: 1 });
   });
 });

@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { runSandboxCommand } from '../../src/sandbox/command.js';
 import { call, create, createOk, open, processInvoice, testUsd } from './helpers.js';
 
@@ -12,7 +12,7 @@ describe('close()', () => {
     await new Promise((r) => idle.once('connect', r));
     const idleClosed = new Promise((r) => idle.once('close', r));
     const stuck = fetch(`${sb.url}/payout-services`).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 100));
+    await vi.waitFor(() => expect(sb.counters.requests.listServices).toBe(1), { interval: 5 }); // the request is in, held by its delay
     await sb.close();
     await idleClosed;
     expect(await stuck).toBeInstanceOf(Error);
