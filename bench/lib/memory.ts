@@ -16,7 +16,7 @@ import type { SandboxProcess } from './sandbox.js';
 export interface MemoryResult {
   markdown: string;
   /** The largest batch, finished, for the resume section. */
-  finished?: { file: string; rows: number; prefix: string };
+  finished?: { file: string; rows: number; prefix: string; accountBase: number };
 }
 
 const CONCURRENCY = 128;
@@ -29,7 +29,7 @@ export async function memorySection(sizes: number[], sandbox: SandboxProcess, ca
     const file = join(DATA, `memory-${rows}.csv`);
     const prefix = `memory-${rows}-${process.pid}-`;
     say(`memory: generating ${rows} rows`);
-    await writePayouts(file, rows, prefix);
+    const accountBase = await writePayouts(file, rows, prefix);
     const heapOut = join(tmpdir(), `bench-heap-${process.pid}-${rows}.json`);
     const load = loadavg()[0]!;
     say(`memory: paying ${rows} rows, C=${CONCURRENCY}, latency 0`);
@@ -57,7 +57,7 @@ export async function memorySection(sizes: number[], sandbox: SandboxProcess, ca
       `exit ${run.exitCode}${counts.length ? `, ${counts.join(', ')}` : ''}`,
     ]);
     if (finished) rmSync(finished.file, { force: true });
-    finished = { file, rows, prefix };
+    finished = { file, rows, prefix, accountBase };
   }
   const [a, b] = live;
   const retained = a && b ? (b.bytes - a.bytes) / (b.rows - a.rows) : undefined;

@@ -9,14 +9,14 @@ import { fixed, mb, median, seconds, table } from './format.js';
 import { runProduct, type ProductRun } from './product.js';
 import type { SandboxProcess } from './sandbox.js';
 
-export async function resumeSection(batch: { file: string; rows: number; prefix: string }, times: number, sandbox: SandboxProcess, cacheDir: string): Promise<string> {
+export async function resumeSection(batch: { file: string; rows: number; prefix: string; accountBase: number }, times: number, sandbox: SandboxProcess, cacheDir: string): Promise<string> {
   const lines: string[][] = [];
   for (const kind of ['unchanged', '1% of rows changed'] as const) {
     const runs: ProductRun[] = [];
     const loads: number[] = [];
     for (let i = 0; i < times; i++) {
       // A different 1% each time, the rest back as paid: every rerun meets 1% changed rows.
-      if (kind !== 'unchanged') await writePayouts(batch.file, batch.rows, batch.prefix, (row) => row % 100 === i + 1);
+      if (kind !== 'unchanged') await writePayouts(batch.file, batch.rows, batch.prefix, { accountBase: batch.accountBase, changed: (row) => row % 100 === i + 1 });
       say(`resume of the finished ${batch.rows}-row batch, ${kind}, ${i + 1} of ${times}`);
       loads.push(loadavg()[0]!);
       runs.push(await runProduct({ cli: CLI, file: batch.file, concurrency: 128, sandbox, cacheDir, keep: true }));

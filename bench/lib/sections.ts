@@ -62,7 +62,7 @@ export async function dryRunSection(rows: number, sandbox: SandboxProcess, cache
   const dry = await runProduct({ cli: CLI, file, concurrency: 8, sandbox, cacheDir, dryRun: true });
   const dryRate = rows / (dry.measured.wallMs / 1000);
   rmSync(file, { force: true });
-  rmSync(file.replace(/\.csv$/, '.results.csv'), { force: true });
+  for (const output of ['.results.csv', '.dryrun.csv']) rmSync(file.replace(/\.csv$/, output), { force: true });
   return (
     `## 6. Dry run of ${rows.toLocaleString('en')} rows\n\n` +
     table(
