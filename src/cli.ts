@@ -6,6 +6,7 @@ import { hideBin } from 'yargs/helpers';
 import type { Io } from './commands/context.js';
 import { isApiError } from './api/errors.js';
 import { credentialVariables } from './api-advice.js';
+import { closest } from './did-you-mean.js';
 import { exitCodeOf, userSystemError, type ExitCode } from './errors.js';
 import { serializeError } from './serialize-error.js';
 
@@ -25,14 +26,90 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     'api-url': { type: 'string', describe: 'API base URL up to /api (overrides MILKYPAY_API_URL)' },
     'cache-dir': { type: 'string', describe: 'where service rules are cached (overrides MILKYPAY_CACHE_DIR)' },
     'refresh-services': { type: 'boolean', describe: 'fetch service rules again, ignoring the cache' },
-    'log-level': { type: 'string', choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'], default: 'info' },
+    'log-level': {
+      type: 'string',
+      choices: ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'],
+      default: 'info',
+      describe: 'how much to log on stderr',
+    },
   } as const;
   const guardOptions = {
     ledger: { type: 'string', describe: 'folder of the repeat-payee ledger (overrides MILKYPAY_LEDGER_DIR)' },
     'repeat-window': { type: 'string', describe: 'hold a payee, currency and amount paid under another reference this recently: 12h, 3d, 30d; 0 turns it off (default 3d)' },
     'allow-repeat': { type: 'boolean', describe: 'let rows the repeat-payee guard would hold through' },
   } as const;
-  const parser = yargs(joinDashValues(argv))
+  const runOptions = {
+    out: { type: 'string', describe: 'results CSV (default <input-stem>.results.csv)' },
+    journal: { type: 'string', describe: 'journal file (default <input-stem>.journal.jsonl)' },
+    'adopt-journal': { type: 'boolean', describe: 'bind a journal written by an older version to this API and account; its rows are looked up first' },
+    concurrency: { type: 'number', default: 8, describe: 'requests in flight at once, 1..256' },
+    'dry-run': { type: 'boolean', describe: 'rehearse: the same checks as the real run, nothing is created; writes <input-stem>.dryrun.csv' },
+    process: { type: 'boolean', default: true, describe: 'process invoices after creating them (--no-process: create only)' },
+    wait: {
+      type: 'number',
+      describe: 'poll each invoice until its status is final or this many seconds pass (default 300)',
+      coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 300 : v),
+    },
+    delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
+    live: { type: 'boolean', describe: 'allow paying with live keys' },
+    yes: { type: 'boolean', describe: 'with --live on a terminal: do not ask for confirmation' },
+    json: { type: 'boolean', describe: 'print the final summary as JSON on stdout' },
+    'max-total': { type: 'string', array: true, describe: 'refuse a file whose valid rows exceed CUR:AMOUNT (repeatable)' },
+    'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
+    'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
+    'max-rate': { type: 'number', describe: 'at most N requests per second' },
+    'max-retry-wait': {
+      type: 'number',
+      describe: 'seconds the run may wait when the API asks it to (Retry-After); a longer wait stops the run (exit 3), naming when to rerun (default 120)',
+    },
+    ...guardOptions,
+    plan: { type: 'string', describe: 'pay only the file this plan (from `plan <input>`) describes; exit 2 if it changed' },
+  } as const;
+  const planOptions = {
+    out: { type: 'string', describe: 'the plan file (default <input-stem>.plan.json)' },
+    journal: { type: 'string', describe: 'journal the real run will use (read, not written)' },
+    delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
+    live: { type: 'boolean', describe: 'plan a run with live keys' },
+    json: { type: 'boolean', describe: 'print the summary as JSON on stdout' },
+    'max-total': { type: 'string', array: true, describe: 'refuse a file whose valid rows exceed CUR:AMOUNT (repeatable)' },
+    'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
+    'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
+    ...guardOptions,
+  } as const;
+  const servicesOptions = {
+    currency: { type: 'string', describe: 'only the services offered for this currency, with their field rules' },
+    json: { type: 'boolean', describe: 'print JSON on stdout' },
+  } as const;
+  const retryOptions = {
+    journal: { type: 'string', describe: 'journal of the run (default <input-stem>.journal.jsonl)' },
+    suffix: { type: 'string', default: '-r2', describe: 'appended to each reference_id' },
+    out: { type: 'string', describe: 'the new CSV (default <input-stem><suffix>.csv)' },
+  } as const;
+  const reconcileOptions = {
+    out: { type: 'string', describe: 'results CSV to rewrite (default beside the journal)' },
+    json: { type: 'boolean', describe: 'print the report as JSON on stdout' },
+  } as const;
+  const sandboxOptions = {
+    port: { type: 'number', default: 0, describe: 'port to listen on (0: any free port)' },
+    host: { type: 'string', default: '127.0.0.1', describe: 'address to listen on' },
+    latency: { type: 'number', describe: 'ms added to every request' },
+    'fail-rate': { type: 'number', describe: 'share of requests answered 500 (0..1)' },
+    'commit-then-fail': { type: 'number', describe: 'share of creates/processes that take effect, then answer 500 (0..1)' },
+    'rate-limit': { type: 'number', describe: 'share of requests answered 429 with Retry-After (0..1)' },
+    'process-delay': { type: 'number', describe: 'ms between process and the final status' },
+    'live-mode': { type: 'boolean', describe: 'emulate live keys (test_mode: false)' },
+    seed: { type: 'number', describe: 'seed of the random faults, for a repeatable run' },
+  } as const;
+  const optionsOf: Record<string, readonly string[]> = {
+    run: [...Object.keys(common), ...Object.keys(runOptions), 'no-process'],
+    plan: [...Object.keys(common), ...Object.keys(planOptions)],
+    services: [...Object.keys(common), ...Object.keys(servicesOptions)],
+    'retry-failed': Object.keys(retryOptions),
+    reconcile: [...Object.keys(common), ...Object.keys(reconcileOptions)],
+    sandbox: Object.keys(sandboxOptions),
+  };
+  const args = withHelpCommand(joinDashValues(argv));
+  const parser = yargs(args)
     .scriptName('milkypay-payouts')
     .usage('$0 <command> [options]\n\nPays out a CSV file of payouts through the MilkyPay Payouts API, exactly once per row.')
     .command(
@@ -42,33 +119,11 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
         y
           .positional('input', { type: 'string', demandOption: true, describe: 'the payouts CSV file' })
           .options(common)
-          .options({
-            out: { type: 'string', describe: 'results CSV (default <input-stem>.results.csv)' },
-            journal: { type: 'string', describe: 'journal file (default <input-stem>.journal.jsonl)' },
-            'adopt-journal': { type: 'boolean', describe: 'bind a journal written by an older version to this API and account; its rows are looked up first' },
-            concurrency: { type: 'number', default: 8, describe: 'requests in flight at once, 1..256' },
-            'dry-run': { type: 'boolean', describe: 'validate only, against the live service rules; nothing is created' },
-            process: { type: 'boolean', default: true, describe: 'process invoices after creating them (--no-process: create only)' },
-            wait: {
-              type: 'number',
-              describe: 'poll each invoice until its status is final or this many seconds pass (default 300)',
-              coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 300 : v),
-            },
-            delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
-            live: { type: 'boolean', describe: 'allow paying with live keys' },
-            yes: { type: 'boolean', describe: 'with --live on a terminal: do not ask for confirmation' },
-            json: { type: 'boolean', describe: 'print the final summary as JSON on stdout' },
-            'max-total': { type: 'string', array: true, describe: 'refuse a file whose valid rows exceed CUR:AMOUNT (repeatable)' },
-            'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
-            'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
-            'max-rate': { type: 'number', describe: 'at most N requests per second' },
-            'max-retry-wait': {
-              type: 'number',
-              describe: 'seconds the run may wait when the API asks it to (Retry-After); a longer wait stops the run (exit 3), naming when to rerun (default 120)',
-            },
-            ...guardOptions,
-            plan: { type: 'string', describe: 'pay only the file this plan (from `plan <input>`) describes; exit 2 if it changed' },
-          }),
+          .options(runOptions)
+          .conflicts('sandbox', 'api-url')
+          .example('$0 run payouts.csv --dry-run', 'rehearse: every check of the real run, nothing is sent')
+          .example('$0 run payouts.csv --max-total USD:5000', 'pay, refusing the file if it asks more than 5000 USD')
+          .example('$0 run payouts.csv --sandbox', 'try it against the embedded sandbox'),
       async (a) => {
         code = await (await import('./commands/run.js')).runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
       },
@@ -80,17 +135,9 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
         y
           .positional('input', { type: 'string', demandOption: true, describe: 'the payouts CSV file' })
           .options(common)
-          .options({
-            out: { type: 'string', describe: 'the plan file (default <input-stem>.plan.json)' },
-            journal: { type: 'string', describe: 'journal the real run will use (read, not written)' },
-            delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
-            live: { type: 'boolean', describe: 'plan a run with live keys' },
-            json: { type: 'boolean', describe: 'print the summary as JSON on stdout' },
-            'max-total': { type: 'string', array: true, describe: 'refuse a file whose valid rows exceed CUR:AMOUNT (repeatable)' },
-            'expect-count': { type: 'number', describe: 'control total: the exact number of valid rows' },
-            'expect-total': { type: 'string', array: true, describe: 'control total: CUR:AMOUNT the valid rows must add up to (repeatable)' },
-            ...guardOptions,
-          }),
+          .options(planOptions)
+          .conflicts('sandbox', 'api-url')
+          .example('$0 plan payouts.csv', 'write payouts.plan.json for review; then: $0 run payouts.csv --plan payouts.plan.json'),
       async (a) => {
         code = await (await import('./commands/plan.js')).planCommand({ ...a, input: a.input }, io);
       },
@@ -98,7 +145,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     .command(
       'services',
       'list the services the account can pay out, with limits and field rules',
-      (y) => y.options(common).options({ currency: { type: 'string' }, json: { type: 'boolean' } }),
+      (y) => y.options(common).options(servicesOptions).conflicts('sandbox', 'api-url').example('$0 services --currency EUR', 'what can be paid in EUR, and the fields each service needs'),
       async (a) => {
         code = await (await import('./commands/services.js')).servicesCommand(a, io);
       },
@@ -107,11 +154,10 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
       'retry-failed <input>',
       'write a new input CSV of the rows whose payouts failed, under new reference ids (sends nothing)',
       (y) =>
-        y.positional('input', { type: 'string', demandOption: true }).options({
-          journal: { type: 'string', describe: 'journal of the run (default <input-stem>.journal.jsonl)' },
-          suffix: { type: 'string', default: '-r2', describe: 'appended to each reference_id' },
-          out: { type: 'string', describe: 'the new CSV (default <input-stem><suffix>.csv)' },
-        }),
+        y
+          .positional('input', { type: 'string', demandOption: true, describe: 'the payouts CSV file that was run' })
+          .options(retryOptions)
+          .example('$0 retry-failed payouts.csv --suffix -r2', 'write payouts-r2.csv; check it, then run it'),
       async (a) => {
         code = await (await import('./commands/retry-failed.js')).retryFailedCommand({ input: a.input, suffix: a.suffix, ...(a.journal ? { journal: a.journal } : {}), ...(a.out ? { out: a.out } : {}) }, io);
       },
@@ -121,9 +167,11 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
       'fetch the current status of every invoice not final yet, journal it, rewrite the results CSV',
       (y) =>
         y
-          .positional('journal', { type: 'string', demandOption: true })
+          .positional('journal', { type: 'string', demandOption: true, describe: 'the journal of the run (<input-stem>.journal.jsonl)' })
           .options(common)
-          .options({ out: { type: 'string', describe: 'results CSV to rewrite (default beside the journal)' }, json: { type: 'boolean' } }),
+          .options(reconcileOptions)
+          .conflicts('sandbox', 'api-url')
+          .example('$0 reconcile payouts.journal.jsonl', 'follow payouts still processing'),
       async (a) => {
         code = await (await import('./commands/reconcile.js')).reconcileCommand({ ...a, journal: a.journal }, io);
       },
@@ -131,38 +179,70 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     .command(
       'sandbox',
       'run the embedded MilkyPay sandbox as a standalone server',
-      (y) =>
-        y.options({
-          port: { type: 'number', default: 0 },
-          host: { type: 'string', default: '127.0.0.1' },
-          latency: { type: 'number', describe: 'ms added to every request' },
-          'fail-rate': { type: 'number', describe: 'share of requests answered 500 (0..1)' },
-          'commit-then-fail': { type: 'number', describe: 'share of creates/processes that take effect, then answer 500' },
-          'rate-limit': { type: 'number', describe: 'share of requests answered 429 with Retry-After' },
-          'process-delay': { type: 'number', describe: 'ms between process and the final status' },
-          'live-mode': { type: 'boolean', describe: 'emulate live keys (test_mode: false)' },
-          seed: { type: 'number' },
-        }),
+      (y) => y.options(sandboxOptions).example('$0 sandbox --port 8080 --fail-rate 0.05', 'serve the sandbox, 5% of requests answered 500'),
       async (a) => {
         code = await (await import('./commands/sandbox.js')).sandboxCommand(a, io);
       },
     )
     .demandCommand(1, 'name a command: run, plan, services, retry-failed, reconcile or sandbox')
+    .recommendCommands()
     .strict()
     .help()
+    .alias('h', 'help')
     .version(packageVersion())
+    .epilogue(EXIT_CODES)
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageErrorFromYargs(message);
+      throw error ?? new UsageErrorFromYargs(usageMessage(message, args, optionsOf));
     })
     .wrap(Math.min(110, process.stdout.columns ?? 100));
   try {
-    await parser.parseAsync();
+    let output = '';
+    // With a callback yargs hands back --help and --version text instead of printing it: it goes to io.stdout.
+    await parser.parseAsync(args, {}, (_error, _argv, text) => {
+      output = text;
+    });
+    if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   } catch (error) {
     code = report(error, io);
     if ((error as { exitNow?: unknown } | undefined)?.exitNow === true) return { code, exitNow: true };
   }
   return { code, exitNow: false };
+}
+
+const EXIT_CODES = `Exit codes:
+  0  every row done (valid, created, submitted or processed)
+  1  finished; rows need a person (invalid, repeat_payee, rejected, conflict, partial, failed)
+  2  usage, configuration or input error: nothing was sent; fix the set-up
+  3  incomplete (stopped, or rows left error/not_started): rerun the same command, it resumes
+
+Settings: MILKYPAY_API_URL, MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID, MILKYPAY_SECRET_KEY (or .env)`;
+
+/** `help run` is `run --help`. */
+function withHelpCommand(argv: string[]): string[] {
+  if (argv[0] !== 'help') return argv;
+  return [...argv.slice(1), '--help'];
+}
+
+/** yargs' complaint, with "did you mean" for a mistyped option and a usage hint. */
+function usageMessage(message: string, argv: string[], optionsOf: Record<string, readonly string[]>): string {
+  const command = argv.find((a) => !a.startsWith('-'));
+  const hint = `see ${command && optionsOf[command] ? `milkypay-payouts ${command} --help` : 'milkypay-payouts --help'}`;
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (unknown && command && optionsOf[command]) {
+    const words = unknown[1]!.split(', ');
+    const known = [...optionsOf[command], 'help', 'version'];
+    const parts = words.map((w) => {
+      const flag = w.length === 1 ? `-${w}` : `--${w}`;
+      const near = closest(w, known);
+      return near ? `unknown option ${flag}: did you mean --${near}?` : `unknown option ${flag}`;
+    });
+    return `${parts.join('; ')} (${hint})`;
+  }
+  if (message.startsWith('Did you mean')) return `unknown command ${JSON.stringify(command)}: ${message.charAt(0).toLowerCase()}${message.slice(1)} (${hint})`;
+  if (message.startsWith('Unknown argument') && command) return `unknown command ${JSON.stringify(command)} (${hint})`;
+  if (message.startsWith('Not enough non-option arguments') && command) return `${command} needs ${command === 'reconcile' ? 'the journal file' : 'the payouts CSV file'} (${hint})`;
+  return `${message} (${hint})`;
 }
 
 /** `--suffix -r2` reads as a flag to yargs: its value starts with a dash. Glue it on. */

@@ -1,4 +1,4 @@
-import type { ExitCode } from '../errors.js';
+import { UsageError, type ExitCode } from '../errors.js';
 import { runSandboxCommand } from '../sandbox/command.js';
 import type { Io } from './context.js';
 
@@ -16,6 +16,7 @@ export interface SandboxArgs {
 
 /** Serves the sandbox until SIGINT/SIGTERM. */
 export async function sandboxCommand(args: SandboxArgs, io: Io): Promise<ExitCode> {
+  checkOptions(args);
   const sandbox = await runSandboxCommand(
     {
       port: args.port,
@@ -37,4 +38,30 @@ export async function sandboxCommand(args: SandboxArgs, io: Io): Promise<ExitCod
   });
   await sandbox.close();
   return 0;
+}
+
+/** Shares are 0..1, durations and ports whole non-negative numbers: anything else is a usage error (exit 2). */
+function checkOptions(args: SandboxArgs): void {
+  const shares: Array<[string, number | undefined]> = [
+    ['--fail-rate', args.failRate],
+    ['--commit-then-fail', args.commitThenFail],
+    ['--rate-limit', args.rateLimit],
+  ];
+  for (const [flag, value] of shares) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) {
+      throw new UsageError('bad_option', `${flag} takes a share from 0 to 1, e.g. ${flag} 0.05 (got ${value})`);
+    }
+  }
+  const amounts: Array<[string, number | undefined]> = [
+    ['--latency', args.latency],
+    ['--process-delay', args.processDelay],
+    ['--port', args.port],
+    ['--seed', args.seed],
+  ];
+  for (const [flag, value] of amounts) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new UsageError('bad_option', `${flag} takes a number, e.g. ${flag} ${flag === '--port' ? '8080' : '25'} (got ${Number.isNaN(value) ? 'something else' : value})`);
+    }
+  }
+  if (args.port > 65535) throw new UsageError('bad_option', `--port takes 0..65535 (got ${args.port})`);
 }
