@@ -18,7 +18,7 @@ describe('the conventions people type without thinking', () => {
 
   it('-h and --help on every command, and help <command>, print that command\'s help (exit 0, nothing else happens)', async () => {
     ws = await workspace();
-    for (const command of ['run', 'services', 'retry-failed', 'reconcile', 'sandbox']) {
+    for (const command of ['run', 'plan', 'services', 'retry-failed', 'reconcile', 'sandbox']) {
       for (const argv of [[command, '-h'], [command, '--help'], ['help', command]]) {
         const r = await ws.cli(argv);
         expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
@@ -33,7 +33,7 @@ describe('the conventions people type without thinking', () => {
     ws = await workspace();
     const top = await ws.cli(['--help']);
     expect(top.stdout).toMatch(/Exit codes:\n\s+0 .*\n\s+1 .*need a person.*\n\s+2 .*nothing was sent.*\n\s+3 .*rerun the same command/);
-    for (const command of ['run', 'services', 'retry-failed', 'reconcile', 'sandbox']) {
+    for (const command of ['run', 'plan', 'services', 'retry-failed', 'reconcile', 'sandbox']) {
       const help = (await ws.cli([command, '--help'])).stdout;
       expect(help, command).toContain('Examples:');
       // Every option line carries a description after the option's name, not just its type.
