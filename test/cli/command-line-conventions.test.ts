@@ -37,7 +37,7 @@ describe('the conventions people type without thinking', () => {
       const help = (await ws.cli([command, '--help'])).stdout;
       expect(help, command).toContain('Examples:');
       // Every option line carries a description after the option's name, not just its type.
-      for (const line of help.split('\n').filter((l) => /^\s+(-\w, )?--[\w-]+/.test(l))) {
+      for (const line of help.split('\n').filter((l) => /^ {2,6}(-\w, )?--[\w-]+/.test(l))) {
         expect(line, `${command}: ${line}`).toMatch(/--[\w-]+\s{2,}[^\s[]/);
       }
     }
