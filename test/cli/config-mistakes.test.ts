@@ -53,7 +53,7 @@ describe('configuration mistakes name the setting to fix', () => {
         { isTTY: true, columns: 100 },
       );
       const stdout = new Writable({ write: (_c, _e, callback) => callback() });
-      expect(await runMain(['run', 'payouts.csv'], { stdout, stderr, env: { ...ws.env, ...env }, cwd: ws.dir })).toBe(0);
+      expect(await runMain(['run', 'payouts.csv', '--allow-repeat'], { stdout, stderr, env: { ...ws.env, ...env }, cwd: ws.dir })).toBe(0);
       return text;
     };
     expect(await run({})).toContain('\u001b[');

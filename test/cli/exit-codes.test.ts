@@ -46,7 +46,7 @@ describe('exit codes a scheduler can act on; a user mistake is exit 2 with the f
     expect(first.stdout).toMatch(/MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY/);
     ws.sandbox.setFaults({ script: [{ endpoint: 'create', kind: 'status', status: 401, referenceId: 'late-3' }] });
     await ws.write('late.csv', csv(HEADER, rows(3, 'late')));
-    const late = await ws.cli(['run', 'late.csv', '--concurrency', '1']);
+    const late = await ws.cli(['run', 'late.csv', '--concurrency', '1', '--allow-repeat']);
     expect(late.code, late.stderr).toBe(3);
     expect(ws.sandbox.counters.invoicesCreated.get('late-1')).toBe(1);
   });
