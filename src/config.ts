@@ -50,7 +50,7 @@ export function withDotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.
 }
 
 export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MILKYPAY_CACHE_DIR || join(env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'milkypay-payouts');
+  return env.MILKYPAY_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'milkypay-payouts');
 }
 
 /** `cwd` resolves a relative cache directory. */

@@ -1,4 +1,5 @@
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
@@ -36,6 +37,12 @@ describe('configuration and the services command', () => {
     const overridden = await ws.cli(['services'], { env: { MILKYPAY_API_URL: 'http://127.0.0.1:1/api' } });
     expect(overridden.code).toBe(3);
     expect(overridden.stderr).toContain('ECONNREFUSED');
+  });
+
+  it('caches the service rules under the HOME of the environment it is given when MILKYPAY_CACHE_DIR is not set', async () => {
+    const r = await ws.cli(['run', 'payouts.csv'], { env: { MILKYPAY_CACHE_DIR: '' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect((await readdir(join(ws.dir, '.cache', 'milkypay-payouts'))).length).toBeGreaterThan(0);
   });
 
   it('services --currency lists each service with limits and normalised field rules', async () => {
