@@ -105,7 +105,7 @@ export class RepeatGuard {
       const when = new Date(earlier.at).toISOString().replace(/\.\d{3}Z$/, 'Z');
       return {
         held: true,
-        message: `the same payee and amount (${what}) was paid under reference ${JSON.stringify(earlier.ref)} from ${earlier.file} at ${when}, within the ${this.options.windowText} repeat window: ${fix}`,
+        message: `the same payee and amount (${what}) was paid, or is due to be, under reference ${JSON.stringify(earlier.ref)} from ${earlier.file} at ${when}, within the ${this.options.windowText} repeat window: ${fix}`,
       };
     }
     return { held: false };

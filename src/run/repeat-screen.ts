@@ -44,7 +44,11 @@ export interface ScreenRow {
   sends: boolean;
 }
 
-/** Outcomes after which a payout holds nothing: no money moved for it. */
+/**
+ * Outcomes after which a payout holds nothing: no money moved for it and no rerun of its file will
+ * send it under that reference. `error` and `not_started` rows keep holding: a rerun of their file
+ * sends them, so paying their payee from another file meanwhile would pay twice.
+ */
 const VOID_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'rejected', 'conflict']);
 
 export class RepeatScreen {
@@ -83,6 +87,7 @@ export class RepeatScreen {
    * runs may have paid since the first pass) and records the rows about to be sent, in one step.
    */
   async screen(rows: readonly ScreenRow[]): Promise<RepeatVerdict[]> {
+    this.#firstPass = undefined; // its rows-seen map is not needed any more
     const guard = (this.#secondPass ??= this.#guard());
     let verdicts: RepeatVerdict[] = [];
     await this.#ledger.update((index) => {

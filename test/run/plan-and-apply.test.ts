@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/in-process.js';
 import { csv, HEADER, rows, workspace, type CliResult, type Workspace } from '../helpers/workspace.js';
 
 /** The CLI in-process, with the ledger in the workspace (never the real home). */
@@ -68,6 +69,24 @@ describe('plan, then run --plan', () => {
     const r = await run(ws, ['run', 'refunds.csv', '--plan', 'refunds.plan.json']);
     expect(r.code, r.stderr).toBe(1);
     expect(ws.sandbox.counters.createRequests.has('rf-dup')).toBe(false);
+    expect(ws.sandbox.counters.requests.create).toBe(2);
+  });
+
+  it('live: the confirmation shows when the reviewed plan was made; a plan made for test mode is refused', async () => {
+    ws = await workspace();
+    await ws.write('refunds.csv', csv(HEADER, rows(2, 'rf')));
+    expect((await run(ws, ['plan', 'refunds.csv'])).code).toBe(0);
+    ws.sandbox.setLiveMode(true);
+    const env = { ...ws.env, MILKYPAY_LEDGER_DIR: ws.path('ledger') };
+    const wrongMode = await runCli(['run', 'refunds.csv', '--plan', 'refunds.plan.json', '--live'], { env, cwd: ws.dir, tty: { answer: 'yes' } });
+    expect(wrongMode.code).toBe(2);
+    expect(wrongMode.stderr).toMatch(/the plan was made for .* test mode\), this run is for .* live mode\)/);
+
+    expect((await runCli(['plan', 'refunds.csv', '--live'], { env, cwd: ws.dir })).code).toBe(0);
+    const { createdAt } = JSON.parse(await readFile(ws.path('refunds.plan.json'), 'utf8')) as { createdAt: string };
+    const paid = await runCli(['run', 'refunds.csv', '--plan', 'refunds.plan.json', '--live'], { env, cwd: ws.dir, tty: { answer: 'yes' } });
+    expect(paid.code, paid.stderr).toBe(0);
+    expect(paid.stderr).toContain(`This is the file reviewed in the plan made ${createdAt}.`);
     expect(ws.sandbox.counters.requests.create).toBe(2);
   });
 

@@ -2,7 +2,7 @@ import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
-import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
+import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 interface Ran {
   code: number | null;
@@ -46,7 +46,7 @@ describe('the repeat-payee guard', () => {
     expect(ws.sandbox.counters.requests.create).toBe(5);
     const held = await results(ws, 'export-2.results.csv');
     expect(held.map((r) => r.outcome)).toEqual(Array(5).fill('repeat_payee'));
-    expect(held[0]!.error_message).toMatch(/paid under reference "uuid-a-1" from export-1\.csv at \d{4}-\d\d-\d\dT[\d:]+Z, within the 3d repeat window/);
+    expect(held[0]!.error_message).toMatch(/paid, or is due to be, under reference "uuid-a-1" from export-1\.csv at \d{4}-\d\d-\d\dT[\d:]+Z, within the 3d repeat window/);
     expect(second.stderr).toMatch(/repeat_payee/);
 
     const allowed = await run(ws, ['run', 'export-2.csv', '--allow-repeat']);
@@ -118,6 +118,24 @@ describe('the repeat-payee guard', () => {
     expect(off.code, off.stderr).toBe(0);
     expect(ws.sandbox.counters.requests.create).toBe(6);
     expect((await run(ws, ['run', 'week-3.csv', '--repeat-window', '2w'])).code).toBe(2);
+  });
+
+  it('two exports of the same payouts run at the same moment (two processes, one ledger): each payee is paid once', async () => {
+    ws = await workspace({ faults: { latencyMs: 30 } });
+    await ws.write('export-1.csv', csv(HEADER, rows(20, 'uuid-a')));
+    await ws.write('export-2.csv', csv(HEADER, rows(20, 'uuid-b')));
+    const env = { MILKYPAY_LEDGER_DIR: ws.path('ledger') };
+    const spawn = (file: string) => ws.spawnCli(['run', file, '--log-level', 'warn'], env);
+    const [a, b] = await Promise.all([collect(spawn('export-1.csv')), collect(spawn('export-2.csv'))]);
+    // Which run pays which payee depends on who takes the ledger lock first, batch by batch.
+    expect([0, 1]).toContain(a.code);
+    expect([0, 1]).toContain(b.code);
+    expect([a.code, b.code], a.stderr + b.stderr).toContain(1);
+    expect(ws.sandbox.counters.requests.create).toBe(20);
+    for (let i = 1; i <= 20; i++) {
+      const paid = (ws.sandbox.counters.createRequests.get(`uuid-a-${i}`) ?? 0) + (ws.sandbox.counters.createRequests.get(`uuid-b-${i}`) ?? 0);
+      expect(paid, `payee ${i}`).toBe(1);
+    }
   });
 
   it('a payout that failed holds nothing: its payee is paid again under a new reference', async () => {
