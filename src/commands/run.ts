@@ -52,7 +52,8 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
     signalled = true;
     const again = signal === 'SIGINT' ? 'press Ctrl-C again' : `send ${signal} again`;
     const n = control.requestsOnTheWire();
-    (terminalOf(io) ?? io.stderr).write(`stopping: finishing ${n} ${n === 1 ? 'payout' : 'payouts'} in flight; ${again} to force\n`);
+    const what = n === 0 ? 'no payout in flight' : `finishing ${n} ${n === 1 ? 'payout' : 'payouts'} in flight`;
+    (terminalOf(io) ?? io.stderr).write(`stopping: ${what}; ${again} to force\n`);
     control.stop('signal', `stopped by ${signal}`);
   };
   process.on('SIGINT', onSignal);

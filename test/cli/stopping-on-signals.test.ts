@@ -109,6 +109,7 @@ describe('stopping on a signal, through the built CLI', () => {
     const r = await done;
     const took = Date.now() - signalled;
     expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toMatch(/^stopping: no payout in flight; send SIGTERM again to force$/m);
     expect(r.stderr).toMatch(/while validating the file: nothing was sent/);
     expect(ws.sandbox.counters.requests.create).toBe(0);
     expect(took).toBeLessThan(1000);
