@@ -441,14 +441,20 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           continue;
         }
         s.control.inFlight += 1;
-        s.summary.sent += 1;
         const rowSeq = seq;
         void payRow(job, deps)
           .then(
-            (r) => done(rowSeq, payout, paidRow(payout, r.state, r.interrupted, r.interrupted ? s.control.stopReason?.message : undefined)),
+            (r) => {
+              const row = paidRow(payout, r.state, r.interrupted, r.interrupted ? s.control.stopReason?.message : undefined);
+              // A row the stop caught before its first request (waiting for a slot) was not sent.
+              if (row.outcome !== 'not_started') s.summary.sent += 1;
+              done(rowSeq, payout, row);
+            },
             (error: unknown) => {
               s.control.stop('internal_error', `row at line ${payout.line} failed unexpectedly: ${(error as Error).message}`);
-              done(rowSeq, payout, paidRow(payout, initial, true, s.control.stopReason?.message));
+              const row = paidRow(payout, initial, true, s.control.stopReason?.message);
+              if (row.outcome !== 'not_started') s.summary.sent += 1;
+              done(rowSeq, payout, row);
             },
           )
           .finally(settled);
