@@ -114,7 +114,7 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
     return failure(
       rec,
       'amount_precision',
-      `line ${line}: amount "${amount}" has ${scale} decimal places; ${currency} allows at most ${digits}` + (digits === 0 ? ' (whole units only)' : ''),
+      `line ${line}: amount "${amount}" has ${scale} decimal ${scale === 1 ? 'place' : 'places'}; ${currency} allows at most ${digits}` + (digits === 0 ? ' (whole units only)' : ''),
       'amount',
     );
   }

@@ -27,7 +27,7 @@ describe('validateRecord: one error code per failing check', () => {
     ['zero', { amount: '0' }, 'amount_not_positive', 'amount', ['greater than 0']],
     ['zero with cents', { amount: '0.00' }, 'amount_not_positive', 'amount', ['greater than 0']],
     ['a tenth of a cent', { amount: '10.001' }, 'amount_precision', 'amount', ['USD allows at most 2', '3 decimal places']],
-    ['cents in yen', { currency: 'JPY', service: 'test_jpy', amount: '100.5' }, 'amount_precision', 'amount', ['JPY allows at most 0']],
+    ['cents in yen', { currency: 'JPY', service: 'test_jpy', amount: '100.5' }, 'amount_precision', 'amount', ['"100.5" has 1 decimal place;', 'JPY allows at most 0']],
     ['an unknown service', { service: 'tset_usd' }, 'unknown_service', 'service', ['"tset_usd"', 'test_usd']],
     ['a service offered but not on the account list', { service: 'offered_only_usd' }, 'unknown_service', 'service', ['not on this account']],
     ['a disabled service', { service: 'bank_transfer_usd_disabled' }, 'service_disabled', 'service', ['disabled']],
