@@ -1,6 +1,6 @@
-import { open, rename, stat, unlink } from 'node:fs/promises';
+import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { PayoutsError } from '../errors.js';
 import { syncDirectory } from '../journal/sync-directory.js';
@@ -62,6 +62,7 @@ export async function createResultsWriter(outPath: string): Promise<ResultsWrite
   if (existing && !existing.isFile()) {
     throw new ResultsError('results_unwritable', `cannot write the results file ${outPath}: it is not a regular file (a directory, device, pipe or socket); name a regular file`, 2, { path: outPath });
   }
+  await removeOrphanedTemps(outPath);
   let handle: FileHandle;
   try {
     // Owner-only: the results name payees and amounts. chmod too, in case a stale temp file existed.
@@ -73,6 +74,27 @@ export async function createResultsWriter(outPath: string): Promise<ResultsWrite
     });
   }
   return new OrderedResultsWriter(outPath, tempPath, handle);
+}
+
+/** `<outPath>.tmp-<pid>` files whose process is gone (a run killed with SIGKILL or a power cut): nobody will finish them. */
+async function removeOrphanedTemps(outPath: string): Promise<void> {
+  const prefix = `${basename(outPath)}.tmp-`;
+  const names = await readdir(dirname(outPath)).catch(() => [] as string[]);
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const pid = Number(name.slice(prefix.length));
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
+    await unlink(join(dirname(outPath), name)).catch(() => undefined);
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
+  }
 }
 
 class OrderedResultsWriter implements ResultsWriter {

@@ -153,6 +153,15 @@ describe('the results CSV writer', () => {
     expect(await readdir(join(path, '..'))).toEqual(['payouts.results.csv']);
   });
 
+  it('removes the temporary file a killed run left (its process is gone), and keeps a live one\'s', async () => {
+    const path = await outPath();
+    await writeFile(`${path}.tmp-99999999`, 'line,reference_id\n2,half');
+    await writeFile(`${path}.tmp-${process.ppid}`, 'line,reference_id\n');
+    const writer = await createResultsWriter(path);
+    await writer.close();
+    expect((await readdir(join(path, '..'))).sort()).toEqual(['payouts.results.csv', `payouts.results.csv.tmp-${process.ppid}`]);
+  });
+
   it('streams a large batch written in a shuffled window, awaiting backpressure', async () => {
     const path = await outPath();
     const writer = await createResultsWriter(path);
