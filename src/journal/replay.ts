@@ -64,6 +64,8 @@ function unreadable(path: string, error: unknown): JournalError {
   return new JournalError('journal_unopenable', `cannot read journal ${path}: ${reason}`, { path });
 }
 
+const FOREIGN = 'it is not a JSON object, as every journal line is';
+
 /** Splits bytes into lines (decoding each whole line, so a character split across chunks is safe). */
 class LineScanner {
   readonly #path: string;
@@ -124,9 +126,10 @@ class LineScanner {
         this.#accept(parsed, lineNumber);
         return { ...result, header: this.#header, legacy: this.#legacy, keepBytes: size, needsNewline: true };
       case 'unparseable':
+        if (this.#foreign(this.#carry.toString('utf8'))) throw this.#corrupt(lineNumber, FOREIGN, true);
         return { ...result, tornLine: lineNumber };
       case 'invalid':
-        throw this.#corrupt(lineNumber, parsed.reason);
+        throw this.#corrupt(lineNumber, parsed.reason, this.#nothingYet());
     }
   }
 
@@ -145,10 +148,11 @@ class LineScanner {
         this.#keepBytes = endOffset;
         return;
       case 'unparseable':
+        if (this.#foreign(text)) throw this.#corrupt(lineNumber, FOREIGN, true);
         this.#suspect = lineNumber;
         return;
       case 'invalid':
-        throw this.#corrupt(lineNumber, parsed.reason);
+        throw this.#corrupt(lineNumber, parsed.reason, this.#nothingYet());
     }
   }
 
@@ -168,7 +172,28 @@ class LineScanner {
     this.#entries.set(parsed.entry.ref, parsed.entry);
   }
 
-  #corrupt(lineNumber: number, reason: string): JournalError {
+  /** No journal line read yet: a bad line now is the file's first, so the file is not a journal at all. */
+  #nothingYet(): boolean {
+    return this.#header === undefined && !this.#legacy && this.#entries.size === 0;
+  }
+
+  /**
+   * A first line that is no torn write of a journal line (those start with `{`, or are zeros after a
+   * power cut): another file (a CSV, notes) given as the journal, never to be cut as a torn tail.
+   */
+  #foreign(text: string): boolean {
+    return this.#nothingYet() && !/^[{\0]/.test(text);
+  }
+
+  #corrupt(lineNumber: number, reason: string, notAJournal = false): JournalError {
+    if (notAJournal) {
+      return new JournalError(
+        'journal_corrupt',
+        `${this.#path} is not a journal: its line ${lineNumber} is not a journal line (${reason}). ` +
+          'Name the journal a run wrote (<input-stem>.journal.jsonl, or the --journal it was given), or a new file; this one was left as it was.',
+        { path: this.#path, line: lineNumber },
+      );
+    }
     return new JournalError(
       'journal_corrupt',
       `journal ${this.#path} line ${lineNumber} is not a journal entry: ${reason}. ` +
