@@ -22,6 +22,7 @@ import type { PlanFile } from '../plan/plan-file.js';
 import { declaresLive, type Account, type AccountTarget } from './account.js';
 import { RunControl } from './control.js';
 import { describeFees } from './fee-rules.js';
+import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates, type Gates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
 import { silentProgress, type Progress } from './progress.js';
@@ -154,6 +155,10 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
   const forgetLock = control.atForcedStop(() => lock.release());
   try {
+    // A finished batch, unchanged since: answered from the journal's checkpoint, no request.
+    const key = checkpointKey(opts, paths, account);
+    const rerun = opts.applyPlan ? undefined : await rerunFromCheckpoint(paths.journal, key, opts, env); // --plan: checked in full
+    if (rerun) return rerun;
     const open = (): Promise<Journal> => openJournal(paths.journal, { binding: account, adopt, durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
     // An existing journal is opened (and checked: one bound to another API, account or mode is refused,
     // exit 2) before the first pass, which counts the rows it settled; a new one is created only once
@@ -191,7 +196,9 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       await repeat.flush();
       await journal?.close();
     }
-    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
+    const out = finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
+    await checkpointAfterRun(paths.journal, key, opts, out, summary);
+    return out;
   } finally {
     forgetLock();
     await lock.release();

@@ -88,7 +88,7 @@ describe('--out and --journal are checked before the first request', () => {
     await mkdir(ws.path('out'));
     const r = await cli(['run', input, '--out', ws.path('out/r.csv'), '--journal', ws.path('out/j.jsonl')]);
     expect(r.code, r.stderr).toBe(0);
-    expect((await readdir(ws.path('out'))).sort()).toEqual(['j.jsonl', 'r.csv']);
+    expect((await readdir(ws.path('out'))).sort()).toEqual(['j.jsonl', 'j.jsonl.checkpoint', 'r.csv']);
     expect(await readdir(ws.dir)).not.toContain('payouts.results.csv');
   });
 });

@@ -1,0 +1,64 @@
+/**
+ * The unchanged rerun of a finished batch: answered from the journal's checkpoint, with no
+ * parsing, validation, replay or request, the same results file (left as it is: the checkpoint
+ * matched it byte for byte) and the summary the full path would print.
+ */
+import { readCheckpoint, removeCheckpoint, writeCheckpoint, type CheckpointKey } from '../journal/checkpoint.js';
+import type { Logger } from '../log.js';
+import { Totals } from '../money.js';
+import { OUTCOMES, type Outcome } from '../payout/outcome.js';
+import type { Account } from './account.js';
+import { checkGates } from './gates.js';
+import type { RunOptions } from './pipeline.js';
+import type { Progress } from './progress.js';
+import type { RunSummary, SummaryBuilder } from './summary.js';
+
+/** Outcomes a rerun leaves as they are without a request (whatever the API or the rules say now). */
+const SETTLED: ReadonlySet<Outcome> = new Set(['processed', 'partial', 'failed', 'conflict']);
+
+export function checkpointKey(opts: RunOptions, paths: { results: string }, account: Account): CheckpointKey {
+  return {
+    binding: account,
+    input: opts.input,
+    results: paths.results,
+    options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox) },
+  };
+}
+
+/** The summary of the rerun, or undefined when the checkpoint does not match: take the full path. */
+export async function rerunFromCheckpoint(
+  journal: string,
+  key: CheckpointKey,
+  opts: RunOptions,
+  env: { logger: Logger; progress?: Progress | undefined },
+): Promise<RunSummary | undefined> {
+  const found = await readCheckpoint<RunSummary>(journal, key);
+  if (!found) return undefined;
+  const requested = new Totals();
+  for (const [currency, amount] of found.requested) requested.add(currency, amount);
+  checkGates(opts.gates, found.validRows, requested); // the same refusals as the full path
+  const summary: RunSummary = { ...found.summary, account: key.binding as Account };
+  env.logger.info({ input: opts.input, rows: summary.rows, send: 0, settled: summary.plan.settled, journal, checkpoint: true }, 'run started');
+  env.progress?.begin(summary.rows);
+  for (const outcome of OUTCOMES) for (let i = 0; i < summary.counts[outcome]; i++) env.progress?.row(outcome);
+  const counts = Object.fromEntries(Object.entries(summary.counts).filter(([, n]) => n > 0));
+  env.logger.info({ counts, totals: summary.totals, exitCode: summary.exitCode }, 'run finished');
+  return summary;
+}
+
+/**
+ * After a run that finished with every row settled for good, the checkpoint its rerun will use;
+ * after any other run, none (a rerun then has work to do, and takes the full path).
+ */
+export async function checkpointAfterRun(journal: string, key: CheckpointKey, opts: RunOptions, out: RunSummary, built: SummaryBuilder): Promise<void> {
+  const settled = OUTCOMES.every(
+    (o) => out.counts[o] === 0 || SETTLED.has(o) || (o === 'submitted' && opts.waitSeconds === undefined) || (o === 'created' && !opts.process),
+  );
+  if (out.stopped || !settled || out.dryRun) {
+    await removeCheckpoint(journal);
+    return;
+  }
+  const validRows = out.rows - built.invalidRows;
+  const rerun: RunSummary = { ...out, plan: { send: 0, settled: validRows, totals: [] }, sent: 0 };
+  await writeCheckpoint(journal, key, { validRows, requested: built.requestedTotals.entries(), summary: rerun });
+}
