@@ -2,6 +2,9 @@
  * The typed surface of the MilkyPay Payouts API client. Money is a decimal string
  * (`"10.55"`), never a JS number: the client converts at the edge.
  */
+import type { CreateInvoiceRequest } from '../payout/instruction.js';
+
+export type { CreateInvoiceRequest, Customer } from '../payout/instruction.js';
 
 export interface FieldRule {
   key: string;
@@ -53,31 +56,6 @@ export interface Page<T> {
   page: number;
   pages: number;
   total: number;
-}
-
-export interface Customer {
-  reference_id?: string;
-  name?: string;
-  email?: string;
-  phone?: string;
-  individual_tax_id?: string;
-  date_of_birth?: string;
-  metadata?: Record<string, string>;
-  address?: Record<string, string>;
-}
-
-export interface CreateInvoiceRequest {
-  referenceId: string;
-  service: string;
-  currency: string;
-  /** Exact decimal string; sent as a JSON number literal with exactly these digits. */
-  amount: string;
-  fields: Record<string, string>;
-  description?: string;
-  callbackUrl?: string;
-  customer?: Customer;
-  metadata?: Record<string, string>;
-  context?: Record<string, string>;
 }
 
 /** An invoice, normalised from either the private JSON:API shape or the public flat shape. */

@@ -1,6 +1,5 @@
-import type { ApiError } from '../api/errors.js';
 import { backoffDelay, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './backoff.js';
-import { classifyFailure } from './failure.js';
+import type { RowFailure } from './failure.js';
 import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
 import { notTheRows, payeeDifferences, paymentDifferences, replyMismatch, type ExpectedPayout } from './reply-check.js';
 
@@ -65,7 +64,7 @@ export type Command =
 export type RowEvent =
   | { kind: 'invoice'; invoice: InvoiceSnapshot } // an answer carrying the invoice
   | { kind: 'not_found' } // the reference lookup found nothing
-  | { kind: 'failed'; error: ApiError };
+  | { kind: 'failed'; failure: RowFailure }; // the request failed, classified by the runner
 
 export interface RowContext {
   referenceId: string;
@@ -126,9 +125,9 @@ export function step(state: RowState, event: RowEvent, ctx: RowContext): RowStat
   if (state.kind === 'new') return step({ kind: 'creating', attempt: 1, delayMs: 0 }, event, ctx);
   if (state.kind === 'done' || state.kind === 'aborted' || state.kind === 'created') return state; // nothing outstanding
   if (event.kind === 'failed') {
-    const failure = classifyFailure(event.error);
+    const failure = event.failure.class;
     if (failure === 'auth') {
-      return { kind: 'aborted', errorCode: 'auth_failed', message: `the API refused our credentials (${event.error.message})` };
+      return { kind: 'aborted', errorCode: 'auth_failed', message: `the API refused our credentials (${event.failure.message})` };
     }
   }
   switch (state.kind) {
@@ -157,21 +156,21 @@ function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowE
     return afterCreated(event.invoice, ctx);
   }
   if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the create request got no invoice back; rerun to resolve it');
-  const failure = classifyFailure(event.error);
+  const failure = event.failure.class;
   switch (failure) {
     case 'duplicate':
       return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'duplicate' };
     case 'unknown_effect':
       return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'maybe' };
     case 'rejected':
-      return failDone('rejected', 'api_rejected', `the API rejected the payout: ${describeApi(event.error)}`);
+      return failDone('rejected', 'api_rejected', `the API rejected the payout: ${event.failure.apiMessage}`);
     case 'not_found':
-      return failDone('error', 'api_not_found', `the API answered 404 to the create request: ${event.error.message}`);
+      return failDone('error', 'api_not_found', `the API answered 404 to the create request: ${event.failure.message}`);
     default:
       if (state.attempt >= ctx.maxCreateAttempts) {
-        return failDone('error', 'create_failed', `create failed ${state.attempt} times (last: ${event.error.message}); nothing was created; rerun to try again`);
+        return failDone('error', 'create_failed', `create failed ${state.attempt} times (last: ${event.failure.message}); nothing was created; rerun to try again`);
       }
-      return { kind: 'creating', attempt: state.attempt + 1, delayMs: delay(state.attempt, event.error, ctx) };
+      return { kind: 'creating', attempt: state.attempt + 1, delayMs: delay(state.attempt, event.failure, ctx) };
   }
 }
 
@@ -225,9 +224,9 @@ function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowE
     return { kind: 'creating', attempt, delayMs: fresh ? 0 : backoffDelay(state.attempt, undefined, ctx.backoff, ctx.random) };
   }
   if (state.lookups + 1 >= ctx.maxLookups) {
-    return failDone('error', 'in_doubt', `could not confirm whether the invoice for reference_id ${ctx.referenceId} was created (last: ${event.error.message})${last}; rerun the same command to resolve it`);
+    return failDone('error', 'in_doubt', `could not confirm whether the invoice for reference_id ${ctx.referenceId} was created (last: ${event.failure.message})${last}; rerun the same command to resolve it`);
   }
-  return { ...state, lookups: state.lookups + 1, delayMs: delay(state.lookups + 1, event.error, ctx) };
+  return { ...state, lookups: state.lookups + 1, delayMs: delay(state.lookups + 1, event.failure, ctx) };
 }
 
 function afterProcess(state: Extract<RowState, { kind: 'processing' }>, event: RowEvent, ctx: RowContext): RowState {
@@ -242,19 +241,19 @@ function afterProcess(state: Extract<RowState, { kind: 'processing' }>, event: R
     return afterStatus(event.invoice, ctx, 0, undefined, true);
   }
   if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the process request got no invoice back; rerun to resolve it', state.invoice);
-  const failure = classifyFailure(event.error);
+  const failure = event.failure.class;
   switch (failure) {
     case 'invalid_status':
     case 'unknown_effect':
       return { kind: 'process_doubt', invoice: state.invoice, attempt: state.attempt, reads: 0, delayMs: 0 };
     case 'rejected':
     case 'not_found':
-      return failDone('error', 'process_refused', `the API refused to process invoice ${state.invoice.id}: ${describeApi(event.error)}`, state.invoice);
+      return failDone('error', 'process_refused', `the API refused to process invoice ${state.invoice.id}: ${event.failure.apiMessage}`, state.invoice);
     default:
       if (state.attempt >= ctx.maxProcessAttempts) {
-        return failDone('error', 'process_failed_to_send', `process request failed ${state.attempt} times (last: ${event.error.message}); the invoice is still created; rerun to process it`, state.invoice);
+        return failDone('error', 'process_failed_to_send', `process request failed ${state.attempt} times (last: ${event.failure.message}); the invoice is still created; rerun to process it`, state.invoice);
       }
-      return { ...state, attempt: state.attempt + 1, delayMs: delay(state.attempt, event.error, ctx) };
+      return { ...state, attempt: state.attempt + 1, delayMs: delay(state.attempt, event.failure, ctx) };
   }
 }
 
@@ -276,11 +275,11 @@ function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: R
     return { kind: 'processing', invoice: event.invoice, attempt: state.attempt + 1, delayMs: backoffDelay(state.attempt, undefined, ctx.backoff, ctx.random) };
   }
   if (event.kind === 'not_found' || state.reads + 1 >= ctx.maxLookups) {
-    const why = event.kind === 'failed' ? ` (last: ${event.error.message})` : '';
+    const why = event.kind === 'failed' ? ` (last: ${event.failure.message})` : '';
     const last = state.foreign ? `; earlier: ${state.foreign}` : '';
     return failDone('error', 'process_in_doubt', `could not read invoice ${state.invoice.id} after a process request${why}${last}; rerun the same command to resolve it`, state.invoice);
   }
-  return { ...state, reads: state.reads + 1, delayMs: delay(state.reads + 1, event.error, ctx) };
+  return { ...state, reads: state.reads + 1, delayMs: delay(state.reads + 1, event.failure, ctx) };
 }
 
 function afterPoll(state: Extract<RowState, { kind: 'submitted' }>, event: RowEvent, ctx: RowContext): RowState {
@@ -292,7 +291,7 @@ function afterPoll(state: Extract<RowState, { kind: 'submitted' }>, event: RowEv
     if (next.kind !== 'done') return next;
     return failDone('error', 'foreign_reply', `polling invoice ${state.invoice.id} returned ${wrong}, not this row's invoice; its last known status is ${state.invoice.status}: rerun the same command to resolve it`, state.invoice);
   }
-  const retryAfterMs = event.kind === 'failed' ? event.error.retryAfterMs : undefined;
+  const retryAfterMs = event.kind === 'failed' ? event.failure.retryAfterMs : undefined;
   return afterStatus(state.invoice, ctx, state.polls + 1, retryAfterMs, true);
 }
 
@@ -312,12 +311,8 @@ function afterStatus(invoice: InvoiceSnapshot, ctx: Pace, polls: number, retryAf
   return { kind: 'done', outcome: 'submitted', invoice };
 }
 
-function delay(attempt: number, error: ApiError, ctx: RowContext): number {
-  return backoffDelay(attempt, error.retryAfterMs, ctx.backoff, ctx.random);
-}
-
-function describeApi(error: ApiError): string {
-  return error.apiMessage || error.message;
+function delay(attempt: number, failure: RowFailure, ctx: RowContext): number {
+  return backoffDelay(attempt, failure.retryAfterMs, ctx.backoff, ctx.random);
 }
 
 function failDone(outcome: Outcome, errorCode: string, message: string, invoice?: InvoiceSnapshot): RowState {

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ApiClient, CreateInvoiceRequest, Invoice } from '../api/types.js';
-import { isApiError } from '../api/errors.js';
 import type { RunControl } from '../run/control.js';
 import { begin, commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
+import type { RowFailure } from './failure.js';
+import type { CreateInvoiceRequest } from './instruction.js';
 import { toRecord, type RowRecord } from './record.js';
 
 /** Executes one row's state machine: journal the state, send its command, feed the answer back. */
@@ -14,8 +14,18 @@ export interface RowJob {
   initial: RowState;
 }
 
+/** The requests a row makes (the API client is one); each answers with the invoice. */
+export interface PayoutRequests {
+  createInvoice(request: CreateInvoiceRequest): Promise<InvoiceSnapshot>;
+  findInvoiceByReference(referenceId: string): Promise<InvoiceSnapshot | undefined>;
+  processInvoice(id: string): Promise<InvoiceSnapshot>;
+  getInvoice(id: string): Promise<InvoiceSnapshot>;
+}
+
 export interface RowRunnerDeps {
-  api: ApiClient;
+  api: PayoutRequests;
+  /** A failed request's error as the machine reads it; undefined for an error that is not the API's (thrown on). */
+  classify: (error: unknown) => RowFailure | undefined;
   /** Resolves once the record is durable. */
   journal: (record: RowRecord) => Promise<void>;
   control: RunControl;
@@ -72,8 +82,8 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
       }
     }
     const event = deps.slot
-      ? await deps.slot(() => (deps.control.stopping ? Promise.resolve(undefined) : execute(command, job, deps.api)))
-      : await execute(command, job, deps.api);
+      ? await deps.slot(() => (deps.control.stopping ? Promise.resolve(undefined) : execute(command, job, deps)))
+      : await execute(command, job, deps);
     if (event === undefined) return { state, interrupted: true }; // stopped while waiting for a slot
     deps.control.observe(event);
     deps.onEvent?.(job, command, event);
@@ -81,7 +91,7 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
   }
 }
 
-async function execute(command: Command, job: RowJob, api: ApiClient): Promise<RowEvent> {
+async function execute(command: Command, job: RowJob, { api, classify }: RowRunnerDeps): Promise<RowEvent> {
   try {
     switch (command.kind) {
       case 'create':
@@ -99,16 +109,18 @@ async function execute(command: Command, job: RowJob, api: ApiClient): Promise<R
         throw new Error(`no request for command ${command.kind}`);
     }
   } catch (error) {
-    if (isApiError(error)) return { kind: 'failed', error };
+    const failure = classify(error);
+    if (failure) return { kind: 'failed', failure };
     throw error;
   }
 }
 
-function found(invoice: Invoice): RowEvent {
+function found(invoice: InvoiceSnapshot): RowEvent {
   return { kind: 'invoice', invoice: snapshot(invoice) };
 }
 
-export function snapshot(invoice: Invoice): InvoiceSnapshot {
+/** The parts of an answer's invoice a row keeps (an API invoice carries more). */
+export function snapshot(invoice: InvoiceSnapshot): InvoiceSnapshot {
   return {
     id: invoice.id,
     status: invoice.status,

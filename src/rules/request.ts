@@ -1,5 +1,5 @@
 /** The API request for a validated record: dotted columns nested into objects. Pure. */
-import type { CreateInvoiceRequest, Customer } from '../api/types.js';
+import type { CreateInvoiceRequest, Customer } from '../payout/instruction.js';
 
 type CustomerScalarKey = Exclude<keyof Customer, 'metadata' | 'address'>;
 type Group = 'fields' | 'metadata' | 'context' | 'customer' | 'customer.address' | 'customer.metadata' | 'description' | 'callback_url' | null;

@@ -3,9 +3,9 @@
  * The first failing check is reported, in this order: structure, currency, amount format,
  * service, amount range, fields, customer, callback URL.
  */
-import type { CreateInvoiceRequest } from '../api/types.js';
 import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
+import type { PayoutInstruction } from '../payout/instruction.js';
 import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal, withDigits } from '../money.js';
 import { findInvisible, showInvisible } from './invisible-characters.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
@@ -35,16 +35,6 @@ export type ValidationErrorCode =
   | 'unknown_field'
   | 'invalid_email'
   | 'invalid_callback_url';
-
-export interface PayoutInstruction {
-  line: number;
-  referenceId: string;
-  service: string;
-  currency: string;
-  /** Exact, with the currency's digits (`10.5` USD -> `10.50`). */
-  amount: string;
-  request: CreateInvoiceRequest;
-}
 
 export interface ValidationFailure {
   ok: false;

@@ -1,4 +1,4 @@
-import { classifyFailure, isServerFailure } from '../payout/failure.js';
+import { isServerFailure } from '../payout/failure.js';
 import type { RowEvent } from '../payout/machine.js';
 
 /** How long a run waits, at most, when the API answers 429 with a Retry-After (--max-retry-wait). */
@@ -26,7 +26,7 @@ export class ForcedStop extends Error {
 /**
  * Run-wide decisions shared by every row: stop starting rows (signal), abort the run (credentials
  * refused, API down, a Retry-After too long to wait), force the stop (second signal).
- * Reads failures through `classifyFailure` only.
+ * Reads failures as their class only (`RowFailure`, classified where the request was made).
  */
 export class RunControl {
   private readonly controller = new AbortController();
@@ -114,13 +114,13 @@ export class RunControl {
       this.consecutiveServerFailures = 0;
       return;
     }
-    if (event.error.retryAfterMs !== undefined) this.retryAfter(event.error.retryAfterMs);
-    if (!isServerFailure(classifyFailure(event.error))) return;
+    if (event.failure.retryAfterMs !== undefined) this.retryAfter(event.failure.retryAfterMs);
+    if (!isServerFailure(event.failure.class)) return;
     this.consecutiveServerFailures += 1;
     if (this.consecutiveServerFailures >= this.maxConsecutiveServerFailures) {
       this.stop(
         'api_unavailable',
-        `${this.consecutiveServerFailures} requests in a row failed (last: ${event.error.message}); the API looks down. Rerun the same command once it is back: the journal resumes where this run stopped`,
+        `${this.consecutiveServerFailures} requests in a row failed (last: ${event.failure.message}); the API looks down. Rerun the same command once it is back: the journal resumes where this run stopped`,
       );
     }
   }

@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { ApiClient } from '../api/types.js';
+import { rowFailureOf } from '../api/failure-class.js';
 import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter, type ResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
@@ -351,12 +352,13 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   const waitUntil = opts.waitSeconds !== undefined ? Date.now() + opts.waitSeconds * 1000 : undefined;
   const deps: RowRunnerDeps = {
     api: env.api,
+    classify: rowFailureOf,
     journal: (record) => s.journal.append({ ...record }),
     control: s.control,
     context: { process: opts.process, ...(waitUntil !== undefined ? { waitUntil } : {}), ...DEFAULT_LIMITS, ...opts.delays },
     onEvent: (job, command, event) => {
       if (event.kind === 'invoice' && (command.kind === 'create' || command.kind === 'process')) s.control.sent += 1;
-      if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, err: event.error }, 'request failed');
+      if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, failure: event.failure }, 'request failed');
     },
     slot: (send) => limit(send),
   };

@@ -2,7 +2,8 @@ import type { ResultRow } from '../csv/results.js';
 import { withCurrencyDigits } from '../money.js';
 import type { RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
-import type { PayoutInstruction, ValidationResult } from '../rules/validate.js';
+import type { PayoutInstruction } from '../payout/instruction.js';
+import type { ValidationResult } from '../rules/validate.js';
 
 /** What a results row repeats of its input row. */
 export type RowIdentity = Pick<PayoutInstruction, 'line' | 'referenceId' | 'service' | 'currency' | 'amount'>;

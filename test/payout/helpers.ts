@@ -1,4 +1,5 @@
 import { ApiError, type ApiEffect, type ApiErrorInit } from '../../src/api/errors.js';
+import { rowFailure } from '../../src/api/failure-class.js';
 import {
   DEFAULT_LIMITS,
   commandFor,
@@ -34,7 +35,7 @@ export function httpError(where: Where, status: number, extra: Partial<ApiErrorI
 }
 
 export function failed(error: ApiError): RowEvent {
-  return { kind: 'failed', error };
+  return { kind: 'failed', failure: rowFailure(error) };
 }
 
 export interface NamedFailure {

@@ -1,5 +1,6 @@
 import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { rowFailureOf } from '../../src/api/failure-class.js';
 import { createApiClient } from '../../src/api/index.js';
 import type { ApiClient } from '../../src/api/types.js';
 import { DEFAULT_LIMITS } from '../../src/payout/machine.js';
@@ -39,6 +40,7 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
 function deps(overrides: Partial<RowRunnerDeps>): RowRunnerDeps {
   return {
     api,
+    classify: rowFailureOf,
     journal: async () => {},
     control: new RunControl(),
     context: { process: true, ...DEFAULT_LIMITS },

@@ -1,0 +1,36 @@
+import type { FailureClass, RowFailure } from '../payout/failure.js';
+import { isApiError, type ApiError } from './errors.js';
+
+/**
+ * What an API failure means for a row. This is the only place that reads an ApiError to decide
+ * between retrying, looking up, giving up and stopping the run; the payout machine reads the
+ * `RowFailure` made here.
+ */
+export function classifyFailure(error: ApiError): FailureClass {
+  const status = error.status;
+  if (error.kind === 'http') {
+    if (status === 401 || status === 403) return 'auth';
+    if (status === 409) return error.method === 'POST' && error.endpoint.endsWith('/process') ? 'invalid_status' : 'duplicate';
+    if (status === 404) return 'not_found';
+    if (status === 429) return 'throttled';
+    if (status === 400 || status === 422 || status === 405 || status === 413) return 'rejected';
+  }
+  return error.effect === 'maybe' ? 'unknown_effect' : 'transient';
+}
+
+export function rowFailure(error: ApiError): RowFailure {
+  const failure: RowFailure = {
+    class: classifyFailure(error),
+    mayHaveTakenEffect: error.effect === 'maybe',
+    message: error.message,
+    apiMessage: error.apiMessage || error.message,
+  };
+  if (error.status !== undefined) failure.status = error.status;
+  if (error.retryAfterMs !== undefined) failure.retryAfterMs = error.retryAfterMs;
+  return failure;
+}
+
+/** The classified failure of an API error; undefined for anything else (a bug: let it throw). */
+export function rowFailureOf(error: unknown): RowFailure | undefined {
+  return isApiError(error) ? rowFailure(error) : undefined;
+}

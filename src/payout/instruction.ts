@@ -1,0 +1,39 @@
+/**
+ * What one row pays: the checked instruction and the create request that carries it. Domain
+ * types of the core; the API client sends them, the rules build them.
+ */
+
+export interface Customer {
+  reference_id?: string;
+  name?: string;
+  email?: string;
+  phone?: string;
+  individual_tax_id?: string;
+  date_of_birth?: string;
+  metadata?: Record<string, string>;
+  address?: Record<string, string>;
+}
+
+export interface CreateInvoiceRequest {
+  referenceId: string;
+  service: string;
+  currency: string;
+  /** Exact decimal string; sent as a JSON number literal with exactly these digits. */
+  amount: string;
+  fields: Record<string, string>;
+  description?: string;
+  callbackUrl?: string;
+  customer?: Customer;
+  metadata?: Record<string, string>;
+  context?: Record<string, string>;
+}
+
+export interface PayoutInstruction {
+  line: number;
+  referenceId: string;
+  service: string;
+  currency: string;
+  /** Exact, with the currency's digits (`10.5` USD -> `10.50`). */
+  amount: string;
+  request: CreateInvoiceRequest;
+}
