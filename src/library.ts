@@ -4,7 +4,7 @@ import { isApiError } from './api/errors.js';
 import { adviceFor } from './api-advice.js';
 import { connect, type ConnectArgs } from './commands/context.js';
 import { withDotEnv, type Config } from './config.js';
-import { AbortedError, UsageError } from './errors.js';
+import { UsageError } from './errors.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
 import type { Logger } from './log.js';

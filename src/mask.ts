@@ -31,15 +31,6 @@ export function isSensitiveField(key: string): boolean {
   return /(?:^|[^a-z])pan(?:$|[^a-z])/.test(splitCamel(key).toLowerCase());
 }
 
-/** A copy with every sensitive value masked; other values are kept. */
-export function maskFields(fields: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(fields)) {
-    out[key] = isSensitiveField(key) ? maskValue(value) : value;
-  }
-  return out;
-}
-
 /** `panNumber` -> `pan_Number`, so camel-case words can be told apart. */
 function splitCamel(key: string): string {
   return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2');

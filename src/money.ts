@@ -76,8 +76,8 @@ export function stripLeadingZeros(s: string): string {
 
 /**
  * The amount with no leading zeros and no trailing fractional zeros, so `10.50` and `10.5` are
- * the same amount. Unlike `normalizeDecimal` it does not check its input: a signed or odd amount
- * an API reply carries is compared as it is.
+ * the same amount. It does not check its input: a signed or odd amount an API reply carries is
+ * compared as it is.
  */
 export function canonicalAmount(amount: string): string {
   if (!amount.includes('.')) return stripLeadingZeros(amount);
@@ -126,11 +126,6 @@ export function decimalToJsonLiteral(amount: string): string {
     throw new RangeError(`amount must be a plain decimal like "10.55", got ${JSON.stringify(amount)}`);
   }
   return stripLeadingZeros(amount);
-}
-
-/** Canonical form: no leading zeros, no trailing fractional zeros (`007.50` -> `7.5`). */
-export function normalizeDecimal(s: string): string {
-  return decimalToString(trim(mustParse(s)));
 }
 
 /** -1, 0 or 1, comparing two plain decimals by value. Throws a RangeError for anything else. */

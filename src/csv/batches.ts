@@ -43,28 +43,3 @@ export async function* readBatches<T>(stream: Readable): AsyncGenerator<T[]> {
     stream.destroy();
   }
 }
-
-/** The items of `batches` one by one; `return()` (a `break` in for-await) stops the source. */
-export function flatten<T>(batches: AsyncIterable<T[]>): AsyncIterableIterator<T> {
-  const source = batches[Symbol.asyncIterator]();
-  let batch: T[] = [];
-  let index = 0;
-  const iterator: AsyncIterableIterator<T> = {
-    [Symbol.asyncIterator]: () => iterator,
-    next(): Promise<IteratorResult<T>> {
-      if (index < batch.length) return Promise.resolve({ value: batch[index++]!, done: false });
-      return source.next().then((r): IteratorResult<T> | Promise<IteratorResult<T>> => {
-        if (r.done) return { value: undefined, done: true };
-        batch = r.value;
-        index = 0;
-        return iterator.next();
-      });
-    },
-    async return(): Promise<IteratorResult<T>> {
-      batch = [];
-      await source.return?.(undefined);
-      return { value: undefined, done: true };
-    },
-  };
-  return iterator;
-}

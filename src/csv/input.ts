@@ -1,7 +1,7 @@
 /**
  * The input CSV, streamed: `openInput` checks the head and the header at once (InputError,
- * exit 2), then `records()` yields one record per data row, with its first line in the file.
- * `records()` can be called again (it re-reads the file), so a run can validate everything
+ * exit 2), then `batches()` yields the data rows as records, with each one's first line in the
+ * file. `batches()` can be called again (it re-reads the file), so a run can validate everything
  * before it sends anything and then pay in a second pass.
  */
 import { createReadStream } from 'node:fs';
@@ -12,7 +12,7 @@ import { binaryError, encodingError, readHeader, type Delimiter } from './head.j
 import { InputError } from './input-error.js';
 import { parseKeyValueCell } from './key-value-cell.js';
 import { checkedUtf8 } from './utf8.js';
-import { flatten, readBatches } from './batches.js';
+import { readBatches } from './batches.js';
 
 export { InputError } from './input-error.js';
 export type { Layout } from './columns.js';
@@ -34,9 +34,7 @@ export interface InputFile {
   columns: string[];
   /** Columns this tool does not read (warn once). */
   ignoredColumns: string[];
-  /** The data records in file order, streamed; each call reads the file afresh. */
-  records(): AsyncIterable<InputRecord>;
-  /** The same records in batches (what was parsed so far): cheaper per record for big files. */
+  /** The data records in file order, in batches (what was parsed so far); each call reads the file afresh. */
   batches(): AsyncIterable<InputRecord[]>;
 }
 
@@ -63,7 +61,6 @@ export async function openInput(path: string, opts: OpenInputOptions = {}): Prom
     delimiter: header.delimiter,
     columns: plan.columns,
     ignoredColumns: plan.ignoredColumns,
-    records: () => flatten(readBatchesOf(path, header.delimiter, plan)),
     batches: () => readBatchesOf(path, header.delimiter, plan),
   };
 }

@@ -11,8 +11,7 @@ import type { CurrencyRules, RulesBook } from './types.js';
 import { validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
 
 export interface Validator {
-  validate(rec: InputRecord, layout: Layout): Promise<ValidationResult>;
-  /** The same for a batch (see `InputFile.batches()`), in order: one await per batch, not per row. */
+  /** A batch of records (see `InputFile.batches()`), in order: one await per batch, not per row. */
   validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]>;
 }
 
@@ -107,13 +106,6 @@ export function createValidator(book: RulesBook): Validator {
   }
 
   return {
-    validate(rec: InputRecord, layout: Layout): Promise<ValidationResult> {
-      const dup = duplicate(rec);
-      if (dup) return Promise.resolve(dup);
-      const result = trySync(rec, layout);
-      return result ? Promise.resolve(result) : validateSlow(rec, layout);
-    },
-
     async validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]> {
       const results: ValidationResult[] = [];
       for (const rec of records) {

@@ -26,7 +26,7 @@ import { describeFees } from './fee-rules.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates, type Gates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
-import { silentProgress, type Progress } from './progress.js';
+import type { Progress } from './progress.js';
 import { invalidRow, paidRow, settledRow, validRow } from './result-row.js';
 import { assertMatchesPlan, writePlanOf, type FirstPassFacts } from './plan-steps.js';
 import { defaultRepeatSettings, heldRow, RepeatScreen, type RepeatSettings, type ScreenRow } from './repeat-screen.js';

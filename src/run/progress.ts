@@ -9,4 +9,3 @@ export interface Progress {
   end(): void;
 }
 
-export const silentProgress: Progress = { begin() {}, row() {}, end() {} };

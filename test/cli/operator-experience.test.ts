@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/in-process.js';
-import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
+import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 const CARD = '4111111111111111';
 

@@ -121,7 +121,7 @@ describe('openInput refuses a file it cannot use (exit 2, before any row)', () =
   });
 });
 
-describe('records() stops on a damaged file', () => {
+describe('reading stops on a damaged file', () => {
   it('names the line of a non-UTF-8 byte far into the file (past the header check)', async () => {
     const rows: string[] = [];
     for (let i = 0; i < 40_000; i++) rows.push(`ref-${i},test_usd,USD,${i + 1}.25`); // ~1.1 MB

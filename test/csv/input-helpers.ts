@@ -15,6 +15,6 @@ export function writeInput(content: string | Uint8Array, name = `input-${++n}.cs
 
 export async function collect(file: InputFile): Promise<InputRecord[]> {
   const out: InputRecord[] = [];
-  for await (const r of file.records()) out.push(r);
+  for await (const batch of file.batches()) out.push(...batch);
   return out;
 }

@@ -17,7 +17,7 @@ async function validateFile(content: string): Promise<ValidationResult[]> {
   const file = await openInput(writeInput(content));
   const validator = createValidator(createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'validator', refresh: true }));
   const results: ValidationResult[] = [];
-  for await (const rec of file.records()) results.push(await validator.validate(rec, file.layout));
+  for await (const batch of file.batches()) results.push(...(await validator.validateBatch(batch, file.layout)));
   return results;
 }
 
