@@ -38,7 +38,14 @@ async function main(): Promise<void> {
       const paid = await runProduct({ cli: CLI, file, concurrency: CONCURRENCY, sandbox, cacheDir, durable: false });
       out.push(line('pay', rows, paid));
       if (paid.measured.peakRssMb !== undefined) peaks.push([rows, paid.measured.peakRssMb]);
-      if (process.env['BENCH_PAY_ONLY'] === '1') continue;
+      const journal = file.replace(/\.csv$/, '.journal.jsonl');
+      const cleanUp = (): void => {
+        for (const p of [file, journal, `${journal}.checkpoint`, file.replace(/\.csv$/, '.results.csv')]) rmSync(p, { force: true });
+      };
+      if (process.env['BENCH_PAY_ONLY'] === '1') {
+        cleanUp();
+        continue;
+      }
       say(`rerunning the finished batch of ${rows}`);
       out.push(line('rerun, unchanged', rows, await runProduct({ cli: CLI, file, concurrency: CONCURRENCY, sandbox, cacheDir, durable: false, keep: true })));
       // 1% of the rows changed (their amount): each is a conflict, found without a request.
@@ -47,7 +54,7 @@ async function main(): Promise<void> {
       writeFileSync(file, lines.join('\n'));
       say(`resuming ${rows} with 1% changed`);
       out.push(line('rerun, 1% changed', rows, await runProduct({ cli: CLI, file, concurrency: CONCURRENCY, sandbox, cacheDir, durable: false, keep: true })));
-      for (const p of [file, file.replace(/\.csv$/, '.journal.jsonl'), file.replace(/\.csv$/, '.results.csv')]) rmSync(p, { force: true });
+      cleanUp();
     }
   } finally {
     await sandbox.stop();
