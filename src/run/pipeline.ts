@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import pLimit, { type LimitFunction } from 'p-limit';
 import type { ApiClient } from '../api/types.js';
 import { rowFailureOf } from '../api/failure-class.js';
 import { openInput, type InputFile } from '../csv/input.js';
@@ -31,7 +30,7 @@ import { invalidRow, paidRow, settledRow, validRow } from './result-row.js';
 import { assertMatchesPlan, writePlanOf, type FirstPassFacts } from './plan-steps.js';
 import { defaultRepeatSettings, heldRow, RepeatScreen, type RepeatSettings, type ScreenRow } from './repeat-screen.js';
 import { SummaryBuilder, type HeldSample, type RunPlan, type RunSummary } from './summary.js';
-import type { Throttle } from './throttle.js';
+import { Throttle } from './throttle.js';
 
 export interface RunOptions {
   input: string;
@@ -346,9 +345,8 @@ interface PassState {
 }
 
 async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: PassState): Promise<void> {
-  const limit: LimitFunction = pLimit(opts.concurrency);
-  env.throttle?.attach(limit);
-  s.control.requestsOnTheWire = () => limit.activeCount;
+  const throttle = env.throttle ?? new Throttle({ concurrency: opts.concurrency });
+  s.control.requestsOnTheWire = () => throttle.active;
   const waitUntil = opts.waitSeconds !== undefined ? Date.now() + opts.waitSeconds * 1000 : undefined;
   const deps: RowRunnerDeps = {
     api: env.api,
@@ -360,7 +358,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
       if (event.kind === 'invoice' && (command.kind === 'create' || command.kind === 'process')) s.control.sent += 1;
       if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, failure: event.failure }, 'request failed');
     },
-    slot: (send) => limit(send),
+    slot: (send) => throttle.slot(send),
   };
   const validator = createValidator(env.rules);
   let wake: (() => void) | undefined;
@@ -467,7 +465,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
             },
           )
           .finally(settled);
-        while (s.control.inFlight >= limit.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
+        while (s.control.inFlight >= throttle.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
           await new Promise<void>((resolve) => (wake = resolve));
         }
       }

@@ -1,13 +1,14 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { LimitFunction } from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
  * One gate in front of every request: `--max-rate` as a token bucket, a run-wide pause while the
  * API asks us to back off (Retry-After), and fewer rows in flight while 429s keep coming
- * (halve on a 429, add one back after a run of successes).
+ * (halve on a 429, add one back after a run of successes). It owns the run's concurrency limit:
+ * every request waits for a `slot`.
  */
 export class Throttle {
-  private limit: LimitFunction | undefined;
+  private readonly limit: LimitFunction;
   private readonly intervalMs: number;
   private nextSlot = 0;
   private pausedUntil = 0;
@@ -35,14 +36,22 @@ export class Throttle {
     this.onPause = opts.onPause;
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? sleep;
+    this.limit = pLimit(opts.concurrency);
   }
 
-  attach(limit: LimitFunction): void {
-    this.limit = limit;
+  /** Runs `send` once one of the `concurrency` slots is free; the slot is held until it settles. */
+  slot<T>(send: () => Promise<T>): Promise<T> {
+    return this.limit(send);
   }
 
+  /** Slots allowed now (fewer than asked for while 429s keep coming). */
   get concurrency(): number {
-    return this.limit?.concurrency ?? this.maxConcurrency;
+    return this.limit.concurrency;
+  }
+
+  /** Slots in use: requests on the wire. */
+  get active(): number {
+    return this.limit.activeCount;
   }
 
   readonly beforeRequest = async (): Promise<void> => {
@@ -60,10 +69,10 @@ export class Throttle {
   readonly onResponse = (status: number): void => {
     if (status === 429) {
       this.successes = 0;
-      if (this.limit && this.limit.concurrency > 1) this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+      if (this.limit.concurrency > 1) this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
       return;
     }
-    if (status === 0 || status >= 400 || !this.limit || this.limit.concurrency >= this.maxConcurrency) return;
+    if (status === 0 || status >= 400 || this.limit.concurrency >= this.maxConcurrency) return;
     this.successes += 1;
     if (this.successes >= this.limit.concurrency * 4) {
       this.successes = 0;
