@@ -69,9 +69,7 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   if (s.stopped) lines.push(`Stopped: ${s.stopped.message}`);
   lines.push(`Results: ${s.results}${s.dryRun ? ' (the real results file is left as it was)' : ''}`);
   if (s.journal) lines.push(`Journal: ${s.journal}${s.dryRun ? ' (read, not written)' : ''}`);
-  if (s.planFile) {
-    lines.push(s.dryRun ? `Plan: ${s.planFile} (review it, then pay exactly this file: ${cmd?.program ?? 'milkypay-payouts'} run ${s.input} --plan ${s.planFile})` : `Paid as planned in ${s.planFile}`);
-  }
+  if (s.planFile) lines.push(s.dryRun ? `Plan: ${s.planFile}` : `Paid as planned in ${s.planFile}`);
   lines.push(...nextSteps(s, cmd ?? { input: s.input, program: 'milkypay-payouts', rerun: `milkypay-payouts run ${s.input}` }));
   return lines.join('\n') + '\n';
 }
@@ -89,7 +87,11 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   const held = `check the rows held as repeat payees (each names the earlier payment): if the second payment is intended, ${s.dryRun ? 'run' : 'rerun'} with --allow-repeat, or set allow_repeat=yes on those rows.`;
   if (s.dryRun) {
     if (s.counts.repeat_payee) steps.push(held);
-    if (s.counts.invalid) steps.push(`fix the invalid rows (or leave them out), then run without --dry-run: ${cmd.rerun}`);
+    if (s.planFile) {
+      if (s.counts.invalid) steps.push('fix the invalid rows (or leave them out) and plan again, or accept that they are skipped.');
+      // A --sandbox plan names a sandbox that is gone: it can be read, not applied.
+      if (!cmd.sandbox && s.plan.send > 0) steps.push(`have the plan reviewed, then pay exactly this file: ${cmd.program} run ${cmd.input} --plan ${s.planFile}${cmd.rerun.includes(' --live') ? ' --live' : ''}`);
+    } else if (s.counts.invalid) steps.push(`fix the invalid rows (or leave them out), then run without --dry-run: ${cmd.rerun}`);
     else if (s.plan.send > 0) steps.push(`run without --dry-run to send ${plural(s.plan.send, 'payout')}: ${cmd.rerun}`);
     else steps.push('nothing left to send: every valid row is settled in the journal.');
     return steps.map((x) => `Next: ${x}`);

@@ -40,8 +40,10 @@ describe('plan, then run --plan', () => {
     ws = await workspace();
     const data = rows(4, 'rf');
     await ws.write('refunds.csv', csv(HEADER, data));
-    expect((await run(ws, ['plan', 'refunds.csv'])).code).toBe(0);
     const planned = await readFile(ws.path('refunds.csv'));
+    const made = await run(ws, ['plan', 'refunds.csv']);
+    expect(made.code).toBe(0);
+    expect(made.stdout).toMatch(/Next: have the plan reviewed, then pay exactly this file: .* run refunds\.csv --plan .*refunds\.plan\.json/);
 
     const edited = data.map((r) => [...r]);
     edited[2]![3] = '300.25';
