@@ -61,12 +61,19 @@ const SYSTEM_FIXES: Record<string, (where: string) => string> = {
   EPERM: (where) => `no permission to write ${where}: choose a folder you can write to (--journal, --out), or fix its permissions`,
   EROFS: (where) => `${where} is on a read-only file system: choose a folder you can write to (--journal, --out)`,
   ENOSPC: (where) => `no space left on the disk holding ${where}: free some space, or choose a folder on another disk (--journal, --out)`,
+  EFBIG: (where) => `${where} cannot grow: the file size limit (ulimit -f) is reached; raise it, or choose another path (--journal, --out)`,
   EDQUOT: (where) => `the disk quota is used up where ${where} is: free some space, or choose another folder (--journal, --out)`,
   EISDIR: (where) => `${where} is a folder: name a file`,
   ENOTDIR: (where) => `a part of ${where} is a file, not a folder: check the path`,
   EADDRINUSE: (where) => `${where} is already in use by another program: choose another --port (0 picks a free one)`,
   EADDRNOTAVAIL: (where) => `${where} is not an address of this machine: choose another --host`,
 };
+
+/** The fix for a system error (ENOSPC, EACCES…) on `where`, or undefined when it is not a set-up mistake. */
+export function systemFix(error: unknown, where: string): string | undefined {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' ? SYSTEM_FIXES[code]?.(where) : undefined;
+}
 
 /** A system error on a path or port the user named, as a usage error (exit 2) naming it and the fix. */
 export function userSystemError(error: unknown): UsageError | undefined {

@@ -1,6 +1,7 @@
 import { open, stat } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { systemFix } from '../errors.js';
 import { adoptLegacyJournal } from './adopt.js';
 import { boundElsewhere, newHeader, sameBinding, unbound, type JournalBinding, type JournalHeader } from './binding.js';
 import { assertWritable, formatEntry, formatHeader } from './entry.js';
@@ -89,7 +90,9 @@ export async function openJournal(path: string, options: OpenJournalOptions): Pr
     }
   } catch (error) {
     await handle.close();
-    throw writeFailure(path, error);
+    // Before the first row: nothing was sent, so a full disk here is a set-up mistake (exit 2), not a rerun.
+    const fix = systemFix(error, path);
+    throw new JournalError('journal_unopenable', `could not start journal ${path}: ${messageOf(error)}. Nothing was sent${fix ? `: ${fix}` : ''}`, { path });
   }
   return new AppendOnlyJournal(path, header, handle, replay.entries, durable);
 }
@@ -161,7 +164,7 @@ function writeFailure(path: string, error: unknown): JournalError {
   return new JournalError(
     'journal_write_failed',
     `could not write to journal ${path}: ${messageOf(error)}. The run stops; rows in flight are resolved ` +
-      `by reference lookup when you run it again`,
+      `by reference lookup when you run it again${systemFix(error, path) ? ` (${systemFix(error, path)})` : ''}`,
     { path },
   );
 }

@@ -40,9 +40,13 @@ export async function createExclusive(lockPath: string, content: string): Promis
   try {
     await handle.writeFile(content);
     await handle.sync();
-  } finally {
-    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => undefined);
+    await unlink(temp).catch(() => undefined);
+    // A write error names no file: name the lock, so a full disk reads as a set-up mistake (exit 2) with its fix.
+    throw Object.assign(error as Error, { path: (error as NodeJS.ErrnoException).path ?? lockPath });
   }
+  await handle.close();
   try {
     await link(temp, lockPath);
     return true;
