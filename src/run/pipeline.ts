@@ -126,6 +126,14 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const summary = new SummaryBuilder();
   log.info({ input: opts.input }, `validating ${opts.input}`);
   const start = (rows: number): void => env.onStart?.({ account, host, input: opts.input, rows, dryRun: opts.dryRun, plan: summary.plan() });
+  // A finished batch, unchanged since: answered from the journal's checkpoint (under its lock), with
+  // no request, before anything a full run needs is loaded (rules, the repeat-payee ledger).
+  const key = checkpointKey(opts, paths, account);
+  if (!opts.dryRun && !opts.applyPlan) {
+    const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
+    const rerun = await rerunFromCheckpoint(paths.journal, key, opts, env).finally(() => lock.release());
+    if (rerun) return rerun;
+  }
   const sha256 = opts.applyPlan || opts.writePlan ? await sha256File(opts.input) : '';
   const repeat = await RepeatScreen.open(opts.repeat ?? defaultRepeatSettings(), account, opts.input, log);
   const holds: HeldSample[] = [];
@@ -155,10 +163,6 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
   const forgetLock = control.atForcedStop(() => lock.release());
   try {
-    // A finished batch, unchanged since: answered from the journal's checkpoint, no request.
-    const key = checkpointKey(opts, paths, account);
-    const rerun = opts.applyPlan ? undefined : await rerunFromCheckpoint(paths.journal, key, opts, env); // --plan: checked in full
-    if (rerun) return rerun;
     const open = (): Promise<Journal> => openJournal(paths.journal, { binding: account, adopt, durable: opts.durable ?? true, onWarning: (m) => log.warn(m) });
     // An existing journal is opened (and checked: one bound to another API, account or mode is refused,
     // exit 2) before the first pass, which counts the rows it settled; a new one is created only once
