@@ -1,5 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { rulesSource } from '../api/rules-source.js';
 import { createApiClient } from '../api/index.js';
 import type { ApiClient, ApiClientOptions, RetryEvent } from '../api/types.js';
 import { readConfig, withDotEnv, type Config } from '../config.js';
@@ -99,7 +100,7 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
   });
   let asked: Promise<Account> | undefined;
   const account = (): Promise<Account> => (asked ??= learnAccount(api, config));
-  const rules = createRulesBook(api, {
+  const rules = createRulesBook(rulesSource(api), {
     cacheDir: config.cacheDir,
     refresh: Boolean(args.refreshServices) || Boolean(sandbox),
     // Cached rules are shared only by the same API, keys and mode: the mode is asked first.

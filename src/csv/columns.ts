@@ -1,8 +1,9 @@
 /**
  * Header -> standard column keys, built once per file. Pure.
  */
+import type { Layout } from '../rules/input-record.js';
 
-export type Layout = 'standard' | 'dashboard';
+export type { Layout } from '../rules/input-record.js';
 
 export const REQUIRED_COLUMNS = ['reference_id', 'service', 'currency', 'amount'] as const;
 export const DASHBOARD_REQUIRED = ['service', 'service_amount', 'fields_data', 'reference_id'] as const;

@@ -18,13 +18,9 @@ export { InputError } from './input-error.js';
 export type { Layout } from './columns.js';
 export type { Delimiter } from './head.js';
 
-export interface InputRecord {
-  /** The record's first line in the file (1-based; a quoted line break makes a record span lines). */
-  line: number;
-  /** Non-empty cells only, keyed by standard column names (`amount`, `fields.account`…). */
-  cells: Record<string, string>;
-  malformed?: { code: 'malformed_row'; message: string };
-}
+import type { InputRecord } from '../rules/input-record.js';
+
+export type { InputRecord } from '../rules/input-record.js';
 
 export interface InputFile {
   path: string;

@@ -1,13 +1,19 @@
 /**
  * Service rules from the API, fetched once per run and cached on disk with a TTL.
  */
-import type { ApiClient, PayoutService, Prerequest } from '../api/types.js';
-import { isApiError } from '../api/errors.js';
 import { createDiskCache, type DiskCache } from './cache.js';
 import { buildCatalogue, buildCurrencyRules } from './merge.js';
 import { compileField, type CompiledField } from './regexp.js';
 import { payoutServicesSchema, prerequestSchema } from './schemas.js';
+import type { PayoutService, Prerequest } from './service-lists.js';
 import type { CurrencyRules, ListedService, RulesBook } from './types.js';
+
+/** Where the rules come from (api/rules-source.ts wraps the API client). */
+export interface RulesSource {
+  listPayoutServices(): Promise<PayoutService[]>;
+  /** The currency's services; undefined when the API says the currency is not offered. */
+  prerequest(currency: string): Promise<Prerequest | undefined>;
+}
 
 export interface RulesBookOptions {
   cacheDir: string;
@@ -27,10 +33,10 @@ export interface RulesBookOptions {
 }
 
 const HOUR_MS = 60 * 60 * 1000;
-/** Answers that mean "this currency is not offered" rather than a failure of the run. */
-const NOT_OFFERED_STATUSES = new Set([400, 404, 422]);
+/** Thrown through the cache so that "not offered" is not written to it. */
+const NOT_OFFERED = Symbol('not offered');
 
-export function createRulesBook(client: ApiClient, opts: RulesBookOptions): RulesBook {
+export function createRulesBook(client: RulesSource, opts: RulesBookOptions): RulesBook {
   let disk: Promise<DiskCache> | undefined;
   const diskCache = (): Promise<DiskCache> =>
     (disk ??= (typeof opts.cacheKey === 'string' ? Promise.resolve(opts.cacheKey) : opts.cacheKey()).then((cacheKey) =>
@@ -64,8 +70,13 @@ export function createRulesBook(client: ApiClient, opts: RulesBookOptions): Rule
     let p = prerequests.get(currency);
     if (!p) {
       const name = `prerequest-${currency.replace(/[^A-Za-z0-9]/g, '_')}`;
-      p = cached(name, prerequestSchema, () => client.prerequest(currency)).catch((error: unknown) => {
-        if (isApiError(error) && error.kind === 'http' && NOT_OFFERED_STATUSES.has(error.status ?? 0)) return undefined;
+      const ask = async (): Promise<Prerequest> => {
+        const answer = await client.prerequest(currency);
+        if (answer === undefined) throw NOT_OFFERED;
+        return answer;
+      };
+      p = cached(name, prerequestSchema, ask).catch((error: unknown) => {
+        if (error === NOT_OFFERED) return undefined;
         throw error;
       });
       prerequests.set(currency, p);

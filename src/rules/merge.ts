@@ -2,8 +2,8 @@
  * Merging `/payout-prerequest` (fields, limits, rate per currency) with `/payout-services`
  * (flags and limits of every service of the account). Pure.
  */
-import type { PayoutService, Prerequest } from '../api/types.js';
 import { compareDecimal, expandExponent, isPlainDecimal } from '../money.js';
+import type { PayoutService, Prerequest } from './service-lists.js';
 import { compileField, type CompiledField } from './regexp.js';
 import type { CurrencyRules, ListedService, ServiceRule } from './types.js';
 

@@ -2,7 +2,7 @@
  * The API's field regexps. It sends them with every backslash doubled: the JSON
  * `"^\\\\d{1,15}$"` decodes to the text `^\\d{1,15}$`, meaning `^\d{1,15}$`.
  */
-import type { FieldRule } from '../api/types.js';
+import type { FieldRule } from './service-lists.js';
 
 export interface CompiledField {
   key: string;

@@ -1,6 +1,6 @@
 /** Shapes of the cached API answers (the client's normalised types), checked on read. */
 import * as z from 'zod';
-import type { PayoutService, Prerequest } from '../api/types.js';
+import type { PayoutService, Prerequest } from './service-lists.js';
 
 const fieldRule = z.object({
   key: z.string(),

@@ -3,10 +3,10 @@
  * The first failing check is reported, in this order: structure, currency, amount format,
  * service, amount range, fields, customer, callback URL.
  */
-import type { InputRecord } from '../csv/input.js';
 import { maskValue, isSensitiveField } from '../mask.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
 import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal, withDigits } from '../money.js';
+import type { InputRecord } from './input-record.js';
 import { findInvisible, showInvisible } from './invisible-characters.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
 import { buildRequest } from './request.js';

@@ -3,8 +3,8 @@
  * currency, and the rules of each row's currency (fetched once per currency, and only for
  * well-formed codes). Once a currency's rules are loaded, a row is validated without waiting.
  */
-import type { InputRecord, Layout } from '../csv/input.js';
 import { isoMinorDigits } from '../money.js';
+import type { InputRecord, Layout } from './input-record.js';
 import { findInvisible } from './invisible-characters.js';
 import { ReferenceSet } from './reference-set.js';
 import type { CurrencyRules, RulesBook } from './types.js';

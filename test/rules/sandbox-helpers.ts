@@ -2,12 +2,16 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient } from '../../src/api/index.js';
+import { rulesSource } from '../../src/api/rules-source.js';
 import type { ApiClient } from '../../src/api/types.js';
+import type { RulesSource } from '../../src/rules/book.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 
 export interface Harness {
   sandbox: Sandbox;
   client: ApiClient;
+  /** The client as the rules book reads it. */
+  source: RulesSource;
   cacheDir: string;
   close(): Promise<void>;
 }
@@ -18,6 +22,7 @@ export async function startHarness(opts: SandboxOptions = {}): Promise<Harness> 
   return {
     sandbox,
     client,
+    source: rulesSource(client),
     cacheDir: join(mkdtempSync(join(tmpdir(), 'payouts-rules-')), 'nested', 'cache'),
     async close() {
       client.close();

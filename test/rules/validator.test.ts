@@ -15,7 +15,7 @@ beforeEach(() => h.sandbox.resetCounters());
 
 async function validateFile(content: string): Promise<ValidationResult[]> {
   const file = await openInput(writeInput(content));
-  const validator = createValidator(createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'validator', refresh: true }));
+  const validator = createValidator(createRulesBook(h.source, { cacheDir: h.cacheDir, cacheKey: 'validator', refresh: true }));
   const results: ValidationResult[] = [];
   for await (const batch of file.batches()) results.push(...(await validator.validateBatch(batch, file.layout)));
   return results;
@@ -63,7 +63,7 @@ describe('createValidator over a whole file', () => {
     const content = lines.join('\n');
     const one = await validateFile(content);
     const file = await openInput(writeInput(content));
-    const validator = createValidator(createRulesBook(h.client, { cacheDir: h.cacheDir, cacheKey: 'validator' }));
+    const validator = createValidator(createRulesBook(h.source, { cacheDir: h.cacheDir, cacheKey: 'validator' }));
     const batched: ValidationResult[] = [];
     for await (const batch of file.batches()) batched.push(...(await validator.validateBatch(batch, file.layout)));
     expect(batched).toEqual(one);
