@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { compareDecimal, isPlainDecimal, type Totals } from '../money.js';
+import { compareDecimal, isoMinorDigits, isPlainDecimal, type Totals } from '../money.js';
 
 /** Safety gates checked after the first pass, before anything is sent. */
 export interface CurrencyAmount {
@@ -18,6 +18,9 @@ export function parseCurrencyAmount(text: string, option: string): CurrencyAmoun
   const match = /^([A-Z]{3}):(.+)$/.exec(text.trim());
   if (!match || !isPlainDecimal(match[2]!)) {
     throw new UsageError('bad_option', `${option} ${JSON.stringify(text)} is not CUR:AMOUNT, e.g. ${option} USD:5000.00`);
+  }
+  if (isoMinorDigits(match[1]!) === undefined) {
+    throw new UsageError('bad_option', `${option} ${JSON.stringify(text)}: ${match[1]} is not an ISO 4217 currency code a payout can be in; use one like USD, EUR or JPY`);
   }
   return { currency: match[1]!, amount: match[2]! };
 }

@@ -64,4 +64,15 @@ describe('configuration and the services command', () => {
     }
     expect(ws.sandbox.counters.requests.create).toBe(0);
   });
+
+  it.each([
+    ['--max-total', 'ABC:1'],
+    ['--max-total', 'XXX:1'],
+    ['--expect-total', 'XTS:5'],
+  ])('%s %s (not a currency that can be paid): exit 2 naming the option and the code, never an unexpected failure', async (option, value) => {
+    const r = await ws.cli(['run', 'payouts.csv', '--dry-run', option, value]);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).not.toContain('unexpected failure');
+    expect(r.stderr).toContain(`${option} "${value}": ${value.slice(0, 3)} is not an ISO 4217 currency code`);
+  });
 });
