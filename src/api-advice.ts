@@ -1,4 +1,4 @@
-import type { ApiError } from './api/errors.js';
+import type { ApiError } from './api/api-error.js';
 import { AbortedError, UsageError, type PayoutsError } from './errors.js';
 
 /** Endpoints called with the public key (`public_key`), not the key id and secret. */

@@ -1,8 +1,8 @@
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { isApiError } from './api/errors.js';
+import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
-import { connect, type ConnectArgs } from './commands/context.js';
+import { connect, type ConnectArgs } from './commands/wiring.js';
 import { withDotEnv, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
@@ -11,12 +11,12 @@ import type { Logger } from './log.js';
 import { DEFAULT_BACKOFF, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './payout/backoff.js';
 import { readPlan } from './plan/plan-file.js';
 import type { Outcome } from './payout/outcome.js';
-import { RunControl } from './run/control.js';
+import { RunControl } from './payout/run-control.js';
 import { parseCurrencyAmount } from './run/gates.js';
 import { runPayouts, type LiveConfirmation, type RunOptions, type RunStart } from './run/pipeline.js';
-import { reconcile as reconcileJournal, type ReconcileReport } from './run/reconcile.js';
+import { reconcile as reconcileJournal, type ReconcileReport } from './reconcile/reconcile-journal.js';
 import type { RepeatSettings } from './run/repeat-screen.js';
-import type { Progress } from './run/progress.js';
+import type { Progress } from './run/progress-events.js';
 import type { RunSummary } from './run/summary.js';
 import { Throttle } from './run/throttle.js';
 

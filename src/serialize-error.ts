@@ -1,4 +1,4 @@
-import { isApiError } from './api/errors.js';
+import { isApiError } from './api/api-error.js';
 
 /** Only our own plain error data is logged: never the HTTP client's errors, which carry request details. */
 export function serializeError(error: unknown): Record<string, unknown> {

@@ -1,5 +1,5 @@
 /** One typed method per MilkyPay endpoint; I/O goes through the transport. */
-import { isApiError } from './errors.js';
+import { isApiError } from './api-error.js';
 import { createInvoiceBody, prerequestBody } from './json-body.js';
 import { toInvoice, toPayoutService, toPrerequest, toPublicInvoice } from './normalise.js';
 import {
@@ -12,7 +12,7 @@ import {
   publicInvoiceSchema,
 } from './schemas.js';
 import { createTransport } from './transport.js';
-import type { ApiClient, ApiClientOptions, Page, PayoutService } from './types.js';
+import type { ApiClient, ApiClientOptions, Page, PayoutService } from './client-types.js';
 
 /** Page size used to walk `/payout-services`. */
 const SERVICES_PAGE_SIZE = 100;

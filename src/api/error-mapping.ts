@@ -2,7 +2,7 @@
  * Failures -> ApiError. Pure: reads only status, headers text, body text and error codes,
  * so nothing of the HTTP client's errors (sockets, request details) can leak into ours.
  */
-import { ApiError, type ApiEffect, type ApiErrorItem } from './errors.js';
+import { ApiError, type ApiEffect, type ApiErrorItem } from './api-error.js';
 import { errorBodySchema } from './schemas.js';
 
 /** Connection failures where nothing reached the server, so nothing can have happened there. */

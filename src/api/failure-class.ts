@@ -1,5 +1,5 @@
 import type { FailureClass, RowFailure } from '../payout/failure.js';
-import { isApiError, type ApiError } from './errors.js';
+import { isApiError, type ApiError } from './api-error.js';
 
 /**
  * What an API failure means for a row. This is the only place that reads an ApiError to decide

@@ -1,4 +1,4 @@
 export { createApiClient } from './client.js';
-export { ApiError, isApiError } from './errors.js';
-export type { ApiEffect, ApiErrorInit, ApiErrorItem, ApiErrorKind } from './errors.js';
-export type * from './types.js';
+export { ApiError, isApiError } from './api-error.js';
+export type { ApiEffect, ApiErrorInit, ApiErrorItem, ApiErrorKind } from './api-error.js';
+export type * from './client-types.js';

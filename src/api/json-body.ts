@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { decimalToJsonLiteral } from '../money.js';
-import type { CreateInvoiceRequest } from './types.js';
+import type { CreateInvoiceRequest } from './client-types.js';
 
 /**
  * JSON text of `body` where the string value `amount` appears as a JSON number literal with

@@ -6,7 +6,7 @@ import type {
   prerequestSchema,
   publicInvoiceSchema,
 } from './schemas.js';
-import type { Invoice, PayoutService, Prerequest } from './types.js';
+import type { Invoice, PayoutService, Prerequest } from './client-types.js';
 
 export function toPrerequest(body: z.output<typeof prerequestSchema>): Prerequest {
   const { data } = body;

@@ -1,6 +1,6 @@
 import type { RulesSource } from '../rules/book.js';
-import { isApiError } from './errors.js';
-import type { ApiClient } from './types.js';
+import { isApiError } from './api-error.js';
+import type { ApiClient } from './client-types.js';
 
 /** Answers to a prerequest that mean "this currency is not offered" rather than a failure of the run. */
 const NOT_OFFERED_STATUSES = new Set([400, 404, 422]);

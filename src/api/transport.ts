@@ -5,11 +5,11 @@
  */
 import { EventEmitter } from 'node:events';
 import type { z } from 'zod';
-import type { ApiError } from './errors.js';
+import type { ApiError } from './api-error.js';
 import { badResponse, httpError, isReadMethod, parseRetryAfter, transportError } from './error-mapping.js';
 import { parseReplyJson } from './reply-json.js';
 import { retryRules, type RetryRules } from './retry-policy.js';
-import type { ApiClientOptions } from './types.js';
+import type { ApiClientOptions } from './client-types.js';
 import { DeadlineExceeded, failureOf } from './undici-errors.js';
 import { requestThrough, UndiciPool, type Pool } from './undici-pool.js';
 

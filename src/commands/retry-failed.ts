@@ -1,8 +1,8 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
-import { writeRetryFile } from '../run/retry-failed.js';
+import { writeRetryFile } from '../retry-failed/write-retry-file.js';
 import { programName } from '../ui/command-name.js';
-import type { Io } from './context.js';
+import type { Io } from './wiring.js';
 
 export interface RetryFailedArgs {
   input: string;

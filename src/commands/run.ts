@@ -1,12 +1,12 @@
 import { createInterface } from 'node:readline/promises';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
-import { RunControl } from '../run/control.js';
+import { RunControl } from '../payout/run-control.js';
 import type { LiveConfirmation, RunStart } from '../run/pipeline.js';
 import { programName } from '../ui/command-name.js';
 import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
-import { makeLogger, terminalOf, type CommonArgs, type Io } from './context.js';
+import { makeLogger, terminalOf, type CommonArgs, type Io } from './wiring.js';
 
 export interface RunArgs extends CommonArgs {
   input: string;

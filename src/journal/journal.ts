@@ -6,7 +6,7 @@ import { adoptLegacyJournal } from './adopt.js';
 import { boundElsewhere, newHeader, sameBinding, unbound, type JournalBinding, type JournalHeader } from './binding.js';
 import { assertWritable, formatEntry, formatHeader } from './entry.js';
 import type { JournalEntry, NewJournalEntry } from './entry.js';
-import { JournalError } from './errors.js';
+import { JournalError } from './journal-errors.js';
 import { GroupCommitter } from './group-commit.js';
 import type { GroupCommitStats } from './group-commit.js';
 import { replayJournal } from './replay.js';
@@ -14,7 +14,7 @@ import { syncDirectory } from './sync-directory.js';
 
 export type { JournalEntry, NewJournalEntry } from './entry.js';
 export type { GroupCommitStats } from './group-commit.js';
-export { JournalError } from './errors.js';
+export { JournalError } from './journal-errors.js';
 
 export interface OpenJournalOptions {
   /** The API, account and mode of this run: a journal bound to others is refused (exit 2). */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { link, open, readFile, stat, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import type { LockHolder } from './errors.js';
+import type { LockHolder } from './journal-errors.js';
 
 /** What was found at the lock path: its bytes, who they name, and the file's identity. */
 export interface LockSnapshot {

@@ -1,12 +1,12 @@
 import { readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { LockError } from './errors.js';
-import type { LockHolder } from './errors.js';
+import { LockError } from './journal-errors.js';
+import type { LockHolder } from './journal-errors.js';
 import { bootId, createExclusive, errnoOf, heldHere, inspectLock, processStart, releaseClaim, takeOverStale, whyStale } from './lock-file.js';
 import type { LockSnapshot } from './lock-file.js';
 
-export { LockError } from './errors.js';
-export type { LockHolder } from './errors.js';
+export { LockError } from './journal-errors.js';
+export type { LockHolder } from './journal-errors.js';
 
 export interface LockOptions {
   /** Written into the lock file so a blocked operator sees what holds it. */

@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { JournalError } from './errors.js';
+import { JournalError } from './journal-errors.js';
 import { parseLine } from './entry.js';
 import type { JournalEntry, ParsedLine } from './entry.js';
 import type { JournalHeader } from './binding.js';

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { RunControl } from '../run/control.js';
+import type { RunControl } from './run-control.js';
 import { begin, commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
 import type { RowFailure } from './failure.js';
 import type { CreateInvoiceRequest } from './instruction.js';

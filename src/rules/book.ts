@@ -4,9 +4,9 @@
 import { createDiskCache, type DiskCache } from './cache.js';
 import { buildCatalogue, buildCurrencyRules } from './merge.js';
 import { compileField, type CompiledField } from './regexp.js';
-import { payoutServicesSchema, prerequestSchema } from './schemas.js';
+import { payoutServicesSchema, prerequestSchema } from './cache-schemas.js';
 import type { PayoutService, Prerequest } from './service-lists.js';
-import type { CurrencyRules, ListedService, RulesBook } from './types.js';
+import type { CurrencyRules, ListedService, RulesBook } from './currency-rules.js';
 
 /** Where the rules come from (api/rules-source.ts wraps the API client). */
 export interface RulesSource {

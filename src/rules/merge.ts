@@ -5,7 +5,7 @@
 import { compareDecimal, expandExponent, isPlainDecimal } from '../money.js';
 import type { PayoutService, Prerequest } from './service-lists.js';
 import { compileField, type CompiledField } from './regexp.js';
-import type { CurrencyRules, ListedService, ServiceRule } from './types.js';
+import type { CurrencyRules, ListedService, ServiceRule } from './currency-rules.js';
 
 export function buildCatalogue(list: readonly PayoutService[]): Map<string, ListedService> {
   const catalogue = new Map<string, ListedService>();

@@ -10,7 +10,7 @@ import type { InputRecord } from './input-record.js';
 import { findInvisible, showInvisible } from './invisible-characters.js';
 import { amountFormatHint, currencyHint, fieldMismatchHint, invisibleInReferenceMessage, listSome } from './messages.js';
 import { buildRequest } from './request.js';
-import type { CurrencyRules, ServiceRule } from './types.js';
+import type { CurrencyRules, ServiceRule } from './currency-rules.js';
 
 export type ValidationErrorCode =
   | 'malformed_row'

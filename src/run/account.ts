@@ -3,8 +3,8 @@
  * (never read from a cache: the same URL and key id may answer as live tomorrow), and the same
  * call checks the private credentials, so a wrong secret shows before anything is sent.
  */
-import { isApiError } from '../api/errors.js';
-import type { ApiClient } from '../api/types.js';
+import { isApiError } from '../api/api-error.js';
+import type { ApiClient } from '../api/client-types.js';
 import { UsageError } from '../errors.js';
 
 export type AccountMode = 'test' | 'live';

@@ -10,7 +10,7 @@ import { OUTCOMES, type Outcome } from '../payout/outcome.js';
 import type { Account } from './account.js';
 import { checkGates } from './gates.js';
 import type { RunOptions } from './pipeline.js';
-import type { Progress } from './progress.js';
+import type { Progress } from './progress-events.js';
 import type { RunSummary, SummaryBuilder } from './summary.js';
 
 /** Outcomes a rerun leaves as they are without a request (whatever the API or the rules say now). */

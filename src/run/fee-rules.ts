@@ -1,5 +1,5 @@
 /** What the service rules say about fees, for the live confirmation. Pure. */
-import type { FeeRule } from '../rules/types.js';
+import type { FeeRule } from '../rules/currency-rules.js';
 
 const isZero = (v: string): boolean => /^0*(\.0*)?$/.test(v);
 

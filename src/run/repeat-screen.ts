@@ -15,7 +15,7 @@ import { RepeatGuard, type RepeatVerdict } from '../ledger/repeat-check.js';
 import type { Logger } from '../log.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction } from '../rules/index.js';
-import { validRow } from './result-row.js';
+import { validRow } from '../payout/result-row.js';
 
 export interface RepeatSettings {
   /** Where the ledgers live (the account's folder is made under it). */

@@ -1,6 +1,6 @@
 /** `milkypay-payouts sandbox`: start the sandbox and print the settings to paste into `.env`. */
 import { startSandbox } from './index.js';
-import type { Faults, Sandbox } from './types.js';
+import type { Faults, Sandbox } from './sandbox-types.js';
 
 export interface SandboxCommandOptions {
   port?: number;

@@ -1,4 +1,4 @@
-import type { SandboxCounters, SandboxEndpoint } from './types.js';
+import type { SandboxCounters, SandboxEndpoint } from './sandbox-types.js';
 
 export const ENDPOINTS: readonly SandboxEndpoint[] = [
   'prerequest',

@@ -3,7 +3,7 @@
  * benchmark counts connections and requests of a child `run`). Loopback tool, so no auth; it is
  * outside `/api` and counts as no request.
  */
-import type { SandboxCounters } from './types.js';
+import type { SandboxCounters } from './sandbox-types.js';
 
 export const DEBUG_COUNTERS_PATH = '/__sandbox/counters';
 /** `POST /__sandbox/live-mode[?live=false]`: the running sandbox answers as live (or test) keys from now on. */

@@ -3,7 +3,7 @@
  * faults drawn from a seeded generator so a run repeats. Pure apart from the generator state.
  */
 import { createPrng } from './prng.js';
-import type { Faults, SandboxEndpoint, ScriptedFault } from './types.js';
+import type { Faults, SandboxEndpoint, ScriptedFault } from './sandbox-types.js';
 
 export type FaultAction =
   | { kind: 'none' }

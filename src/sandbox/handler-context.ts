@@ -2,7 +2,7 @@
 import type { Catalogue } from './catalogue.js';
 import type { InvoiceStore } from './invoices.js';
 import type { JsonValue } from './json.js';
-import type { SandboxCounters, SandboxCredentials, SandboxEndpoint } from './types.js';
+import type { SandboxCounters, SandboxCredentials, SandboxEndpoint } from './sandbox-types.js';
 
 export interface SandboxContext {
   catalogue: Catalogue;

@@ -5,9 +5,9 @@ import { createCounters, resetCounters } from './counters.js';
 import { FaultEngine } from './faults.js';
 import { InvoiceStore } from './invoices.js';
 import { createSandboxServer } from './server.js';
-import type { Faults, Sandbox, SandboxCredentials, SandboxOptions } from './types.js';
+import type { Faults, Sandbox, SandboxCredentials, SandboxOptions } from './sandbox-types.js';
 
-export type * from './types.js';
+export type * from './sandbox-types.js';
 
 export const TEST_CREDENTIALS: SandboxCredentials = {
   publicKey: 'pk_test_sandbox0000000000000000000000000000',

@@ -6,7 +6,7 @@ import type { Offer, Service } from './catalogue.js';
 import { computeFee, maskCardNumber } from './invoice-pricing.js';
 import { Decimal } from './decimal.js';
 import type { JsonValue } from './json.js';
-import { FINAL_STATUSES, decideOutcome, type Outcome } from './outcome.js';
+import { FINAL_STATUSES, decideOutcome, type Outcome } from './final-status.js';
 import { createPrng, randomToken, stableId } from './prng.js';
 
 export interface CreateInput {

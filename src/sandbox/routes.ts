@@ -1,5 +1,5 @@
 /** Method + path -> endpoint. Pure. */
-import type { SandboxEndpoint } from './types.js';
+import type { SandboxEndpoint } from './sandbox-types.js';
 
 export type RouteResult =
   | { kind: 'endpoint'; endpoint: SandboxEndpoint; id?: string }

@@ -14,7 +14,7 @@ import { getService, listServices, prerequest } from './handlers-services.js';
 import { isJsonObject, parseJson, stringifyJson, type JsonValue } from './json.js';
 import { route } from './routes.js';
 import { invoiceResource } from './shapes.js';
-import type { SandboxEndpoint } from './types.js';
+import type { SandboxEndpoint } from './sandbox-types.js';
 
 export const BODY_LIMIT_BYTES = 1024 * 1024;
 

@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
 import type { Outcome } from '../payout/outcome.js';
-import type { Progress } from '../run/progress.js';
+import type { Progress } from '../run/progress-events.js';
 import type { TerminalOutput } from './terminal.js';
 
 const PROBLEMS: ReadonlySet<Outcome> = new Set(['invalid', 'repeat_payee', 'rejected', 'conflict', 'partial', 'failed', 'error']);

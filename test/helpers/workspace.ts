@@ -6,7 +6,7 @@ import { Readable, Writable } from 'node:stream';
 import { parse } from 'csv-parse/sync';
 import { runMain } from '../../src/cli.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox, SandboxOptions } from '../../src/sandbox/types.js';
+import type { Sandbox, SandboxOptions } from '../../src/sandbox/sandbox-types.js';
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 

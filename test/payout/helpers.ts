@@ -1,4 +1,4 @@
-import { ApiError, type ApiEffect, type ApiErrorInit } from '../../src/api/errors.js';
+import { ApiError, type ApiEffect, type ApiErrorInit } from '../../src/api/api-error.js';
 import { rowFailure } from '../../src/api/failure-class.js';
 import {
   DEFAULT_LIMITS,

@@ -2,11 +2,11 @@ import pLimit from 'p-limit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rowFailureOf } from '../../src/api/failure-class.js';
 import { createApiClient } from '../../src/api/index.js';
-import type { ApiClient } from '../../src/api/types.js';
+import type { ApiClient } from '../../src/api/client-types.js';
 import { DEFAULT_LIMITS } from '../../src/payout/machine.js';
 import type { RowRecord } from '../../src/payout/record.js';
 import { payRow, type RowJob, type RowRunnerDeps } from '../../src/payout/runner.js';
-import { RunControl } from '../../src/run/control.js';
+import { RunControl } from '../../src/payout/run-control.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 let sandbox: Sandbox;

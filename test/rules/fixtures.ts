@@ -1,7 +1,7 @@
-import type { PayoutService, Prerequest, PrerequestService } from '../../src/api/types.js';
+import type { PayoutService, Prerequest, PrerequestService } from '../../src/api/client-types.js';
 import type { InputRecord } from '../../src/csv/input.js';
 import { buildCatalogue, buildCurrencyRules } from '../../src/rules/merge.js';
-import type { CurrencyRules } from '../../src/rules/types.js';
+import type { CurrencyRules } from '../../src/rules/currency-rules.js';
 
 const ACCOUNT = { key: 'account', type: 'string', required: true, regexp: '^\\\\d{1,15}$' };
 const STATUS = { key: 'test_details_payout_status', type: 'string', required: false, regexp: '^[A-Z\\\\-\\\\sa-z]{2,64}$' };

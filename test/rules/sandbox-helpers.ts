@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createApiClient } from '../../src/api/index.js';
 import { rulesSource } from '../../src/api/rules-source.js';
-import type { ApiClient } from '../../src/api/types.js';
+import type { ApiClient } from '../../src/api/client-types.js';
 import type { RulesSource } from '../../src/rules/book.js';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.js';
 

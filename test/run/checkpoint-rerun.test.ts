@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-types.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 const FROM_CHECKPOINT = /"checkpoint":true/;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { exitCodeOf } from '../../src/errors.js';
 import { payFile, type PayFileOptions } from '../../src/library.js';
-import type { Faults } from '../../src/sandbox/types.js';
+import type { Faults } from '../../src/sandbox/sandbox-types.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 /** The run's own retries and polls on milliseconds: the faults, not the waits, are under test. */

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { formatHeader } from '../../src/journal/entry.js';
 import { startSandbox } from '../../src/sandbox/index.js';
-import type { Sandbox } from '../../src/sandbox/types.js';
+import type { Sandbox } from '../../src/sandbox/sandbox-types.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 const REFUNDS = resolve(import.meta.dirname, '../../samples/refunds.csv');

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/index.js';
 import { payFile, type PayFileOptions } from '../../src/library.js';
-import type { SandboxOptions, ScriptedFault } from '../../src/sandbox/types.js';
+import type { SandboxOptions, ScriptedFault } from '../../src/sandbox/sandbox-types.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 // Issue 10 §5: an invoice the API returns for a row is the row's only when it says so.

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Faults } from '../../src/sandbox/types.js';
+import type { Faults } from '../../src/sandbox/sandbox-types.js';
 import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 /** Locally: MP_KILL_ROUNDS=20 npx vitest run test/run/resume-after-sigkill.test.ts */

@@ -3,7 +3,7 @@ import { Catalogue, withinLimits } from '../../src/sandbox/catalogue.js';
 import { compileRule } from '../../src/sandbox/catalogue-fields.js';
 import { Decimal } from '../../src/sandbox/decimal.js';
 import { FaultEngine } from '../../src/sandbox/faults.js';
-import { decideOutcome } from '../../src/sandbox/outcome.js';
+import { decideOutcome } from '../../src/sandbox/final-status.js';
 
 describe('the catalogue', () => {
   const catalogue = new Catalogue();

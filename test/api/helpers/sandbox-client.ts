@@ -1,6 +1,6 @@
 /** The real sandbox over loopback, and clients pointed at it. */
 import { startSandbox } from '../../../src/sandbox/index.js';
-import type { Sandbox, SandboxOptions } from '../../../src/sandbox/types.js';
+import type { Sandbox, SandboxOptions } from '../../../src/sandbox/sandbox-types.js';
 import { createApiClient, type ApiClient, type ApiClientOptions, type CreateInvoiceRequest } from '../../../src/api/index.js';
 
 export interface SandboxHarness {

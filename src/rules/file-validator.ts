@@ -7,7 +7,7 @@ import { isoMinorDigits } from '../money.js';
 import type { InputRecord, Layout } from './input-record.js';
 import { findInvisible } from './invisible-characters.js';
 import { ReferenceSet } from './reference-set.js';
-import type { CurrencyRules, RulesBook } from './types.js';
+import type { CurrencyRules, RulesBook } from './currency-rules.js';
 import { validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
 
 export interface Validator {

@@ -64,7 +64,7 @@ export interface RetryEvent {
   attempt: number;
   delayMs: number;
   /** Our mapped error (never the HTTP client's own, which may carry request details). */
-  error: import('./errors.js').ApiError;
+  error: import('./api-error.js').ApiError;
 }
 
 export interface ApiClientOptions {

@@ -7,7 +7,7 @@ import { readHeader } from '../csv/head.js';
 import { UsageError } from '../errors.js';
 import { describeBinding, unbound } from '../journal/binding.js';
 import { replayJournal } from '../journal/replay.js';
-import { defaultPaths } from './paths.js';
+import { defaultPaths } from '../run/paths.js';
 
 export interface RetryFailedOptions {
   input: string;

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import pLimit from 'p-limit';
-import { isApiError } from '../api/errors.js';
-import type { ApiClient, Invoice } from '../api/types.js';
+import { isApiError } from '../api/api-error.js';
+import type { ApiClient, Invoice } from '../api/client-types.js';
 import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
 import { UsageError } from '../errors.js';
 import { unbound } from '../journal/binding.js';
@@ -11,12 +11,12 @@ import { journalKind } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type JournalEntry } from '../journal/journal.js';
 import type { Logger } from '../log.js';
-import type { Account } from './account.js';
+import type { Account } from '../run/account.js';
 import { DEFAULT_LIMITS, step, type RowContext, type RowState } from '../payout/machine.js';
 import { isFinalStatus } from '../payout/outcome.js';
 import { resumeState, toRecord, type RowRecord } from '../payout/record.js';
 import { snapshot } from '../payout/runner.js';
-import { paidRow } from './result-row.js';
+import { paidRow } from '../payout/result-row.js';
 import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
 
 export interface ReconcileOptions {

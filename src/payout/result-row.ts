@@ -1,8 +1,8 @@
 import type { ResultRow } from '../csv/results.js';
 import { withCurrencyDigits } from '../money.js';
-import type { RowState } from '../payout/machine.js';
-import type { Outcome } from '../payout/outcome.js';
-import type { PayoutInstruction } from '../payout/instruction.js';
+import type { RowState } from './machine.js';
+import type { Outcome } from './outcome.js';
+import type { PayoutInstruction } from './instruction.js';
 import type { ValidationResult } from '../rules/validate.js';
 
 /** What a results row repeats of its input row. */

@@ -1,5 +1,5 @@
-import { isServerFailure } from '../payout/failure.js';
-import type { RowEvent } from '../payout/machine.js';
+import { isServerFailure } from './failure.js';
+import type { RowEvent } from './machine.js';
 
 /** How long a run waits, at most, when the API answers 429 with a Retry-After (--max-retry-wait). */
 export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 120;
