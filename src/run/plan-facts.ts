@@ -5,8 +5,8 @@ import { rulesDigest } from '../plan/rules-digest.js';
 import type { RulesBook } from '../rules/index.js';
 import type { CurrencyTotals, HeldSample } from './summary.js';
 
-/** What a plan records of a run's first pass (and what `run --plan` compares it with). */
-export async function planFacts(o: {
+/** What the first pass knows that a plan records (and `run --plan` compares). */
+export interface FirstPassFacts {
   input: string;
   sha256: string;
   account: LedgerAccount;
@@ -15,7 +15,10 @@ export async function planFacts(o: {
   totals: readonly CurrencyTotals[];
   holds: readonly HeldSample[];
   rules: RulesBook;
-}): Promise<PlanFacts> {
+}
+
+/** What a plan records of a run's first pass (and what `run --plan` compares it with). */
+export async function planFacts(o: FirstPassFacts): Promise<PlanFacts> {
   return {
     input: { file: basename(o.input), sha256: o.sha256 },
     api: { origin: o.account.origin, account: o.account.keyId, mode: o.account.mode },

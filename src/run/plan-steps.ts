@@ -1,22 +1,8 @@
 /** `plan` and `run --plan`: what the pipeline does with a plan once the first pass is done. */
 import { UsageError } from '../errors.js';
-import type { LedgerAccount } from '../ledger/ledger-location.js';
 import { comparePlan } from '../plan/plan-compare.js';
 import { PLAN_VERSION, writePlan, type PlanFile } from '../plan/plan-file.js';
-import type { RulesBook } from '../rules/index.js';
-import { planFacts } from './plan-facts.js';
-import type { CurrencyTotals, HeldSample } from './summary.js';
-
-export interface FirstPassFacts {
-  input: string;
-  sha256: string;
-  account: LedgerAccount;
-  rows: number;
-  validRows: number;
-  totals: readonly CurrencyTotals[];
-  holds: readonly HeldSample[];
-  rules: RulesBook;
-}
+import { planFacts, type FirstPassFacts } from './plan-facts.js';
 
 /** Throws (exit 2, nothing sent) unless this run pays exactly what the plan describes. */
 export async function assertMatchesPlan(plan: { path: string; file: PlanFile }, facts: FirstPassFacts): Promise<void> {
