@@ -2,6 +2,7 @@ import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
+import type { Outcome } from '../payout/outcome.js';
 import { PayoutsError } from '../errors.js';
 import { syncDirectory } from '../journal/sync-directory.js';
 
@@ -13,7 +14,7 @@ export const RESULT_COLUMNS = [
 export interface ResultRow {
   line: number;
   reference_id: string;
-  outcome: string;
+  outcome: Outcome;
   invoice_id?: string;
   status?: string;
   resolution?: string;

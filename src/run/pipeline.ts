@@ -323,7 +323,7 @@ async function firstPass(
         if (writer) {
           const row = settled ? settledRow(payout, state!, settled) : verdict.held ? heldRow(payout, verdict.message) : validRow(payout, 'valid');
           writer.write(seq, row);
-          summary.addOutcome(row.outcome as Outcome, row);
+          summary.addOutcome(row.outcome, row);
         }
       } else {
         summary.addInvalid({ line: result.line, reference_id: result.referenceId ?? record.cells.reference_id ?? '', column: result.column, error_code: result.errorCode, message: result.message });
@@ -373,9 +373,9 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   };
   const done = (seq: number, payout: PayoutInstruction, row: ReturnType<typeof paidRow>): void => {
     s.writer.write(seq, row);
-    s.summary.addOutcome(row.outcome as Parameters<SummaryBuilder['addOutcome']>[0], row);
-    s.repeat.settle(payout, row.outcome as Outcome);
-    env.progress?.row(row.outcome as Parameters<Progress['row']>[0]);
+    s.summary.addOutcome(row.outcome, row);
+    s.repeat.settle(payout, row.outcome);
+    env.progress?.row(row.outcome);
     // A stopped run's untouched rows are counted in the summary, not logged one by one.
     if (!['processed', 'submitted', 'created', 'not_started'].includes(row.outcome)) {
       env.logger.warn({ ref: payout.referenceId, line: payout.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
@@ -386,8 +386,8 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   const untouched = (seq: number, payout: PayoutInstruction, initial: RowState): void => {
     const row = paidRow(payout, initial, true, s.control.stopReason?.message);
     s.writer.write(seq, row);
-    s.summary.addOutcome(row.outcome as Outcome, row);
-    env.progress?.row(row.outcome as Outcome);
+    s.summary.addOutcome(row.outcome, row);
+    env.progress?.row(row.outcome);
   };
 
   let seq = -1;
