@@ -1,5 +1,6 @@
 /** One `dist/cli.js run` as a child process, measured, with what the sandbox saw of it. */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { measure, type Measured } from './measure.js';
 import { delta, INVOICE_ENDPOINTS, type SandboxProcess } from './sandbox.js';
 
@@ -43,6 +44,8 @@ export async function runProduct(o: ProductRunOptions): Promise<ProductRun> {
     HOME: process.env['HOME'],
     ...o.sandbox.env,
     MILKYPAY_CACHE_DIR: o.cacheDir,
+    // The bench's own repeat-payee ledger, not the one every other run on the machine appends to.
+    MILKYPAY_LEDGER_DIR: join(o.cacheDir, 'ledger'),
     ...(o.durable === false ? { MILKYPAY_JOURNAL_FSYNC: '0' } : {}),
     ...o.env,
   };

@@ -20,7 +20,7 @@ export async function startupSection(times: number): Promise<string> {
   const figures = { warm: [] as number[], warmCpu: [] as number[], cold: [] as number[], coldCpu: [] as number[], help: [] as number[] };
   const loads: number[] = [];
   try {
-    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], ...sandbox.env, MILKYPAY_API_URL: relay.url, MILKYPAY_CACHE_DIR: join(dir, 'cache') };
+    const env = { PATH: process.env['PATH'], HOME: process.env['HOME'], ...sandbox.env, MILKYPAY_API_URL: relay.url, MILKYPAY_CACHE_DIR: join(dir, 'cache'), MILKYPAY_LEDGER_DIR: join(dir, 'ledger') };
     for (let i = 0; i < times; i++) {
       loads.push(loadavg()[0]!);
       for (const kind of ['cold', 'warm'] as const) {
