@@ -3,24 +3,18 @@
  * (`{"v":2,"journal":"milkypay-payouts-journal",...binding, secret}`), then `{"v":2, ...entry}`.
  * Version 1 journals (no header) were written before journals were bound to an API.
  */
+import type { RowRecord } from '../payout/record.js';
 import { HEADER_MARK, type JournalHeader } from './binding.js';
 
 export const JOURNAL_FORMAT_VERSION = 2;
 export const LEGACY_FORMAT_VERSION = 1;
 
-/** What the caller appends; `at` is filled with the current time when absent. */
-export interface NewJournalEntry {
-  ref: string;
-  state: string;
-  /** Fingerprint of the row's payment data. */
-  fp: string;
-  /** The row's line in the input file. */
-  line: number;
+/** What the caller appends: a row's record (payout/record.ts); `at` is filled with the current time when absent. */
+export interface NewJournalEntry extends RowRecord {
   at?: string;
-  [key: string]: unknown;
 }
 
-export interface JournalEntry extends NewJournalEntry {
+export interface JournalEntry extends RowRecord {
   /** ISO time the entry was written. */
   at: string;
 }
@@ -38,7 +32,7 @@ export function formatEntry(entry: JournalEntry): string {
   // `v` first, so a reader of the file sees the format version at the start of each line. Spliced
   // in rather than spread in: `{ v, ...entry }` costs more than the stringify (3 lines a row).
   if (!('v' in entry)) return `{"v":${JOURNAL_FORMAT_VERSION},${JSON.stringify(entry).slice(1)}\n`;
-  const record: Record<string, unknown> = { v: JOURNAL_FORMAT_VERSION, ...entry };
+  const record = Object.assign({ v: JOURNAL_FORMAT_VERSION }, entry);
   record.v = JOURNAL_FORMAT_VERSION;
   return JSON.stringify(record) + '\n';
 }
@@ -63,7 +57,8 @@ export function parseLine(text: string): ParsedLine {
   // hundreds of thousands, and the copy is both faster and smaller in the journal's index.
   const entry: Record<string, unknown> = {};
   for (const key in value as Record<string, unknown>) if (key !== 'v') entry[key] = (value as Record<string, unknown>)[key];
-  return { kind: 'entry', entry: entry as JournalEntry, legacy: (value as Record<string, unknown>).v !== JOURNAL_FORMAT_VERSION };
+  // The one place a JSON object becomes a typed entry: `whyNotAnEntry` checked its required keys.
+  return { kind: 'entry', entry: entry as unknown as JournalEntry, legacy: (value as Record<string, unknown>).v !== JOURNAL_FORMAT_VERSION };
 }
 
 function headerOf(record: Record<string, unknown>): ParsedLine {

@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import type { Account } from '../run/account.js';
 import { DEFAULT_LIMITS, step, type RowContext, type RowState } from '../payout/machine.js';
 import { isFinalStatus } from '../payout/outcome.js';
-import { resumeState, toRecord, type RowRecord } from '../payout/record.js';
+import { resumeState, toRecord } from '../payout/record.js';
 import { snapshot } from '../payout/runner.js';
 import { paidRow } from '../payout/result-row.js';
 import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
@@ -132,8 +132,7 @@ async function rewriteResults(path: string, updated: Map<string, RowState>): Pro
  * left to send (reconcile never creates or processes). A row journaled as created is read like one
  * whose process request went unanswered: another status means someone processed it.
  */
-function afterReading(entry: JournalEntry, invoice: Invoice): RowState {
-  const record = entry as unknown as RowRecord;
+function afterReading(record: JournalEntry, invoice: Invoice): RowState {
   let state = resumeState(record, record.fp, record.ref);
   if (state.kind === 'created') state = { kind: 'process_doubt', invoice: state.invoice, attempt: 0, reads: 0, delayMs: 0 };
   const expected = { service: record.service ?? invoice.service ?? '', currency: record.currency ?? invoice.currency, amount: record.amount ?? invoice.amount, fields: {} };

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
 import { begin, commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
-import { resumeState, type RowRecord } from '../payout/record.js';
+import { resumeState } from '../payout/record.js';
 import { payRow, type RowJob, type RowRunnerDeps } from '../payout/runner.js';
 import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
@@ -268,7 +268,7 @@ function rowFingerprint(payout: PayoutInstruction, j: Journaled): string {
 
 /** The state a row starts this run in, from the journal. */
 function journaledState(payout: PayoutInstruction, j: Journaled): { fp: string | undefined; state: RowState } {
-  const record = j.entries.get(payout.referenceId) as RowRecord | undefined;
+  const record = j.entries.get(payout.referenceId);
   if (!record) return { fp: undefined, state: { kind: 'new' } };
   const fp = rowFingerprint(payout, j);
   return { fp, state: resumeState(record, fp, payout.referenceId) };

@@ -62,8 +62,8 @@ describe('replaying a journal', () => {
     const long = 'é'.repeat(700_000); // 1.4 MB of two-byte characters: lines cross the 1 MiB chunks
     const path = await journalWith(line('a', 'creating', { note: long }) + line('b', 'created', { note: long }));
     const { journal } = await openCollecting(path);
-    expect(journal.entries.get('a')?.note).toBe(long);
-    expect(journal.entries.get('b')?.note).toBe(long);
+    expect((journal.entries.get('a') as { note?: string } | undefined)?.note).toBe(long);
+    expect((journal.entries.get('b') as { note?: string } | undefined)?.note).toBe(long);
     await journal.close();
   });
 });
@@ -101,7 +101,7 @@ describe('a torn last line', () => {
     const path = await journalWith(good + line('c', 'created').slice(0, 20));
     const { journal, warnings } = await openCollecting(path);
     expect(warnings).toEqual(['journal line 4 is incomplete (the previous run was interrupted mid-write); ignored']);
-    expect(journal.entries.get('b')?.note).toBe('€ and 🙂');
+    expect((journal.entries.get('b') as { note?: string } | undefined)?.note).toBe('€ and 🙂');
     await journal.close();
     expect(await readFile(path, 'utf8')).toBe(HEAD + good);
   });
