@@ -86,7 +86,7 @@ export interface RowContext {
 }
 
 /** What moving a known invoice on reads (no check against the row is made there). */
-type Pace = Pick<RowContext, 'process' | 'waitUntil' | 'now' | 'random' | 'pollBackoff'>;
+export type Pace = Pick<RowContext, 'process' | 'waitUntil' | 'now' | 'random' | 'pollBackoff'>;
 
 export const DEFAULT_LIMITS = { maxCreateAttempts: 5, maxProcessAttempts: 5, maxLookups: 5 } as const;
 

@@ -11,7 +11,10 @@ export interface RowJob {
   referenceId: string;
   fp: string;
   request: CreateInvoiceRequest;
+  /** Where the journal left the row (`new` when it has no entry). */
   initial: RowState;
+  /** `initial` begun for this run (row-start.ts); absent: begun here. */
+  started?: RowState;
 }
 
 /** The requests a row makes (the API client is one); each answers with the invoice. */
@@ -58,7 +61,7 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
     ctx.now = Date.now();
     return ctx;
   };
-  let state = begin(job.initial, context());
+  let state = job.started ?? begin(job.initial, context());
   let written = JSON.stringify(toRecord(job.initial, ids));
   for (;;) {
     const record = toRecord(state, ids);

@@ -11,10 +11,10 @@ import { openJournal, type Journal, type JournalEntry } from '../journal/journal
 import { replayJournal } from '../journal/replay.js';
 import type { Logger } from '../log.js';
 import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
-import { begin, commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
+import { commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
-import { resumeState } from '../payout/record.js';
-import { payRow, type RowJob, type RowRunnerDeps } from '../payout/runner.js';
+import { payRow, type RowRunnerDeps } from '../payout/runner.js';
+import { journaledState, startRow } from '../payout/row-start.js';
 import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import { sha256File } from '../plan/input-digest.js';
@@ -261,19 +261,6 @@ function journaledOf(journal: Journal | undefined): Journaled {
   return { entries: journal.entries, fingerprint: fingerprinter(journal.header.secret) };
 }
 
-/** The journal fingerprint of a row's payment data. */
-function rowFingerprint(payout: PayoutInstruction, j: Journaled): string {
-  return j.fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
-}
-
-/** The state a row starts this run in, from the journal. */
-function journaledState(payout: PayoutInstruction, j: Journaled): { fp: string | undefined; state: RowState } {
-  const record = j.entries.get(payout.referenceId);
-  if (!record) return { fp: undefined, state: { kind: 'new' } };
-  const fp = rowFingerprint(payout, j);
-  return { fp, state: resumeState(record, fp, payout.referenceId) };
-}
-
 /** Settled by an earlier run: this run sends nothing for it (a submitted row may still be polled). */
 function settledOutcome(state: RowState, opts: RunOptions): Outcome | undefined {
   if (state.kind === 'done') return state.outcome;
@@ -313,7 +300,7 @@ async function firstPass(
         const payout = result.payout;
         validRows += 1;
         summary.addValid(payout.currency, payout.amount);
-        const state = journaled.entries.size ? journaledState(payout, journaled).state : undefined;
+        const state = journaled.entries.size ? journaledState(payout, journaled.entries.get(payout.referenceId), journaled.fingerprint) : undefined;
         const settled = state && settledOutcome(state, opts);
         // Every valid row goes through the check, in file order: a later row may repeat a settled one.
         const verdict = repeat.check(payout, record.cells, journaled.entries.has(payout.referenceId));
@@ -403,14 +390,10 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   }
 
   function prepare(payout: PayoutInstruction) {
-    const journaled = journaledState(payout, s.journaled);
+    const entry = s.journaled.entries.get(payout.referenceId);
     s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
-    const fp = journaled.fp ?? rowFingerprint(payout, s.journaled);
-    const initial = journaled.state;
-    const job: RowJob = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial };
-    // Object.assign, not `{ ...deps.context, … }`: the spread form costs µs a row, seconds on a big resume.
-    const ctx = Object.assign({}, deps.context, { referenceId: job.referenceId, expected: payout, now: Date.now() });
-    return { payout, job, initial, started: begin(initial, ctx), journaled: journaled.fp !== undefined };
+    const job = startRow(payout, entry, s.journaled.fingerprint, deps.context);
+    return { payout, job, initial: job.initial, started: job.started, journaled: entry !== undefined };
   }
 
   async function readAndPay(): Promise<void> {
