@@ -3,7 +3,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import type { Io } from './commands/wiring.js';
+import type { Io } from './wiring.js';
 import { isApiError } from './api/api-error.js';
 import { credentialVariables } from './api-advice.js';
 import { closest } from './did-you-mean.js';

@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
-import { connect, type ConnectArgs } from './commands/wiring.js';
+import { connect, type ConnectArgs } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { ledgerRoot } from './ledger/ledger-location.js';

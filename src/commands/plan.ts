@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
 import { defaultPlanPath } from '../plan/plan-file.js';
-import type { CommonArgs, Io } from './wiring.js';
+import type { CommonArgs, Io } from '../wiring.js';
 import { runCommand } from './run.js';
 
 export interface PlanArgs extends CommonArgs {

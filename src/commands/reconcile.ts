@@ -1,6 +1,6 @@
 import type { ExitCode } from '../errors.js';
 import { reconcile } from '../library.js';
-import { makeLogger, type CommonArgs, type Io } from './wiring.js';
+import { makeLogger, type CommonArgs, type Io } from '../wiring.js';
 
 export interface ReconcileArgs extends CommonArgs {
   journal: string;

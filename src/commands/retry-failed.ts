@@ -2,7 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
 import { writeRetryFile } from '../retry-failed/write-retry-file.js';
 import { programName } from '../ui/command-name.js';
-import type { Io } from './wiring.js';
+import type { Io } from '../wiring.js';
 
 export interface RetryFailedArgs {
   input: string;

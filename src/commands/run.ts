@@ -6,7 +6,7 @@ import type { LiveConfirmation, RunStart } from '../run/pipeline.js';
 import { programName } from '../ui/command-name.js';
 import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
-import { makeLogger, terminalOf, type CommonArgs, type Io } from './wiring.js';
+import { makeLogger, terminalOf, type CommonArgs, type Io } from '../wiring.js';
 
 export interface RunArgs extends CommonArgs {
   input: string;

@@ -1,6 +1,6 @@
 import { UsageError, type ExitCode } from '../errors.js';
 import { runSandboxCommand } from '../sandbox/command.js';
-import type { Io } from './wiring.js';
+import type { Io } from '../wiring.js';
 
 export interface SandboxArgs {
   port: number;

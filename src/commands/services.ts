@@ -1,7 +1,7 @@
 import { isApiError } from '../api/api-error.js';
 import { adviceFor } from '../api-advice.js';
 import { UsageError, type ExitCode } from '../errors.js';
-import { openContext, type CommonArgs, type Io } from './wiring.js';
+import { openContext, type CommonArgs, type Io } from '../wiring.js';
 
 export interface ServicesArgs extends CommonArgs {
   currency?: string;

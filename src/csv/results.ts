@@ -2,7 +2,7 @@ import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
-import type { Outcome } from '../payout/outcome.js';
+import type { ResultRow } from '../payout/result-row.js';
 import { PayoutsError } from '../errors.js';
 import { syncDirectory } from '../journal/sync-directory.js';
 
@@ -11,20 +11,7 @@ export const RESULT_COLUMNS = [
   'service', 'currency', 'amount', 'fee', 'error_code', 'error_message',
 ] as const;
 
-export interface ResultRow {
-  line: number;
-  reference_id: string;
-  outcome: Outcome;
-  invoice_id?: string;
-  status?: string;
-  resolution?: string;
-  service?: string;
-  currency?: string;
-  amount?: string;
-  fee?: string;
-  error_code?: string;
-  error_message?: string;
-}
+export type { ResultRow } from '../payout/result-row.js';
 
 export interface ResultsWriter {
   /** `seq` is the row's position in input order (0, 1, 2…); rows may arrive in any order, each once. */

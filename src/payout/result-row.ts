@@ -1,15 +1,37 @@
-import type { ResultRow } from '../csv/results.js';
 import { withCurrencyDigits } from '../money.js';
 import type { RowState } from './machine.js';
 import type { Outcome } from './outcome.js';
 import type { PayoutInstruction } from './instruction.js';
-import type { ValidationResult } from '../rules/validate.js';
+
+/** One line of the results CSV. */
+export interface ResultRow {
+  line: number;
+  reference_id: string;
+  outcome: Outcome;
+  invoice_id?: string;
+  status?: string;
+  resolution?: string;
+  service?: string;
+  currency?: string;
+  amount?: string;
+  fee?: string;
+  error_code?: string;
+  error_message?: string;
+}
+
+/** Why a row failed validation, as its results row says it. */
+export interface InvalidReason {
+  line: number;
+  referenceId?: string;
+  errorCode: string;
+  message: string;
+}
 
 /** What a results row repeats of its input row. */
 export type RowIdentity = Pick<PayoutInstruction, 'line' | 'referenceId' | 'service' | 'currency' | 'amount'>;
 
 /** The results CSV row of a row that failed validation. */
-export function invalidRow(result: Extract<ValidationResult, { ok: false }>, cells: Record<string, string>): ResultRow {
+export function invalidRow(result: InvalidReason, cells: Record<string, string>): ResultRow {
   return {
     line: result.line,
     reference_id: result.referenceId ?? cells.reference_id ?? '',

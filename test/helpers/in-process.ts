@@ -1,6 +1,6 @@
 import { PassThrough, Writable } from 'node:stream';
 import { runMain } from '../../src/cli.js';
-import type { Io } from '../../src/commands/wiring.js';
+import type { Io } from '../../src/wiring.js';
 
 export interface InProcessResult {
   code: number;

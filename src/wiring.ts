@@ -1,15 +1,15 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rulesSource } from '../api/rules-source.js';
-import { createApiClient } from '../api/index.js';
-import type { ApiClient, ApiClientOptions, RetryEvent } from '../api/client-types.js';
-import { readConfig, withDotEnv, type Config } from '../config.js';
-import { createLogger, type Logger } from '../log.js';
-import { createRulesBook, type RulesBook } from '../rules/index.js';
-import type { Sandbox } from '../sandbox/sandbox-types.js';
-import { learnAccount, rulesCacheKey, type Account } from '../run/account.js';
-import type { Throttle } from '../run/throttle.js';
-import { TerminalOutput } from '../ui/terminal.js';
+import { rulesSource } from './api/rules-source.js';
+import { createApiClient } from './api/index.js';
+import type { ApiClient, ApiClientOptions, RetryEvent } from './api/client-types.js';
+import { readConfig, withDotEnv, type Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createRulesBook, type RulesBook } from './rules/index.js';
+import type { Sandbox } from './sandbox/sandbox-types.js';
+import { learnAccount, rulesCacheKey, type Account } from './run/account.js';
+import type { Throttle } from './run/throttle.js';
+import { TerminalOutput } from './ui/terminal.js';
 
 /** Options every API-using command shares. */
 export interface CommonArgs {
@@ -74,7 +74,7 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
   let config: Config;
   if (args.sandbox) {
     // Loaded only here: runs against a real API never load the emulator.
-    const { startSandbox } = await import('../sandbox/index.js');
+    const { startSandbox } = await import('./sandbox/index.js');
     sandbox = await startSandbox({ port: 0 });
     config = { apiUrl: sandbox.url, ...sandbox.credentials, cacheDir: args.cacheDir ?? join(tmpdir(), 'milkypay-payouts-sandbox-cache') };
     logger.info({ url: sandbox.url }, 'embedded sandbox started');
