@@ -1,5 +1,5 @@
 import { withCurrencyDigits } from '../money.js';
-import type { RowState } from './machine.js';
+import type { InvoiceSnapshot, RowState } from './machine.js';
 import type { Outcome } from './outcome.js';
 import type { PayoutInstruction } from './instruction.js';
 
@@ -51,27 +51,13 @@ export function validRow(payout: PayoutInstruction, outcome: Outcome): ResultRow
 /** The results CSV row of a row an earlier run settled (as the journal holds it): what a dry run shows. */
 export function settledRow(payout: PayoutInstruction, state: RowState, outcome: Outcome): ResultRow {
   if (state.kind === 'done') return paidRow(payout, state, false);
-  const row = base(payout, outcome);
-  const invoice = 'invoice' in state ? state.invoice : undefined;
-  if (invoice) {
-    row.invoice_id = invoice.id;
-    row.status = invoice.status;
-    row.resolution = invoice.resolution ?? undefined;
-    row.fee = money(invoice.fee, payout.currency);
-  }
-  return row;
+  return withInvoice(base(payout, outcome), 'invoice' in state ? state.invoice : undefined, payout.currency);
 }
 
 /** The results CSV row of a row the machine worked on; an unfinished row is an `error` a rerun resolves. */
 export function paidRow(payout: RowIdentity, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
   if (state.kind === 'done') {
-    const row = base(payout, state.outcome);
-    if (state.invoice) {
-      row.invoice_id = state.invoice.id;
-      row.status = state.invoice.status;
-      row.resolution = state.invoice.resolution ?? undefined;
-      row.fee = money(state.invoice.fee, payout.currency);
-    }
+    const row = withInvoice(base(payout, state.outcome), state.invoice, payout.currency);
     if (state.errorCode) row.error_code = state.errorCode;
     if (state.message) row.error_message = state.message;
     return row;
@@ -81,14 +67,7 @@ export function paidRow(payout: RowIdentity, state: RowState, interrupted: boole
     row.error_message = `${stopMessage ? `${stopMessage}; ` : ''}the run stopped before this row was sent (no invoice exists for it); rerun the same command to send it`;
     return row;
   }
-  const row = base(payout, 'error');
-  const invoice = 'invoice' in state ? state.invoice : undefined;
-  if (invoice) {
-    row.invoice_id = invoice.id;
-    row.status = invoice.status;
-    row.resolution = invoice.resolution ?? undefined;
-    row.fee = money(invoice.fee, payout.currency);
-  }
+  const row = withInvoice(base(payout, 'error'), 'invoice' in state ? state.invoice : undefined, payout.currency);
   row.error_code = state.kind === 'aborted' ? state.errorCode : interrupted ? 'interrupted' : 'unfinished';
   const where = state.kind === 'new' ? 'before this row was sent' : `with this row ${describe(state)}`;
   row.error_message = `${stopMessage ? `${stopMessage}; ` : ''}the run stopped ${where}; rerun the same command to finish it`;
@@ -130,4 +109,15 @@ function base(payout: RowIdentity, outcome: Outcome): ResultRow {
     currency: payout.currency,
     amount: payout.amount,
   };
+}
+
+/** The invoice's columns of a results row (its fee with the currency's digits). */
+function withInvoice(row: ResultRow, invoice: InvoiceSnapshot | undefined, currency: string): ResultRow {
+  if (invoice) {
+    row.invoice_id = invoice.id;
+    row.status = invoice.status;
+    row.resolution = invoice.resolution ?? undefined;
+    row.fee = money(invoice.fee, currency);
+  }
+  return row;
 }
