@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline/promises';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
 import { RunControl } from '../payout/run-control.js';
-import type { LiveConfirmation, RunStart } from '../run/pipeline.js';
+import type { LiveConfirmation, RunStart } from '../run/run-options.js';
 import { programName } from '../ui/command-name.js';
 import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';

@@ -9,7 +9,7 @@ import { Totals } from '../money.js';
 import { OUTCOMES, type Outcome } from '../payout/outcome.js';
 import type { Account } from './account.js';
 import { checkGates } from './gates.js';
-import type { RunOptions } from './pipeline.js';
+import type { RunOptions } from './run-options.js';
 import type { Progress } from './progress-events.js';
 import type { RunSummary, SummaryBuilder } from './summary.js';
 

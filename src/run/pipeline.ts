@@ -1,5 +1,4 @@
 import { stat } from 'node:fs/promises';
-import type { ApiClient } from '../api/client-types.js';
 import { rowFailureOf } from '../api/failure-class.js';
 import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter, type ResultsWriter } from '../csv/results.js';
@@ -11,95 +10,26 @@ import { openJournal, type Journal, type JournalEntry } from '../journal/journal
 import { replayJournal } from '../journal/replay.js';
 import type { Logger } from '../log.js';
 import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
-import { commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
+import { commandFor, DEFAULT_LIMITS, type RowState } from '../payout/machine.js';
 import type { Outcome } from '../payout/outcome.js';
 import { payRow, type RowRunnerDeps } from '../payout/runner.js';
 import { journaledState, startRow } from '../payout/row-start.js';
 import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import { sha256File } from '../plan/input-digest.js';
-import type { PlanFile } from '../plan/plan-file.js';
-import { declaresLive, type Account, type AccountTarget } from './account.js';
+import { declaresLive, type Account } from './account.js';
 import { RunControl } from '../payout/run-control.js';
 import { describeFees } from './fee-rules.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
-import { checkGates, type Gates } from './gates.js';
+import { checkGates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
-import type { Progress } from './progress-events.js';
 import { invalidRow, paidRow, settledRow, validRow } from '../payout/result-row.js';
 import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
-import { defaultRepeatSettings, heldRow, RepeatScreen, type RepeatSettings, type ScreenRow } from './repeat-screen.js';
-import { SummaryBuilder, type HeldSample, type RunPlan, type RunSummary } from './summary.js';
+import { defaultRepeatSettings, heldRow, RepeatScreen, type ScreenRow } from './repeat-screen.js';
+import type { RunEnv, RunOptions } from './run-options.js';
+import { SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
 import { Throttle } from './throttle.js';
-
-export interface RunOptions {
-  input: string;
-  out?: string;
-  journal?: string;
-  concurrency: number;
-  dryRun: boolean;
-  /** false with --no-process. */
-  process: boolean;
-  waitSeconds?: number;
-  delimiter?: ',' | ';';
-  live: boolean;
-  gates: Gates;
-  /** Against the embedded sandbox: default file names carry `.sandbox`. */
-  sandbox?: boolean;
-  /** fsync the journal (default true; the benchmark measures the cost). */
-  durable?: boolean;
-  /** Waits before retries and between polls; default: the machine's. */
-  delays?: Pick<RowContext, 'backoff' | 'pollBackoff'>;
-  /** Bind a journal written before bindings existed to this API and account (its rows are then looked up). */
-  adoptJournal?: boolean;
-  /** The repeat-payee guard (default: on, 3 days, the ledger in the tool's data folder). */
-  repeat?: RepeatSettings;
-  /** `run --plan`: pay only if the file, account, valid rows, totals and holds match this plan. */
-  applyPlan?: { path: string; file: PlanFile };
-  /** `plan` (with dryRun): write the plan of this run here. */
-  writePlan?: string;
-}
-
-/** Shown before a live run pays: what it will send, where, as whom. */
-export interface LiveConfirmation {
-  account: Account;
-  host: string;
-  plan: RunPlan;
-  /** Invalid rows that will be skipped. */
-  invalid: number;
-  /** Per currency: the fees as the service rules state them (or that they are not known). */
-  fees: Record<string, string>;
-  /** `run --plan`: when the reviewed plan was made. */
-  planCreatedAt?: string;
-}
-
-/** Known once every row is validated, before anything is sent. */
-export interface RunStart {
-  account: Account;
-  host: string;
-  input: string;
-  rows: number;
-  dryRun: boolean;
-  plan: RunPlan;
-}
-
-export interface RunEnv {
-  api: ApiClient;
-  rules: RulesBook;
-  logger: Logger;
-  progress?: Progress;
-  control?: RunControl;
-  throttle?: Throttle;
-  /** Where the requests go and as whom (no secret). */
-  target: AccountTarget;
-  /** Asks the API which account and mode these keys are: a live call, never a cached answer. */
-  account: () => Promise<Account>;
-  /** Told once every row is validated and the gates passed, before anything is sent. */
-  onStart?: (start: RunStart) => void;
-  /** Asked before a live run sends anything; false cancels (exit 2). Not asked when nothing is to be sent. */
-  confirm?: (what: LiveConfirmation) => Promise<boolean>;
-}
 
 /** How far the reader may run ahead of the oldest unfinished row. */
 const MAX_AHEAD = 10_000;

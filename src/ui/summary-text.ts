@@ -1,6 +1,6 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { defaultPaths } from '../run/paths.js';
-import type { RunStart } from '../run/pipeline.js';
+import type { RunStart } from '../run/run-options.js';
 import type { RunPlan, RunSummary, SendTotals } from '../run/summary.js';
 
 /** How the report names commands to type next: as the user ran this one. */
