@@ -48,6 +48,14 @@ export function validRow(payout: PayoutInstruction, outcome: Outcome): ResultRow
   return base(payout, outcome);
 }
 
+/** The results CSV row of a row the repeat-payee guard held: nothing is sent for it. */
+export function heldRow(payout: PayoutInstruction, message: string): ResultRow {
+  const row = base(payout, 'repeat_payee');
+  row.error_code = 'repeat_payee';
+  row.error_message = message;
+  return row;
+}
+
 /** The results CSV row of a row an earlier run settled (as the journal holds it): what a dry run shows. */
 export function settledRow(payout: PayoutInstruction, state: RowState, outcome: Outcome): ResultRow {
   if (state.kind === 'done') return paidRow(payout, state, false);

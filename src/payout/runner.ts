@@ -13,7 +13,7 @@ export interface RowJob {
   request: CreateInvoiceRequest;
   /** Where the journal left the row (`new` when it has no entry). */
   initial: RowState;
-  /** `initial` begun for this run (row-start.ts); absent: begun here. */
+  /** `initial` begun for this run (row-lifecycle.ts); absent: begun here. */
   started?: RowState;
 }
 

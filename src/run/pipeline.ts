@@ -10,10 +10,9 @@ import { openJournal, type Journal, type JournalEntry } from '../journal/journal
 import { replayJournal } from '../journal/replay.js';
 import type { Logger } from '../log.js';
 import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
-import { commandFor, DEFAULT_LIMITS, type RowState } from '../payout/machine.js';
-import type { Outcome } from '../payout/outcome.js';
-import { payRow, type RowRunnerDeps } from '../payout/runner.js';
-import { journaledState, startRow } from '../payout/row-start.js';
+import { DEFAULT_LIMITS } from '../payout/machine.js';
+import type { RowRunnerDeps } from '../payout/runner.js';
+import { endWithoutRequest, payToEnd, plannedRow, settledBefore, startRow, type RowEnd, type StartedRow } from '../payout/row-lifecycle.js';
 import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import { sha256File } from '../plan/input-digest.js';
@@ -23,10 +22,10 @@ import { describeFees } from './fee-rules.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
-import { invalidRow, paidRow, settledRow, validRow } from '../payout/result-row.js';
+import { invalidRow } from '../payout/result-row.js';
 import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
-import { defaultRepeatSettings, heldRow, RepeatScreen, type ScreenRow } from './repeat-screen.js';
+import { defaultRepeatSettings, RepeatScreen, type ScreenRow } from './repeat-screen.js';
 import type { RunEnv, RunOptions } from './run-options.js';
 import { SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
 import { Throttle } from './throttle.js';
@@ -191,14 +190,6 @@ function journaledOf(journal: Journal | undefined): Journaled {
   return { entries: journal.entries, fingerprint: fingerprinter(journal.header.secret) };
 }
 
-/** Settled by an earlier run: this run sends nothing for it (a submitted row may still be polled). */
-function settledOutcome(state: RowState, opts: RunOptions): Outcome | undefined {
-  if (state.kind === 'done') return state.outcome;
-  if (state.kind === 'submitted') return 'submitted';
-  if (state.kind === 'created' && !opts.process) return 'created';
-  return undefined;
-}
-
 /**
  * Validates every row before anything is sent: totals for the gates, file-level errors (exit 2),
  * which rows the journal already holds as settled, and which the repeat-payee guard holds. A dry
@@ -230,15 +221,14 @@ async function firstPass(
         const payout = result.payout;
         validRows += 1;
         summary.addValid(payout.currency, payout.amount);
-        const state = journaled.entries.size ? journaledState(payout, journaled.entries.get(payout.referenceId), journaled.fingerprint) : undefined;
-        const settled = state && settledOutcome(state, opts);
+        const settled = journaled.entries.size ? settledBefore(payout, journaled.entries.get(payout.referenceId), journaled.fingerprint, opts.process) : undefined;
         // Every valid row goes through the check, in file order: a later row may repeat a settled one.
         const verdict = repeat.check(payout, record.cells, journaled.entries.has(payout.referenceId));
         if (settled) summary.settled += 1;
         else if (verdict.held) holds.push({ line: payout.line, reference_id: payout.referenceId, message: verdict.message });
         else summary.addToSend(payout.currency, payout.amount, payout.service);
         if (writer) {
-          const row = settled ? settledRow(payout, state!, settled) : verdict.held ? heldRow(payout, verdict.message) : validRow(payout, 'valid');
+          const row = plannedRow(payout, settled, verdict.held ? verdict.message : undefined);
           writer.write(seq, row);
           summary.addOutcome(row.outcome, row);
         }
@@ -288,23 +278,16 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     s.control.inFlight -= 1;
     wake?.();
   };
-  const done = (seq: number, payout: PayoutInstruction, row: ReturnType<typeof paidRow>): void => {
+  const done = (seq: number, payout: PayoutInstruction, { row, how, sent }: RowEnd): void => {
     s.writer.write(seq, row);
     s.summary.addOutcome(row.outcome, row);
-    s.repeat.settle(payout, row.outcome);
+    if (sent) s.summary.sent += 1;
+    if (how !== 'untouched') s.repeat.settle(payout, row.outcome);
     env.progress?.row(row.outcome);
     // A stopped run's untouched rows are counted in the summary, not logged one by one.
-    if (!['processed', 'submitted', 'created', 'not_started'].includes(row.outcome)) {
+    if (how !== 'untouched' && !['processed', 'submitted', 'created', 'not_started'].includes(row.outcome)) {
       env.logger.warn({ ref: payout.referenceId, line: payout.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
     }
-  };
-
-  /** A row the stopped run did not touch: `not_started`, or (sent by an earlier run) an `error` the rerun resolves; no log line each. */
-  const untouched = (seq: number, payout: PayoutInstruction, initial: RowState): void => {
-    const row = paidRow(payout, initial, true, s.control.stopReason?.message);
-    s.writer.write(seq, row);
-    s.summary.addOutcome(row.outcome, row);
-    env.progress?.row(row.outcome);
   };
 
   let seq = -1;
@@ -319,23 +302,22 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     while (s.control.inFlight > 0) await new Promise<void>((resolve) => (wake = resolve));
   }
 
-  function prepare(payout: PayoutInstruction) {
+  function start(payout: PayoutInstruction): StartedRow {
     const entry = s.journaled.entries.get(payout.referenceId);
     s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
-    const job = startRow(payout, entry, s.journaled.fingerprint, deps.context);
-    return { payout, job, initial: job.initial, started: job.started, journaled: entry !== undefined };
+    return startRow(payout, entry, s.journaled.fingerprint, deps.context);
   }
 
   async function readAndPay(): Promise<void> {
     for await (const records of file.batches()) {
       const results = await validator.validateBatch(records, file.layout);
-      const rows = results.map((result) => (result.ok ? prepare(result.payout) : undefined));
+      const rows = results.map((result) => (result.ok ? start(result.payout) : undefined));
       // One locked ledger step per batch: check the rows against the ledger as it is now and record
       // those about to be sent, before their journal intent and their create.
       const screened: ScreenRow[] = [];
       for (let i = 0; i < records.length; i++) {
         const row = rows[i];
-        if (row) screened.push({ payout: row.payout, cells: records[i]!.cells, journaled: row.journaled, sends: commandFor(row.started).kind !== 'finish' });
+        if (row) screened.push({ payout: row.payout, cells: records[i]!.cells, journaled: row.journaled, sends: row.sends });
       }
       const verdicts = await s.repeat.screen(screened);
       let v = 0;
@@ -351,37 +333,17 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
           env.progress?.row('invalid');
           continue;
         }
-        const { payout, job, initial, started } = rows[i]!;
+        const row = rows[i]!;
         const verdict = verdicts[v++]!;
-        if (commandFor(started).kind === 'finish') {
-          done(seq, payout, paidRow(payout, started, false)); // settled in an earlier run: no request
-          continue;
-        }
-        if (verdict.held) {
-          done(seq, payout, heldRow(payout, verdict.message)); // nothing is sent for it
-          continue;
-        }
-        if (s.control.stopping) {
-          untouched(seq, payout, initial);
+        const ended = endWithoutRequest(row, verdict.held ? verdict.message : undefined, s.control);
+        if (ended) {
+          done(seq, row.payout, ended);
           continue;
         }
         s.control.inFlight += 1;
         const rowSeq = seq;
-        void payRow(job, deps)
-          .then(
-            (r) => {
-              const row = paidRow(payout, r.state, r.interrupted, r.interrupted ? s.control.stopReason?.message : undefined);
-              // A row the stop caught before its first request (waiting for a slot) was not sent.
-              if (row.outcome !== 'not_started') s.summary.sent += 1;
-              done(rowSeq, payout, row);
-            },
-            (error: unknown) => {
-              s.control.stop('internal_error', `row at line ${payout.line} failed unexpectedly: ${(error as Error).message}`);
-              const row = paidRow(payout, initial, true, s.control.stopReason?.message);
-              if (row.outcome !== 'not_started') s.summary.sent += 1;
-              done(rowSeq, payout, row);
-            },
-          )
+        void payToEnd(row, deps)
+          .then((end) => done(rowSeq, row.payout, end))
           .finally(settled);
         while (s.control.inFlight >= throttle.concurrency * 2 || s.writer.pending() > MAX_AHEAD) {
           await new Promise<void>((resolve) => (wake = resolve));

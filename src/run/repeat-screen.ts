@@ -6,7 +6,6 @@
  * was never made (a false hold a person can release), never a payout it does not know about.
  */
 import { basename } from 'node:path';
-import type { ResultRow } from '../csv/results.js';
 import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from '../ledger/repeat-window.js';
@@ -15,7 +14,6 @@ import { RepeatGuard, type RepeatVerdict } from '../ledger/repeat-check.js';
 import type { Logger } from '../log.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction } from '../rules/index.js';
-import { validRow } from '../payout/result-row.js';
 
 export interface RepeatSettings {
   /** Where the ledgers live (the account's folder is made under it). */
@@ -148,7 +146,3 @@ export class RepeatScreen {
   }
 }
 
-/** The results row of a held row. */
-export function heldRow(payout: PayoutInstruction, message: string): ResultRow {
-  return { ...validRow(payout, 'repeat_payee'), error_code: 'repeat_payee', error_message: message };
-}
