@@ -5,7 +5,7 @@
  * intent are one step even when two runs pay from the same account at once.
  */
 import { randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AbortedError } from '../errors.js';
@@ -22,6 +22,10 @@ export interface OpenLedgerOptions {
   onWarning?: (message: string) => void;
   /** How long to wait for another run's append to finish (default 30 s). */
   lockWaitMs?: number;
+  /** Paid entries older than this (epoch ms) hold nothing for this run's window (see RepeatIndex). */
+  since?: number;
+  /** The index's 32-bit hash (a test forces collisions with a tiny one). */
+  hash?: (key: string) => number;
 }
 
 export interface Ledger {
@@ -30,7 +34,8 @@ export interface Ledger {
   payeeKey(payee: Payee): string;
   /**
    * Under the ledger lock: reads what other runs appended since, lets `decide` look at the up to
-   * date index, and appends (and fsyncs) the entries it returns before resolving.
+   * date index, and appends (and fsyncs) the entries it returns before resolving. The index does
+   * not learn them: the run that writes them knows its own rows.
    */
   update(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void>;
 }
@@ -48,7 +53,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   let secret = await readSecret(join(dir, 'secret'));
   let created = secret !== undefined;
   secret ??= randomBytes(SECRET_BYTES);
-  const index = new RepeatIndex();
+  const index = new RepeatIndex({ source: { read: (position) => readEntryAt(file, position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}) });
   const tail = { offset: 0, endsWithNewline: true };
   if (created) await catchUp(file, index, tail, options.onWarning);
   const durable = options.durable ?? true;
@@ -89,7 +94,6 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
         await handle.close();
       }
       if (tail.offset === Buffer.byteLength(text)) await syncDirectory(dir); // the file is new
-      for (const e of entries) index.apply(e);
       tail.endsWithNewline = true;
     } finally {
       await lock.release();
@@ -115,7 +119,7 @@ async function catchUp(file: string, index: RepeatIndex, tail: { offset: number;
       const text = data.toString('utf8', start, nl);
       if (text.trim()) {
         const entry = parseLedgerLine(text);
-        if (entry) index.apply(entry);
+        if (entry) index.apply(entry, tail.offset);
         else onWarning?.(`ledger ${file}: skipping a line that is not a ledger entry (${text.length} characters)`);
       }
       tail.offset += nl + 1 - start;
@@ -124,6 +128,27 @@ async function catchUp(file: string, index: RepeatIndex, tail: { offset: number;
     carry = data.subarray(start);
   }
   tail.endsWithNewline = carry.length === 0;
+}
+
+/** The entry whose line starts at `position`, read back to confirm a hash match. */
+function readEntryAt(file: string, position: number): LedgerEntry {
+  const fd = openSync(file, 'r');
+  try {
+    let bytes = Buffer.alloc(0);
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(bytes.length ? bytes.length : 512);
+      const n = readSync(fd, chunk, 0, chunk.length, position + bytes.length);
+      bytes = Buffer.concat([bytes, chunk.subarray(0, n)]);
+      const nl = bytes.indexOf(10);
+      const entry = nl === -1 && n > 0 ? undefined : parseLedgerLine(bytes.toString('utf8', 0, nl === -1 ? bytes.length : nl));
+      if (nl !== -1 || n === 0) {
+        if (!entry) throw new AbortedError('ledger_changed', `the ledger ${file} changed under this run (no entry at byte ${position} any more): run again`);
+        return entry;
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** The secret is created once, atomically (hard link of a complete file), so two first runs agree on it. */

@@ -1,9 +1,18 @@
 /**
  * The repeat-payee check, pure: the same payee, currency and amount already paid under another
  * reference within the window (from the ledger), or earlier in the same file, is held.
+ *
+ * Compact and exact: the index keeps, per ledger entry, its time and where its line is (17 bytes)
+ * plus 32-bit hashes of its reference and of its payee, currency and amount in HashSlots; a hash
+ * that matches is confirmed on the entry itself, read back from the ledger, so a collision never
+ * holds a row wrongly nor lets a repeat through. Only entries read from the ledger are indexed:
+ * what this run records itself is known to the run (its rows, and the file's own repeats).
  */
 import { canonicalAmount } from '../money.js';
+import { hashOf } from '../rules/reference-set.js';
+import { HashSlots } from './hash-slots.js';
 import type { LedgerEntry } from './ledger-entry.js';
+import { SeenInFile } from './seen-in-file.js';
 
 export interface PaidPayout {
   ref: string;
@@ -13,44 +22,138 @@ export interface PaidPayout {
   file: string;
 }
 
+/** Where the index reads an entry back from, by the position it was applied at (its line's byte offset). */
+export interface EntrySource {
+  read(position: number): LedgerEntry;
+}
+
+export interface RepeatIndexOptions {
+  /** Default: the entries are kept in memory (for a handful of entries, e.g. in tests). */
+  source?: EntrySource;
+  /** The 32-bit hash the slots use (a test forces collisions with a tiny one). */
+  hash?: (key: string) => number;
+  /**
+   * Paid entries older than this (epoch ms) can hold nothing in this run: only their reference
+   * is indexed (a row paid under its own reference is never held, however long ago).
+   */
+  since?: number;
+}
+
+const ALIVE = 1;
+const BY_SIGNATURE = 2;
+
 /** What the ledger says was paid, by reference and by payee + currency + amount. */
 export class RepeatIndex {
-  readonly #refs = new Map<string, number>();
-  readonly #bySignature = new Map<string, Map<string, PaidPayout>>();
+  readonly #byRef = new HashSlots();
+  readonly #bySignature = new HashSlots();
+  readonly #hash: (key: string) => number;
+  readonly #since: number;
+  readonly #source: EntrySource;
+  readonly #memory: LedgerEntry[] | undefined;
+  #at = new Float64Array(256);
+  #position = new Float64Array(256);
+  #flags = new Uint8Array(256);
+  #count = 0;
 
-  /** Entries in the order they were written: a `void` cancels the `paid` it names. */
-  apply(entry: LedgerEntry): void {
+  constructor(options: RepeatIndexOptions = {}) {
+    this.#hash = options.hash ?? hashOf;
+    this.#since = options.since ?? -Infinity;
+    if (options.source) {
+      this.#source = options.source;
+    } else {
+      const memory: LedgerEntry[] = [];
+      this.#memory = memory;
+      this.#source = { read: (position) => memory[position]! };
+    }
+  }
+
+  /**
+   * Entries in the order they were written: a `void` cancels the `paid` it names; a second `paid`
+   * of the same payout moves it to its time. `position` is where `source` reads it back.
+   */
+  apply(entry: LedgerEntry, position?: number): void {
+    if (position === undefined) {
+      if (!this.#memory) throw new Error('RepeatIndex.apply: an index reading from a source needs the entry\'s position');
+      position = this.#memory.push(entry) - 1;
+    }
     const sig = signature(entry.payee, entry.currency, entry.amount);
-    let paid = this.#bySignature.get(sig);
-    if (entry.kind === 'paid') {
-      if (!paid) this.#bySignature.set(sig, (paid = new Map()));
-      if (!paid.has(entry.ref)) this.#refs.set(entry.ref, (this.#refs.get(entry.ref) ?? 0) + 1);
-      paid.set(entry.ref, { ref: entry.ref, currency: entry.currency, amount: entry.amount, at: Date.parse(entry.at), file: entry.file });
-    } else if (paid?.delete(entry.ref)) {
-      const n = (this.#refs.get(entry.ref) ?? 1) - 1;
-      if (n > 0) this.#refs.set(entry.ref, n);
-      else this.#refs.delete(entry.ref);
-      if (paid.size === 0) this.#bySignature.delete(sig);
+    const same = this.#find(entry.ref, sig);
+    if (entry.kind === 'void') {
+      if (same !== undefined) this.#flags[same] = 0;
+      return;
+    }
+    const at = Date.parse(entry.at);
+    let id = same;
+    if (id === undefined) {
+      id = this.#count++;
+      if (id === this.#at.length) this.#grow();
+      this.#flags[id] = ALIVE;
+      this.#byRef.add(this.#hash(entry.ref), id);
+    }
+    this.#at[id] = at;
+    this.#position[id] = position;
+    if (at >= this.#since && !(this.#flags[id]! & BY_SIGNATURE)) {
+      this.#flags[id] = ALIVE | BY_SIGNATURE;
+      this.#bySignature.add(this.#hash(sig), id);
     }
   }
 
   /** Whether a payout under this reference is recorded (and not void). */
   hasRef(ref: string): boolean {
-    return this.#refs.has(ref);
+    return this.#byRef.find(this.#hash(ref), (id) => this.#alive(id) && this.#source.read(this.#position[id]!).ref === ref);
   }
 
   /** Whether this exact payout (reference, payee, currency, amount) is recorded and not void. */
   has(ref: string, payee: string, currency: string, amount: string): boolean {
-    return this.#bySignature.get(signature(payee, currency, amount))?.has(ref) ?? false;
+    return this.#find(ref, signature(payee, currency, amount)) !== undefined;
   }
 
   /** The latest payout to this payee, currency and amount under another reference since `since`. */
   latestOther(payee: string, currency: string, amount: string, ref: string, since: number): PaidPayout | undefined {
-    let latest: PaidPayout | undefined;
-    for (const p of this.#bySignature.get(signature(payee, currency, amount))?.values() ?? []) {
-      if (p.ref !== ref && p.at >= since && (!latest || p.at > latest.at)) latest = p;
+    const sig = signature(payee, currency, amount);
+    const candidates: number[] = [];
+    this.#bySignature.find(this.#hash(sig), (id) => {
+      if (this.#alive(id) && this.#at[id]! >= since) candidates.push(id);
+    });
+    // Latest first (the earliest recorded among equal times); each confirmed on the entry itself.
+    candidates.sort((a, b) => this.#at[b]! - this.#at[a]! || a - b);
+    for (const id of candidates) {
+      const e = this.#source.read(this.#position[id]!);
+      if (e.ref !== ref && signature(e.payee, e.currency, e.amount) === sig) {
+        return { ref: e.ref, currency: e.currency, amount: e.amount, at: this.#at[id]!, file: e.file };
+      }
     }
-    return latest;
+    return undefined;
+  }
+
+  /** The live entry recording `ref` for this signature. */
+  #find(ref: string, sig: string): number | undefined {
+    let found: number | undefined;
+    this.#byRef.find(this.#hash(ref), (id) => {
+      if (!this.#alive(id)) return false;
+      const e = this.#source.read(this.#position[id]!);
+      if (e.ref !== ref || signature(e.payee, e.currency, e.amount) !== sig) return false;
+      found = id;
+      return true;
+    });
+    return found;
+  }
+
+  #alive(id: number): boolean {
+    return (this.#flags[id]! & ALIVE) !== 0;
+  }
+
+  #grow(): void {
+    const size = Math.ceil(this.#at.length * 1.5);
+    const at = new Float64Array(size);
+    const position = new Float64Array(size);
+    const flags = new Uint8Array(size);
+    at.set(this.#at);
+    position.set(this.#position);
+    flags.set(this.#flags);
+    this.#at = at;
+    this.#position = position;
+    this.#flags = flags;
   }
 }
 
@@ -72,11 +175,13 @@ export interface RepeatGuardOptions {
   /** The window as the operator wrote it, for messages (`3d`). */
   windowText: string;
   now: number;
+  /** The 32-bit hash of the rows-seen set (a test forces collisions with a tiny one). */
+  hash?: (key: string) => number;
 }
 
 /** One run's check: the ledger as it was when the run started, plus the rows seen so far in the file. */
 export class RepeatGuard {
-  readonly #seen = new Map<string, { ref: string; line: number }>();
+  #seen: SeenInFile | undefined;
 
   constructor(
     readonly index: RepeatIndex,
@@ -90,9 +195,8 @@ export class RepeatGuard {
   /** Call once per valid row, in file order. */
   check(row: RepeatCandidate): RepeatVerdict {
     if (!this.enabled) return { held: false };
-    const sig = signature(row.payee, row.currency, row.amount);
-    const before = this.#seen.get(sig);
-    if (!before) this.#seen.set(sig, { ref: row.ref, line: row.line });
+    this.#seen ??= new SeenInFile(this.options.hash);
+    const before = this.#seen.firstOrAdd(signature(row.payee, row.currency, row.amount), { ref: row.ref, line: row.line });
     // A row already paid under its own reference is the journal's business (a rerun), never a repeat.
     if (row.allowRepeat || this.index.hasRef(row.ref)) return { held: false };
     const what = `${row.currency} ${row.amount}`;
@@ -109,6 +213,12 @@ export class RepeatGuard {
       };
     }
     return { held: false };
+  }
+
+  /** Releases the rows-seen set (and its scratch file). */
+  close(): void {
+    this.#seen?.close();
+    this.#seen = undefined;
   }
 }
 

@@ -84,6 +84,8 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     } catch (error) {
       await writer.abort();
       throw error;
+    } finally {
+      repeat.close();
     }
     await writer.close();
     return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, file, log, ...(opts.writePlan ? { planFile: opts.writePlan } : {}) });

@@ -56,7 +56,14 @@ export class RepeatScreen {
   readonly #log: Logger;
   #firstPass: RepeatGuard | undefined;
   #secondPass: RepeatGuard | undefined;
-  readonly #voids: Promise<void>[] = [];
+  /**
+   * References this run recorded in the ledger whose rows have not ended yet (the index does not
+   * hold this run's own entries): a row in flight, so at most a few batches of them.
+   */
+  readonly #recorded = new Set<string>();
+  /** Void entries waiting for the ledger step under way; written together in the next one. */
+  #pendingVoids: { payout: PayoutInstruction; payee: string; outcome: Outcome; recorded: boolean }[] = [];
+  #voiding: Promise<void> | undefined;
 
   private constructor(ledger: Ledger, settings: RepeatSettings, input: string, log: Logger) {
     this.#ledger = ledger;
@@ -66,7 +73,9 @@ export class RepeatScreen {
   }
 
   static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
-    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m) });
+    // Entries older than the window can hold nothing in this run: the index keeps only their reference.
+    const since = (settings.now ?? Date.now)() - settings.windowMs;
+    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since });
     return new RepeatScreen(ledger, settings, input, log);
   }
 
@@ -85,11 +94,13 @@ export class RepeatScreen {
    * runs may have paid since the first pass) and records the rows about to be sent, in one step.
    */
   async screen(rows: readonly ScreenRow[]): Promise<RepeatVerdict[]> {
-    this.#firstPass = undefined; // its rows-seen map is not needed any more
+    this.#firstPass?.close(); // its rows-seen set is not needed any more
+    this.#firstPass = undefined;
     const guard = (this.#secondPass ??= this.#guard());
     let verdicts: RepeatVerdict[] = [];
+    let entries: LedgerEntry[] = [];
     await this.#ledger.update((index) => {
-      const entries: LedgerEntry[] = [];
+      entries = [];
       verdicts = rows.map((row) => {
         const candidate = this.#candidate(row.payout, row.cells, row.journaled);
         const verdict = guard.check(candidate);
@@ -100,24 +111,45 @@ export class RepeatScreen {
       });
       return entries;
     });
+    for (const e of entries) this.#recorded.add(e.ref);
     return verdicts;
   }
 
   /** A row's final outcome: a payout that failed or never happened stops holding its payee. */
   settle(payout: PayoutInstruction, outcome: Outcome): void {
+    const recorded = this.#recorded.delete(payout.referenceId);
     if (!VOID_OUTCOMES.has(outcome)) return;
-    const payee = this.#payee(payout);
-    const write = this.#ledger
-      .update((index) => (index.has(payout.referenceId, payee, payout.currency, payout.amount) ? [this.#entry('void', payout, payee)] : []))
-      .catch((error: unknown) => {
-        this.#log.warn({ ref: payout.referenceId, err: (error as Error).message }, `could not record in the ledger that ${payout.referenceId} ended ${outcome}: it may hold a later payout to this payee as a repeat`);
-      });
-    this.#voids.push(write);
+    this.#pendingVoids.push({ payout, payee: this.#payee(payout), outcome, recorded });
+    this.#voiding ??= this.#writeVoids();
   }
 
-  /** Waits for the ledger updates `settle` started. */
+  /** Waits for the ledger updates `settle` started, and releases the rows-seen sets. */
   async flush(): Promise<void> {
-    await Promise.all(this.#voids);
+    await this.#voiding;
+    this.close();
+  }
+
+  /** Releases the rows-seen sets (a dry run's, or after the run). */
+  close(): void {
+    this.#firstPass?.close();
+    this.#secondPass?.close();
+  }
+
+  /** One ledger step for all the voids waiting, then the next for those that came meanwhile. */
+  async #writeVoids(): Promise<void> {
+    while (this.#pendingVoids.length > 0) {
+      const batch = this.#pendingVoids;
+      this.#pendingVoids = [];
+      await this.#ledger
+        // Recorded by this run, or by an earlier one and not void yet: nothing else needs a void.
+        .update((index) => batch.filter((v) => v.recorded || index.has(v.payout.referenceId, v.payee, v.payout.currency, v.payout.amount)).map((v) => this.#entry('void', v.payout, v.payee)))
+        .catch((error: unknown) => {
+          for (const { payout, outcome } of batch) {
+            this.#log.warn({ ref: payout.referenceId, err: (error as Error).message }, `could not record in the ledger that ${payout.referenceId} ended ${outcome}: it may hold a later payout to this payee as a repeat`);
+          }
+        });
+    }
+    this.#voiding = undefined;
   }
 
   #guard(): RepeatGuard {
