@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Faults } from '../../src/sandbox/sandbox-types.js';
 import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
-/** Locally: MP_KILL_ROUNDS=20 npx vitest run test/run/resume-after-sigkill.test.ts */
+/** Locally: MP_KILL_ROUNDS=20 npx vitest run test/run/kill-9-loses-nothing.test.ts */
 const KILLS = Number(process.env.MP_KILL_ROUNDS ?? 3);
 
 async function journalSize(ws: Workspace): Promise<number> {
