@@ -2,7 +2,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
-import { connect, type ConnectArgs } from './wiring.js';
+import { connect, requestRetryOf, type ConnectArgs } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
@@ -163,7 +163,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
 }
 
 /** Where the API is, for `reconcile`: as for `payFile`. */
-export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices'> {
+export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices' | 'delays'> {
   /** Results CSV to rewrite; default beside the journal. */
   out?: string;
 }
@@ -175,7 +175,7 @@ export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' 
 export async function reconcile(journal: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   const cwd = options.cwd ?? process.cwd();
   const logger = options.logger ?? (await silentLogger());
-  const ctx = await connect(options, { env: options.env ?? process.env, cwd }, logger);
+  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) }, { env: options.env ?? process.env, cwd }, logger);
   try {
     return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}) }, ctx);
   } catch (error) {
@@ -233,10 +233,6 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
 /** The payout machine's waits, defaults filled in. */
 function machineDelays(d: Delays): NonNullable<RunOptions['delays']> {
   return { backoff: { ...DEFAULT_BACKOFF, ...d.retry }, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...d.poll } };
-}
-
-function requestRetryOf(delays: Delays | undefined): ConnectArgs['requestRetry'] {
-  return delays?.request !== undefined ? { retryBaseDelayMs: delays.request } : {};
 }
 
 function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.ProcessEnv): RepeatSettings {

@@ -4,6 +4,7 @@ import { rulesSource } from './api/rules-source.js';
 import { createApiClient } from './api/index.js';
 import type { ApiClient, ApiClientOptions, RetryEvent } from './api/client-types.js';
 import { readConfig, withDotEnv, type Config } from './config.js';
+import type { Delays } from './library.js';
 import { createLogger, type Logger } from './log.js';
 import { createRulesBook, type RulesBook } from './rules/index.js';
 import type { Sandbox } from './sandbox/sandbox-types.js';
@@ -28,6 +29,8 @@ export interface Io {
   stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Waits between retries and polls, as `payFile` takes them; default the API's. Tests shrink them to milliseconds. */
+  delays?: Delays;
 }
 
 export interface CommandContext {
@@ -65,7 +68,12 @@ export interface ConnectArgs extends CommonArgs {
 
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */
 export async function openContext(args: CommonArgs, io: Io, throttle?: Throttle): Promise<CommandContext> {
-  return connect(args, io, await makeLogger(io, args.logLevel), throttle);
+  return connect({ ...args, requestRetry: requestRetryOf(io.delays) }, io, await makeLogger(io, args.logLevel), throttle);
+}
+
+/** The client's own retries (reads, 429s) start from `delays.request`. */
+export function requestRetryOf(delays: Delays | undefined): ConnectArgs['requestRetry'] {
+  return delays?.request !== undefined ? { retryBaseDelayMs: delays.request } : {};
 }
 
 /** Wires the API client, the throttle and the rules book onto one config; `run` and `payFile` share it. */

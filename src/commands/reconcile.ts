@@ -11,7 +11,7 @@ export interface ReconcileArgs extends CommonArgs {
 export async function reconcileCommand(args: ReconcileArgs, io: Io): Promise<ExitCode> {
   const logger = await makeLogger(io, args.logLevel);
   try {
-    const report = await reconcile(args.journal, { ...args, env: io.env, cwd: io.cwd, logger });
+    const report = await reconcile(args.journal, { ...args, env: io.env, cwd: io.cwd, ...(io.delays ? { delays: io.delays } : {}), logger });
     const moves = Object.entries(report.moves).map(([move, n]) => `${n} ${n === 1 ? 'invoice' : 'invoices'} moved ${move.replace(' -> ', ' to ')}`);
     io.stderr.write(`Checked ${report.checked} invoices not final yet; ${report.changed} changed.\n`);
     for (const m of moves) io.stderr.write(`  ${m}\n`);

@@ -64,6 +64,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
       delimiter: args.delimiter as ',' | ';' | undefined,
       env: io.env,
       cwd: io.cwd,
+      ...(io.delays ? { delays: io.delays } : {}),
       logger,
       progress,
       // The report goes to stdout (logs and progress stay on stderr); --json replaces it.

@@ -1,6 +1,7 @@
 import { PassThrough, Writable } from 'node:stream';
 import { runMain } from '../../src/cli.js';
 import type { Io } from '../../src/wiring.js';
+import { FAST_DELAYS } from './fast-delays.js';
 
 export interface InProcessResult {
   code: number;
@@ -16,7 +17,7 @@ export interface InProcessOptions {
   invokedAs?: string;
 }
 
-/** Runs the CLI in this process (`runMain`) with its own stdout, stderr and stdin. */
+/** Runs the CLI in this process (`runMain`) with its own stdout, stderr and stdin, retrying and polling on milliseconds. */
 export async function runCli(argv: string[], opts: InProcessOptions): Promise<InProcessResult> {
   let stdout = '';
   let stderr = '';
@@ -48,6 +49,7 @@ export async function runCli(argv: string[], opts: InProcessOptions): Promise<In
     stdin,
     env: opts.env,
     cwd: opts.cwd,
+    delays: FAST_DELAYS,
     ...(opts.invokedAs ? { invokedAs: opts.invokedAs } : {}),
   };
   const code = await runMain(argv, io);

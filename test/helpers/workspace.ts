@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import { runMain } from '../../src/cli.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/sandbox-types.js';
+import { FAST_DELAYS } from './fast-delays.js';
 
 export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
 
@@ -19,7 +20,7 @@ export interface Workspace {
   write(name: string, text: string): Promise<string>;
   results(name?: string): Promise<Record<string, string>[]>;
   journalLines(name?: string): Promise<Record<string, unknown>[]>;
-  /** `milkypay-payouts <args>` in this process (`runMain`), in the workspace folder. */
+  /** `milkypay-payouts <args>` in this process (`runMain`), in the workspace folder, retrying and polling on milliseconds. */
   cli(args: string[], opts?: { env?: NodeJS.ProcessEnv; stdin?: string }): Promise<CliResult>;
   /** The built CLI as a child process: for what only a process shows (signals, SIGKILL, TTY). */
   spawnCli(args: string[], env?: NodeJS.ProcessEnv): ChildProcess;
@@ -76,6 +77,7 @@ export async function workspace(options: SandboxOptions = {}): Promise<Workspace
         stdin: Readable.from(opts.stdin === undefined ? [] : [opts.stdin]),
         env: { ...env, ...opts.env },
         cwd: dir,
+        delays: FAST_DELAYS,
       });
       return { code, signal: null, stdout: stdout.text, stderr: stderr.text };
     },
