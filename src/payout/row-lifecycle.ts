@@ -45,7 +45,7 @@ export function plannedRow(payout: PayoutInstruction, settled: Settled | undefin
 /** One row of this run, started: its job for the runner. */
 export interface StartedRow {
   payout: PayoutInstruction;
-  job: RowJob & { started: RowState };
+  job: RowJob;
   /** The journal holds this reference (a rerun, never a repeat payee). */
   journaled: boolean;
   /** This run sends requests for it: not settled by an earlier run. */

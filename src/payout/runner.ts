@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunControl } from './run-control.js';
-import { begin, commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
+import { commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
 import type { RowFailure } from './failure.js';
 import type { CreateInvoiceRequest } from './instruction.js';
 import { toRecord, type RowRecord } from './record.js';
@@ -13,8 +13,8 @@ export interface RowJob {
   request: CreateInvoiceRequest;
   /** Where the journal left the row (`new` when it has no entry). */
   initial: RowState;
-  /** `initial` begun for this run (row-lifecycle.ts); absent: begun here. */
-  started?: RowState;
+  /** `initial` begun for this run (row-lifecycle.ts's startRow): where the row goes on from. */
+  started: RowState;
 }
 
 /** The requests a row makes (the API client is one); each answers with the invoice. */
@@ -61,7 +61,7 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
     ctx.now = Date.now();
     return ctx;
   };
-  let state = job.started ?? begin(job.initial, context());
+  let state = job.started;
   let written = JSON.stringify(toRecord(job.initial, ids));
   for (;;) {
     const record = toRecord(state, ids);

@@ -28,6 +28,7 @@ function job(ref: string): RowJob {
     fp: `fp-${ref}`,
     request: { referenceId: ref, service: 'test_usd', currency: 'USD', amount: '10.00', fields: { account: '12345' } },
     initial: { kind: 'new' },
+    started: { kind: 'creating', attempt: 1, delayMs: 0 },
   };
 }
 
