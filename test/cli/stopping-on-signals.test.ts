@@ -1,6 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect, csv, HEADER, rows, workspace, type CliResult, type Workspace } from '../helpers/workspace.js';
 
 /** Resolves once the child's stderr matches: the tests wait on what the process says, never on a clock. */
@@ -17,15 +17,6 @@ function waitForStderr(child: ChildProcess, pattern: RegExp): Promise<string> {
     child.stderr?.on('data', onData);
     child.once('close', () => reject(new Error(`exited before stderr matched ${pattern}:\n${seen}`)));
   });
-}
-
-/** Resolves once the journal holds `count` lines (the rows' intents, written before their requests). */
-async function journalLines(ws: Workspace, count: number): Promise<void> {
-  for (;;) {
-    const text = await readFile(ws.path('payouts.journal.jsonl'), 'utf8').catch(() => '');
-    if (text.split('\n').length > count) return;
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 async function leftovers(ws: Workspace): Promise<string[]> {
@@ -71,19 +62,21 @@ describe('stopping on a signal, through the built CLI', () => {
     expect(r.stdout).not.toMatch(/\berror \d{2,}/);
     expect(await leftovers(ws)).toEqual([]);
 
+    ws.sandbox.setFaults({});
     const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
     expect(again.code, again.stderr).toBe(0);
     expectEveryRowPaidOnce(ws, 200);
   });
 
   it('second Ctrl-C forces the stop: one line, lock and temporary files gone, progress line ended, exit 3; a rerun pays each row once', async () => {
-    ws = await workspace({ faults: { latencyMs: 400 } });
+    // The sandbox holds the first 8 creates (until it closes): whenever the signals land, 8 payouts are in flight.
+    ws = await workspace({ faults: { script: [{ endpoint: 'create', kind: 'delay', delayMs: 600_000, times: 8 }] } });
     await ws.write('payouts.csv', csv(HEADER, rows(60)));
     const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8'], { MILKYPAY_PROGRESS_INTERVAL_MS: '20' });
     const done = collect(child);
-    await journalLines(ws, 8);
+    await vi.waitFor(() => expect(ws.sandbox.counters.requests.create).toBe(8), { timeout: 20_000, interval: 5 });
     child.kill('SIGINT');
-    await waitForStderr(child, /^stopping: finishing \d+ payouts? in flight; press Ctrl-C again to force$/m);
+    await waitForStderr(child, /^stopping: finishing 8 payouts in flight; press Ctrl-C again to force$/m);
     child.kill('SIGINT');
     const r = await done;
     expect(r.code, r.stderr).toBe(3);
@@ -91,7 +84,7 @@ describe('stopping on a signal, through the built CLI', () => {
     expect(r.stderr.endsWith('milkypay-payouts: forced stop: the journal is consistent; rerun the same command\n')).toBe(true);
     expect(r.stderr).not.toContain('unexpected failure');
     expect(await leftovers(ws)).toEqual([]);
-    await ws.sandbox.setFaults({});
+    expect(ws.sandbox.counters.requests.create).toBe(8); // nothing was sent after the signals
     const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
     expect(again.code, again.stderr).toBe(0);
     expectEveryRowPaidOnce(ws, 60);
