@@ -1,6 +1,7 @@
 /**
- * Bundles the command line (src/cli.ts and what it imports, dependencies included) into
- * dist/cli.js plus one chunk per lazily imported command, over tsc's dist/cli.js. Loading one
+ * Bundles the command line (src/cli-entry.ts, then src/cli.ts and what it imports, dependencies
+ * included) into dist/cli.js plus chunks (the command line, one per lazily imported command),
+ * over tsc's dist/cli.js. Loading one
  * file instead of a few hundred ESM modules is most of the start-up budget: the library entry
  * (dist/index.js) stays tsc's plain modules.
  */
@@ -44,7 +45,7 @@ const yargsRendersHelpOnlyWhenAsked = {
 
 rmSync(new URL('../dist/cli-chunks', import.meta.url), { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'src/cli.ts' },
+  entryPoints: { cli: 'src/cli-entry.ts', 'cli-main': 'src/cli.ts' },
   outdir: 'dist',
   chunkNames: 'cli-chunks/[name]-[hash]',
   bundle: true,

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
@@ -303,17 +302,21 @@ function defaultIo(): Io {
   };
 }
 
-function isEntryPoint(): boolean {
+/** Whether the process was started as `node <the module at url>`. */
+export function isEntryPoint(url: string): boolean {
   if (!process.argv[1]) return false;
   try {
-    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
+    return realpathSync(process.argv[1]) === realpathSync(fileURLToPath(url));
   } catch {
     return false;
   }
 }
 
-if (isEntryPoint()) {
+/** The process's command line, run: sets the exit code (src/cli-entry.ts, the executable, calls this). */
+export async function main(): Promise<void> {
   const { code, exitNow } = await runCli(hideBin(process.argv), defaultIo());
   process.exitCode = code;
   if (exitNow) process.exit(code); // forced stop: requests still in flight must not hold the process
 }
+
+if (isEntryPoint(import.meta.url)) await main();
