@@ -105,7 +105,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
 async function catchUp(file: string, index: RepeatIndex, tail: { offset: number; endsWithNewline: boolean }, onWarning?: (m: string) => void): Promise<void> {
   let stream;
   try {
-    stream = createReadStream(file, { start: tail.offset });
+    stream = createReadStream(file, { start: tail.offset, highWaterMark: 1 << 20 });
     await new Promise<void>((resolve, reject) => stream!.once('open', () => resolve()).once('error', reject));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;

@@ -97,6 +97,9 @@ export class RepeatScreen {
     this.#firstPass?.close(); // its rows-seen set is not needed any more
     this.#firstPass = undefined;
     const guard = (this.#secondPass ??= this.#guard());
+    // A batch that sends nothing (a rerun's settled rows, all journaled, never held) needs no
+    // locked ledger step: the guard only notes its rows, in file order, for the rows after them.
+    if (!rows.some((row) => row.sends)) return rows.map((row) => guard.check(this.#candidate(row.payout, row.cells, row.journaled)));
     let verdicts: RepeatVerdict[] = [];
     let entries: LedgerEntry[] = [];
     await this.#ledger.update((index) => {
