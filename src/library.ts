@@ -2,13 +2,13 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
-import { connect, requestRetryOf, type ConnectArgs } from './wiring.js';
+import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
 import { UsageError } from './errors.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
 import type { Logger } from './log.js';
-import { DEFAULT_BACKOFF, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './payout/backoff.js';
+import { DEFAULT_BACKOFF, DEFAULT_POLL_BACKOFF } from './payout/backoff.js';
 import { readPlan } from './plan/plan-file.js';
 import type { Outcome } from './payout/outcome.js';
 import { RunControl } from './payout/run-control.js';
@@ -20,6 +20,8 @@ import type { RepeatSettings } from './run/repeat-screen.js';
 import type { Progress } from './run/progress-events.js';
 import type { RunSummary } from './run/summary.js';
 import { Throttle } from './run/throttle.js';
+
+export type { Delays } from './wiring.js';
 
 /** After each row: how far the run is. */
 export interface ProgressUpdate {
@@ -98,16 +100,6 @@ export interface PayFileOptions {
   plan?: string;
   /** With `dryRun`: write the plan of this run to this path (what `milkypay-payouts plan` does). */
   writePlan?: string;
-}
-
-/** In milliseconds. */
-export interface Delays {
-  /** Before a payout request is tried again (create, lookup, process): doubling from base to cap, equal jitter. Default 200..10 000. */
-  retry?: Partial<BackoffPolicy>;
-  /** Between polls of an invoice that is not final yet (`wait`). Default 250..5 000. */
-  poll?: Partial<BackoffPolicy>;
-  /** First delay of a retry the client makes by itself (reads, 429s); it doubles. Default 250. */
-  request?: number;
 }
 
 /**

@@ -4,8 +4,8 @@ import { rulesSource } from './api/rules-source.js';
 import { createApiClient } from './api/index.js';
 import type { ApiClient, ApiClientOptions, RetryEvent } from './api/client-types.js';
 import { readConfig, withDotEnv, type Config } from './config.js';
-import type { Delays } from './library.js';
 import { createLogger, type Logger } from './log.js';
+import type { BackoffPolicy } from './payout/backoff.js';
 import { createRulesBook, type RulesBook } from './rules/index.js';
 import type { Sandbox } from './sandbox/sandbox-types.js';
 import { learnAccount, rulesCacheKey, type Account } from './run/account.js';
@@ -19,6 +19,16 @@ export interface CommonArgs {
   cacheDir?: string;
   refreshServices?: boolean;
   logLevel?: string;
+}
+
+/** In milliseconds. */
+export interface Delays {
+  /** Before a payout request is tried again (create, lookup, process): doubling from base to cap, equal jitter. Default 200..10 000. */
+  retry?: Partial<BackoffPolicy>;
+  /** Between polls of an invoice that is not final yet (`wait`). Default 250..5 000. */
+  poll?: Partial<BackoffPolicy>;
+  /** First delay of a retry the client makes by itself (reads, 429s); it doubles. Default 250. */
+  request?: number;
 }
 
 export interface Io {
