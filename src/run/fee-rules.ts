@@ -1,5 +1,6 @@
-/** What the service rules say about fees, for the live confirmation. Pure. */
+/** What the service rules say about fees, for the live confirmation. */
 import type { FeeRule } from '../rules/currency-rules.js';
+import type { RulesBook } from '../rules/index.js';
 
 const isZero = (v: string): boolean => /^0*(\.0*)?$/.test(v);
 
@@ -18,4 +19,14 @@ export function describeFees(services: ReadonlyArray<{ code: string; fee: FeeRul
     return `${code} ${parts}${bounds ? `, ${bounds}` : ''}`;
   });
   return `fees set by the API per invoice: ${rules.join('; ')}`;
+}
+
+/** Per currency, what the rules say the fees of the rows left to send are. */
+export async function feesOf(rules: RulesBook, sendServices: ReadonlyMap<string, ReadonlySet<string>>): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const [currency, codes] of sendServices) {
+    const { services } = await rules.forCurrency(currency);
+    out[currency] = describeFees([...codes].map((code) => ({ code, fee: services.get(code)?.fee ?? null })));
+  }
+  return out;
 }

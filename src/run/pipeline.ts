@@ -8,17 +8,15 @@ import { assertJournalBinding } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { replayJournal } from '../journal/replay.js';
-import type { Logger } from '../log.js';
 import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
 import { DEFAULT_LIMITS } from '../payout/machine.js';
 import type { RowRunnerDeps } from '../payout/runner.js';
 import { endWithoutRequest, payToEnd, plannedRow, settledBefore, startRow, type RowEnd, type StartedRow } from '../payout/row-lifecycle.js';
-import type { RulesBook } from '../rules/index.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import { sha256File } from '../plan/input-digest.js';
-import { declaresLive, type Account } from './account.js';
+import { declaresLive } from './account.js';
 import { RunControl } from '../payout/run-control.js';
-import { describeFees } from './fee-rules.js';
+import { feesOf } from './fee-rules.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
@@ -27,7 +25,7 @@ import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
 import { defaultRepeatSettings, RepeatScreen, type ScreenRow } from './repeat-screen.js';
 import type { RunEnv, RunOptions } from './run-options.js';
-import { SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
+import { finishSummary, SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
 import { Throttle } from './throttle.js';
 
 /** How far the reader may run ahead of the oldest unfinished row. */
@@ -88,7 +86,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       repeat.close();
     }
     await writer.close();
-    return finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, file, log, ...(opts.writePlan ? { planFile: opts.writePlan } : {}) });
+    return finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, ignoredColumns: file.ignoredColumns, log, ...(opts.writePlan ? { planFile: opts.writePlan } : {}) });
   }
 
   const control = env.control ?? new RunControl();
@@ -109,7 +107,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       const reviewed = opts.applyPlan ? { planCreatedAt: opts.applyPlan.file.createdAt } : {};
       const confirm = env.confirm;
       if (plan.send > 0 && confirm) {
-        const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary), ...reviewed };
+        const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary.sendServices), ...reviewed };
         if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
       }
       log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
@@ -132,23 +130,13 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       await repeat.flush();
       await journal?.close();
     }
-    const out = finish(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, file, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
+    const out = finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, ignoredColumns: file.ignoredColumns, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
     await checkpointAfterRun(paths.journal, key, opts, out, summary);
     return out;
   } finally {
     forgetLock();
     await lock.release();
   }
-}
-
-/** Per currency, what the rules say the fees of the rows left to send are. */
-async function feesOf(rules: RulesBook, summary: SummaryBuilder): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [currency, codes] of summary.sendServices) {
-    const { services } = await rules.forCurrency(currency);
-    out[currency] = describeFees([...codes].map((code) => ({ code, fee: services.get(code)?.fee ?? null })));
-  }
-  return out;
 }
 
 const NO_ENTRIES: ReadonlyMap<string, JournalEntry> = new Map();
@@ -353,37 +341,4 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
       }
     }
   }
-}
-
-/** Credentials refused before this run created or processed anything: a set-up mistake (exit 2), nothing to resume. */
-function refusedBeforeSending(control: RunControl | undefined): boolean {
-  return control?.stopReason?.code === 'auth_failed' && control.sent === 0;
-}
-
-function finish(
-  summary: SummaryBuilder,
-  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; file: InputFile; log: Logger; control?: RunControl; planFile?: string },
-): RunSummary {
-  const stopped = ctx.control?.stopReason;
-  const out: RunSummary = {
-    account: ctx.account,
-    input: ctx.input,
-    results: ctx.results,
-    journal: ctx.journal,
-    dryRun: ctx.dryRun,
-    rows: summary.rows,
-    counts: summary.counts,
-    totals: summary.totals(),
-    plan: summary.plan(),
-    sent: summary.sent,
-    exitCode: refusedBeforeSending(ctx.control) ? 2 : summary.exitCode(stopped !== undefined),
-    ...(stopped ? { stopped } : {}),
-    invalid: summary.invalid,
-    problems: summary.problems,
-    ignoredColumns: ctx.file.ignoredColumns,
-    ...(ctx.planFile ? { planFile: ctx.planFile } : {}),
-  };
-  const counts = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0));
-  ctx.log.info({ counts, totals: out.totals, sent: out.sent, settled: out.plan.settled, exitCode: out.exitCode, stopped }, ctx.dryRun ? 'dry run finished' : 'run finished');
-  return out;
 }

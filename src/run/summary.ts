@@ -1,6 +1,8 @@
 import type { ExitCode } from '../errors.js';
 import { addDecimal, isPlainDecimal, Totals, withCurrencyDigits } from '../money.js';
 import { INCOMPLETE_OUTCOMES, OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
+import type { Logger } from '../log.js';
+import type { RunControl } from '../payout/run-control.js';
 import type { Account } from './account.js';
 
 export interface CurrencyTotals {
@@ -160,4 +162,38 @@ export class SummaryBuilder {
     if (stopped || OUTCOMES.some((o) => this.counts[o] > 0 && INCOMPLETE_OUTCOMES.has(o))) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
   }
+}
+
+/** Credentials refused before this run created or processed anything: a set-up mistake (exit 2), nothing to resume. */
+function refusedBeforeSending(control: RunControl | undefined): boolean {
+  return control?.stopReason?.code === 'auth_failed' && control.sent === 0;
+}
+
+/** The run's summary (what `run --json` prints), logged as the run finishes. */
+export function finishSummary(
+  summary: SummaryBuilder,
+  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; ignoredColumns: string[]; log: Logger; control?: RunControl; planFile?: string },
+): RunSummary {
+  const stopped = ctx.control?.stopReason;
+  const out: RunSummary = {
+    account: ctx.account,
+    input: ctx.input,
+    results: ctx.results,
+    journal: ctx.journal,
+    dryRun: ctx.dryRun,
+    rows: summary.rows,
+    counts: summary.counts,
+    totals: summary.totals(),
+    plan: summary.plan(),
+    sent: summary.sent,
+    exitCode: refusedBeforeSending(ctx.control) ? 2 : summary.exitCode(stopped !== undefined),
+    ...(stopped ? { stopped } : {}),
+    invalid: summary.invalid,
+    problems: summary.problems,
+    ignoredColumns: ctx.ignoredColumns,
+    ...(ctx.planFile ? { planFile: ctx.planFile } : {}),
+  };
+  const counts = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0));
+  ctx.log.info({ counts, totals: out.totals, sent: out.sent, settled: out.plan.settled, exitCode: out.exitCode, stopped }, ctx.dryRun ? 'dry run finished' : 'run finished');
+  return out;
 }
