@@ -20,13 +20,15 @@ const READ_ERROR_CODES = [
 ];
 
 export interface RetryRules {
-  statusCodes: number[];
-  errorCodes: string[];
+  readonly statusCodes: readonly number[];
+  readonly errorCodes: readonly string[];
 }
+
+const READ_RULES: RetryRules = { statusCodes: [429, ...SERVER_ERRORS], errorCodes: READ_ERROR_CODES };
+// A 429 was refused and a refused connection carried nothing: the POST did not happen.
+const WRITE_RULES: RetryRules = { statusCodes: [429], errorCodes: ['ECONNREFUSED'] };
 
 /** `readOnly`: the request changes nothing on the server (GETs, and the pre-request lookup). */
 export function retryRules(readOnly: boolean): RetryRules {
-  if (readOnly) return { statusCodes: [429, ...SERVER_ERRORS], errorCodes: READ_ERROR_CODES };
-  // A 429 was refused and a refused connection carried nothing: the POST did not happen.
-  return { statusCodes: [429], errorCodes: ['ECONNREFUSED'] };
+  return readOnly ? READ_RULES : WRITE_RULES;
 }
