@@ -37,6 +37,14 @@ export function formatEntry(entry: JournalEntry): string {
   return JSON.stringify(record) + '\n';
 }
 
+/**
+ * The line for an entry written now, stamped `at` (last, as `formatEntry` puts it). The entry is
+ * serialised once and not copied: the runner appends three a row.
+ */
+export function formatNewEntry(entry: NewJournalEntry, at: string): string {
+  return `{"v":${JOURNAL_FORMAT_VERSION},${JSON.stringify(entry).slice(1, -1)},"at":${JSON.stringify(at)}}\n`;
+}
+
 export function formatHeader(header: JournalHeader): string {
   const { origin, keyId, mode, secret, created } = header;
   return JSON.stringify({ v: JOURNAL_FORMAT_VERSION, journal: HEADER_MARK, origin, key_id: keyId, mode, secret, created }) + '\n';
@@ -72,14 +80,15 @@ function headerOf(record: Record<string, unknown>): ParsedLine {
   return { kind: 'header', header: { origin, keyId, mode, secret, created: typeof created === 'string' ? created : '' } };
 }
 
-function whyNotAnEntry(value: unknown): string | undefined {
+/** `at`: the time the entry is to be stamped with, when it carries none. */
+function whyNotAnEntry(value: unknown, at?: string): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'it is not a JSON object';
   const record = value as Record<string, unknown>;
   if (record.v !== undefined && record.v !== JOURNAL_FORMAT_VERSION && record.v !== LEGACY_FORMAT_VERSION) {
     return `it has format version ${JSON.stringify(record.v)} and this tool reads version ${JOURNAL_FORMAT_VERSION}`;
   }
   for (const key of ['ref', 'state', 'fp', 'at'] as const) {
-    if (typeof record[key] !== 'string') return `its "${key}" is missing or not a string`;
+    if (typeof (key === 'at' ? (at ?? record.at) : record[key]) !== 'string') return `its "${key}" is missing or not a string`;
   }
   if (record.ref === '' || record.state === '') return 'its "ref" or "state" is empty';
   if (!Number.isSafeInteger(record.line)) return 'its "line" is missing or not an integer';
@@ -87,7 +96,7 @@ function whyNotAnEntry(value: unknown): string | undefined {
 }
 
 /** Checks an entry before it is written, so the journal never holds a line replay would reject. */
-export function assertWritable(entry: JournalEntry): void {
-  const reason = whyNotAnEntry(entry);
+export function assertWritable(entry: JournalEntry | NewJournalEntry, at?: string): void {
+  const reason = whyNotAnEntry(entry, at);
   if (reason !== undefined) throw new TypeError(`journal entry for ${JSON.stringify(entry.ref)} cannot be written: ${reason}`);
 }

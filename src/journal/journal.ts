@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import { systemFix } from '../errors.js';
 import { adoptLegacyJournal } from './adopt.js';
 import { boundElsewhere, newHeader, sameBinding, unbound, type JournalBinding, type JournalHeader } from './binding.js';
-import { assertWritable, formatEntry, formatHeader } from './entry.js';
+import { assertWritable, formatEntry, formatHeader, formatNewEntry } from './entry.js';
 import type { JournalEntry, NewJournalEntry } from './entry.js';
 import { JournalError } from './journal-errors.js';
 import { GroupCommitter } from './group-commit.js';
@@ -124,9 +124,13 @@ class AppendOnlyJournal implements Journal {
         referenceId: newEntry.ref,
       });
     }
-    const entry: JournalEntry = Object.assign({}, newEntry, { at: newEntry.at ?? new Date().toISOString() });
-    assertWritable(entry);
-    await this.#committer.submit(formatEntry(entry));
+    if (newEntry.at !== undefined) {
+      assertWritable(newEntry);
+      return this.#committer.submit(formatEntry(newEntry as JournalEntry));
+    }
+    const at = new Date().toISOString();
+    assertWritable(newEntry, at);
+    return this.#committer.submit(formatNewEntry(newEntry, at));
   }
 
   release(ref: string): void {

@@ -59,6 +59,16 @@ export function toRecord(state: RowState, ids: { ref: string; fp: string; line: 
   return record;
 }
 
+/** The same journal line, `at` aside: every key holds the same value (an absent key and `undefined` alike). */
+export function sameRecord(a: RowRecord, b: RowRecord | undefined): boolean {
+  if (!b) return false;
+  const x = a as unknown as Record<string, unknown>;
+  const y = b as unknown as Record<string, unknown>;
+  for (const key in x) if (x[key] !== y[key]) return false;
+  for (const key in y) if (x[key] !== y[key]) return false;
+  return true;
+}
+
 function invoiceOf(record: RowRecord): InvoiceSnapshot | undefined {
   if (!record.invoice_id) return undefined;
   return {

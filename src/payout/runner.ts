@@ -3,7 +3,7 @@ import type { RunControl } from './run-control.js';
 import { commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
 import type { RowFailure } from './failure.js';
 import type { CreateInvoiceRequest } from './instruction.js';
-import { toRecord, type RowRecord } from './record.js';
+import { sameRecord, toRecord, type RowRecord } from './record.js';
 
 /** Executes one row's state machine: journal the state, send its command, feed the answer back. */
 export interface RowJob {
@@ -62,13 +62,12 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
     return ctx;
   };
   let state = job.started;
-  let written = JSON.stringify(toRecord(job.initial, ids));
+  let written = toRecord(job.initial, ids);
   for (;;) {
     const record = toRecord(state, ids);
-    const text = JSON.stringify(record);
-    if (record && text !== written) {
+    if (record && !sameRecord(record, written)) {
       await deps.journal(record); // the intent is durable before its request is sent
-      written = text;
+      written = record;
     }
     const command = commandFor(state);
     if (command.kind === 'finish') return { state, interrupted: false };

@@ -39,6 +39,29 @@ describe('opening and closing a journal', () => {
     await expect(journal.append({ ref: 'a', state: 's', fp: 'f', line: 1 })).rejects.toMatchObject({ code: 'journal_closed' });
   });
 
+  it('writes each entry as one line: the format version first, the time it was written last', async () => {
+    const path = join(await tempDir(), 'j.jsonl');
+    const journal = await openJournal(path, { binding: TEST_BINDING });
+    const before = Date.now();
+    await journal.append({ ref: 'a"\n', state: 'created', fp: 'f1', line: 2, invoice_id: 'inv_9', fee: null, amount: '0.10' });
+    await journal.append({ ref: 'b', state: 'creating', fp: 'f2', line: 3, at: '2026-01-02T03:04:05.678Z' });
+    await journal.close();
+    const [, first, second] = (await readFile(path, 'utf8')).trimEnd().split('\n');
+    const at = JSON.parse(first!).at as string;
+    expect(Date.parse(at)).toBeGreaterThanOrEqual(before - 1);
+    expect(first).toBe(`{"v":2,"ref":"a\\"\\n","state":"created","fp":"f1","line":2,"invoice_id":"inv_9","fee":null,"amount":"0.10","at":"${at}"}`);
+    expect(second).toBe('{"v":2,"ref":"b","state":"creating","fp":"f2","line":3,"at":"2026-01-02T03:04:05.678Z"}');
+  });
+
+  it('refuses to write an entry replay would reject, and writes nothing for it', async () => {
+    const path = join(await tempDir(), 'j.jsonl');
+    const journal = await openJournal(path, { binding: TEST_BINDING });
+    await expect(journal.append({ ref: '', state: 'creating', fp: 'f', line: 1 })).rejects.toThrow(/"ref" or "state" is empty/);
+    await expect(journal.append({ ref: 'a', state: 'creating', fp: 'f', line: 1.5 })).rejects.toThrow(/"line"/);
+    await journal.close();
+    expect((await readFile(path, 'utf8')).trimEnd().split('\n')).toHaveLength(1);
+  });
+
   it('says clearly when the directory does not exist', async () => {
     const path = join(await tempDir(), 'missing', 'j.jsonl');
     const error = await openJournal(path, { binding: TEST_BINDING }).catch((e: unknown) => e);

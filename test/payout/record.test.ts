@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { begin, commandFor, type RowContext, type RowState } from '../../src/payout/machine.js';
-import { journalStateOf, resumeState, toRecord, type RowRecord } from '../../src/payout/record.js';
+import { journalStateOf, resumeState, sameRecord, toRecord, type RowRecord } from '../../src/payout/record.js';
 import { NOT_FOUND, T0, answer, context, count, drive, invoice } from './helpers.js';
 
 const FP = 'fp-paid';
@@ -203,5 +203,24 @@ describe('resume with a changed row', () => {
   it('a reference conflict is looked up again (the row may now match the invoice)', () => {
     const state: RowState = { kind: 'done', outcome: 'conflict', invoice: invoice({ amount: '99' }), errorCode: 'reference_conflict', message: 'm' };
     expect(firstCommand(journaled(state), CHANGED)).toBe('lookup');
+  });
+});
+
+describe('a record is journaled again only when its line would differ', () => {
+  const base: RowRecord = { ref: 'ref-1', fp: FP, line: 7, state: 'processing', invoice_id: 'inv_1', fee: null, attempt: 1 };
+
+  it('the same values are the same record, whatever their order or an undefined key', () => {
+    expect(sameRecord(base, { attempt: 1, fee: null, invoice_id: 'inv_1', state: 'processing', line: 7, fp: FP, ref: 'ref-1' })).toBe(true);
+    expect(sameRecord({ ...base, error_code: undefined }, base)).toBe(true);
+    expect(sameRecord(base, { ...base, amount: undefined })).toBe(true);
+  });
+
+  it('any value that differs, a key one lacks, null against absent, or no record at all is another record', () => {
+    expect(sameRecord(base, { ...base, attempt: 2 })).toBe(false);
+    expect(sameRecord(base, { ...base, status: 'created' })).toBe(false);
+    expect(sameRecord({ ...base, resolution: null }, base)).toBe(false);
+    const { fee: _fee, ...noFee } = base;
+    expect(sameRecord(base, noFee)).toBe(false);
+    expect(sameRecord(base, undefined)).toBe(false);
   });
 });
