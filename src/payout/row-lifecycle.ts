@@ -13,7 +13,7 @@ import type { RunControl } from './run-control.js';
 import { payRow, type RowJob, type RowRunnerDeps } from './runner.js';
 
 /** The journal fingerprint of what a row pays. */
-function rowFingerprint(payout: PayoutInstruction, fingerprint: Fingerprinter): string {
+export function rowFingerprint(payout: PayoutInstruction, fingerprint: Fingerprinter): string {
   return fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
 }
 
@@ -29,7 +29,11 @@ export interface Settled {
  */
 export function settledBefore(payout: PayoutInstruction, entry: RowRecord | undefined, fingerprint: Fingerprinter, process: boolean): Settled | undefined {
   if (!entry) return undefined;
-  const state = resumeState(entry, rowFingerprint(payout, fingerprint), payout.referenceId);
+  return settledIn(resumeState(entry, rowFingerprint(payout, fingerprint), payout.referenceId), process);
+}
+
+/** The same, from the state the row resumes in. */
+export function settledIn(state: RowState, process: boolean): Settled | undefined {
   if (state.kind === 'done') return { state, outcome: state.outcome };
   if (state.kind === 'submitted') return { state, outcome: 'submitted' };
   if (state.kind === 'created' && !process) return { state, outcome: 'created' };

@@ -2,13 +2,15 @@
  * Validation of a whole file, row by row: duplicate references, the dashboard layout's
  * currency, and the rules of each row's currency (fetched once per currency, and only for
  * well-formed codes). Once a currency's rules are loaded, a row is validated without waiting.
+ * A row an earlier run settled (the caller says which) is checked without the rules at all.
  */
 import { isoMinorDigits } from '../money.js';
 import type { InputRecord, Layout } from './input-record.js';
 import { findInvisible } from './invisible-characters.js';
 import { ReferenceSet } from './reference-set.js';
 import type { CurrencyRules, RulesBook } from './currency-rules.js';
-import { validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
+import type { PayoutInstruction } from '../payout/instruction.js';
+import { instructionWithoutRules, validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
 
 export interface Validator {
   /** A batch of records (see `InputFile.batches()`), in order: one await per batch, not per row. */
@@ -22,7 +24,17 @@ function isIsoCurrency(c: string | undefined): c is string {
   return c !== undefined && isoMinorDigits(c) !== undefined;
 }
 
-export function createValidator(book: RulesBook): Validator {
+export interface ValidatorOptions {
+  /**
+   * Whether an earlier run settled this exact instruction (its journal entry is final and its
+   * fingerprint matches). Such a row skips the checks that need the service rules: whatever they
+   * say now, the payout was made (or settled) as it stands. Every other check still applies.
+   */
+  settled?: (payout: PayoutInstruction) => boolean;
+}
+
+export function createValidator(book: RulesBook, options: ValidatorOptions = {}): Validator {
+  const isSettled = options.settled;
   const seen = new ReferenceSet();
   /** NFKC forms of the references that differ from their own form (few files have any). */
   const normalised = new ReferenceSet();
@@ -110,7 +122,13 @@ export function createValidator(book: RulesBook): Validator {
       const results: ValidationResult[] = [];
       for (const rec of records) {
         const dup = duplicate(rec);
-        if (dup) results.push(dup);
+        if (dup) {
+          results.push(dup);
+          continue;
+        }
+        // The standard layout names its currency: a row's instruction needs no rules (the dashboard's asks them).
+        const settled = isSettled && layout === 'standard' ? instructionWithoutRules(rec) : undefined;
+        if (settled && isSettled!(settled)) results.push({ ok: true, payout: settled });
         else results.push(trySync(rec, layout) ?? (await validateSlow(rec, layout)));
       }
       return results;

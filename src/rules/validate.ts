@@ -60,6 +60,66 @@ const NON_ZERO_DIGIT = /[1-9]/;
 const EMAIL = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
 
 export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefined, opts: ValidateOptions = NO_OPTIONS): ValidationResult {
+  const head = checkHead(rec, opts);
+  if (!head.ok) return head;
+  const { line, currency, service, amount } = head;
+  if (!rules || rules.services.size === 0) {
+    return failure(rec, 'currency_not_offered', `line ${line}: no payout service is offered for currency ${currency} on this account: check the currency column (the services command lists what is offered)`, 'currency');
+  }
+  const amountProblem = checkAmountFormat(rec, head);
+  if (amountProblem) return amountProblem;
+
+  // Service
+  const rule = rules.services.get(service);
+  const serviceProblem = checkService(service, currency, rule, rules);
+  if (serviceProblem || !rule) return failure(rec, serviceProblem!.code, `line ${line}: ${serviceProblem!.message}`, serviceProblem!.column ?? 'service');
+
+  // Amount range, in the service currency
+  const converted = rule.exchangeRate === '1' ? amount : multiplyDecimal(amount, rule.exchangeRate);
+  const below = rule.amountMin !== null && comparePlainDecimals(converted, rule.amountMin) < 0;
+  const above = rule.amountMax !== null && comparePlainDecimals(converted, rule.amountMax) > 0;
+  if (below || above) {
+    const conversion =
+      rule.exchangeRate === '1' && rule.serviceCurrency === currency ? '' : ` (${amount} ${currency} × rate ${rule.exchangeRate} = ${converted} ${rule.serviceCurrency})`;
+    return failure(
+      rec,
+      'amount_out_of_range',
+      `line ${line}: amount ${amount} ${currency}${conversion} is ${below ? 'below' : 'above'} ${service}'s limits ${rule.amountMin ?? '0'}..${rule.amountMax ?? '∞'} ${rule.serviceCurrency}`,
+      'amount',
+    );
+  }
+
+  // Fields
+  const fieldProblem = checkFields(rec.cells, rule);
+  if (fieldProblem) return failure(rec, fieldProblem.code, `line ${line}: ${fieldProblem.message}`, fieldProblem.column);
+  return checkTail(rec, head);
+}
+
+/**
+ * The instruction a record gives when every check that needs no service rules passes (structure,
+ * currency code, amount format, customer, callback URL); undefined when one fails. What the
+ * service rules add (service offered, amount limits, field patterns) is left out: for a row an
+ * earlier run settled with this very instruction, rules changed since cannot change what happened.
+ */
+export function instructionWithoutRules(rec: InputRecord, opts: ValidateOptions = NO_OPTIONS): PayoutInstruction | undefined {
+  const head = checkHead(rec, opts);
+  if (!head.ok || checkAmountFormat(rec, head)) return undefined;
+  const result = checkTail(rec, head);
+  return result.ok ? result.payout : undefined;
+}
+
+/** A record's reference, service, currency and amount, present and well-formed as far as no rules are needed. */
+interface RowHead {
+  ok: true;
+  line: number;
+  referenceId: string;
+  service: string;
+  currency: string;
+  amount: string;
+}
+
+/** Structure, reference, the columns every row needs, the currency code. */
+function checkHead(rec: InputRecord, opts: ValidateOptions): RowHead | ValidationFailure {
   const { cells, line } = rec;
   const referenceId = cells['reference_id'];
   if (rec.malformed) return failure(rec, 'malformed_row', rec.malformed.message);
@@ -90,11 +150,11 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   if (notIso) {
     return failure(rec, 'invalid_currency', `line ${line}: currency ${notIso}; give the currency's 3-letter ISO 4217 code, e.g. USD, EUR or JPY`, 'currency');
   }
-  if (!rules || rules.services.size === 0) {
-    return failure(rec, 'currency_not_offered', `line ${line}: no payout service is offered for currency ${currency} on this account: check the currency column (the services command lists what is offered)`, 'currency');
-  }
+  return { ok: true, line, referenceId, service, currency, amount };
+}
 
-  // Amount format (string work: this runs for every row of a million-row file)
+/** Amount format (string work: this runs for every row of a million-row file). */
+function checkAmountFormat(rec: InputRecord, { line, currency, amount }: RowHead): ValidationFailure | undefined {
   if (!isPlainDecimal(amount)) return failure(rec, 'invalid_amount', `line ${line}: amount "${amount}" is not a plain decimal; ${amountFormatHint(amount)}`, 'amount');
   if (!NON_ZERO_DIGIT.test(amount)) return failure(rec, 'amount_not_positive', `line ${line}: amount "${amount}" must be greater than 0`, 'amount');
   const digits = minorDigits(currency);
@@ -108,32 +168,12 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
       'amount',
     );
   }
+  return undefined;
+}
 
-  // Service
-  const rule = rules.services.get(service);
-  const serviceProblem = checkService(service, currency, rule, rules);
-  if (serviceProblem || !rule) return failure(rec, serviceProblem!.code, `line ${line}: ${serviceProblem!.message}`, serviceProblem!.column ?? 'service');
-
-  // Amount range, in the service currency
-  const converted = rule.exchangeRate === '1' ? amount : multiplyDecimal(amount, rule.exchangeRate);
-  const below = rule.amountMin !== null && comparePlainDecimals(converted, rule.amountMin) < 0;
-  const above = rule.amountMax !== null && comparePlainDecimals(converted, rule.amountMax) > 0;
-  if (below || above) {
-    const conversion =
-      rule.exchangeRate === '1' && rule.serviceCurrency === currency ? '' : ` (${amount} ${currency} × rate ${rule.exchangeRate} = ${converted} ${rule.serviceCurrency})`;
-    return failure(
-      rec,
-      'amount_out_of_range',
-      `line ${line}: amount ${amount} ${currency}${conversion} is ${below ? 'below' : 'above'} ${service}'s limits ${rule.amountMin ?? '0'}..${rule.amountMax ?? '∞'} ${rule.serviceCurrency}`,
-      'amount',
-    );
-  }
-
-  // Fields
-  const fieldProblem = checkFields(cells, rule);
-  if (fieldProblem) return failure(rec, fieldProblem.code, `line ${line}: ${fieldProblem.message}`, fieldProblem.column);
-
-  // Customer and callback
+/** Customer and callback, then the instruction and its request. */
+function checkTail(rec: InputRecord, { line, referenceId, service, currency, amount }: RowHead): ValidationResult {
+  const { cells } = rec;
   const email = cells['customer.email'];
   if (email !== undefined && !EMAIL.test(email)) {
     return failure(rec, 'invalid_email', `line ${line}: customer.email "${email}" is not an e-mail address like name@example.com`, 'customer.email');
@@ -142,7 +182,7 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   if (callbackUrl !== undefined && !isHttpUrl(callbackUrl)) {
     return failure(rec, 'invalid_callback_url', `line ${line}: callback_url "${callbackUrl}" is not an http(s) URL like https://example.com/hook`, 'callback_url');
   }
-  const exact = withDigits(amount, digits);
+  const exact = withDigits(amount, minorDigits(currency));
   const request = buildRequest(cells, referenceId, service, currency, exact);
   if (request.customer && request.customer.reference_id === undefined) {
     return failure(rec, 'missing_field', `line ${line}: customer.reference_id is empty; the API requires it whenever a customer.* column is filled`, 'customer.reference_id');

@@ -8,15 +8,17 @@ import { assertJournalBinding } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { replayJournal } from '../journal/replay.js';
-import { fingerprinter, type Fingerprinter } from '../payout/fingerprint.js';
+import { fingerprinter } from '../payout/fingerprint.js';
 import { DEFAULT_LIMITS } from '../payout/machine.js';
 import type { RowRunnerDeps } from '../payout/runner.js';
-import { endWithoutRequest, payToEnd, plannedRow, settledBefore, startRow, type RowEnd, type StartedRow } from '../payout/row-lifecycle.js';
+import { endWithoutRequest, payToEnd, plannedRow, startRow, type RowEnd, type StartedRow } from '../payout/row-lifecycle.js';
 import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import { sha256File } from '../plan/input-digest.js';
 import { declaresLive } from './account.js';
 import { RunControl } from '../payout/run-control.js';
 import { feesOf } from './fee-rules.js';
+import { JournaledRows } from './journaled-rows.js';
+import { RerunResults } from './rerun-results.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates } from './gates.js';
 import { checkOutputPaths } from './paths.js';
@@ -72,10 +74,10 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     // The journal as the real run would take it: refused if bound elsewhere; if adopted, none of its rows is settled.
     const bound = (await assertJournalBinding(paths.journal, account, { adopt })).kind === 'bound';
     const replay = bound ? await replayJournal(paths.journal) : undefined;
-    const journaled: Journaled = { entries: replay?.entries ?? new Map(), fingerprint: fingerprinter(replay?.header?.secret ?? newSecret()) };
+    const journaled = new JournaledRows(replay?.entries ?? NO_ENTRIES, fingerprinter(replay?.header?.secret ?? newSecret()), opts);
     const writer = await createResultsWriter(paths.results);
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journaled, repeat, holds, writer);
+      const { validRows, rows } = await firstPass(file, env, summary, { journaled, repeat, holds, preview: writer });
       checkGates(opts.gates, validRows, summary.requestedTotals);
       if (opts.writePlan) await writePlanOf(opts.writePlan, facts({ validRows, rows }));
       start(rows);
@@ -98,34 +100,54 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     // exit 2) before the first pass, which counts the rows it settled; a new one is created only once
     // the run is about to send, so a refused run leaves none.
     let journal = (await exists(paths.journal)) ? await open() : undefined;
+    const journaled = journaledRowsOf(journal, opts);
+    let forgetEarly = (): void => undefined;
     try {
-      const { validRows, rows } = await firstPass(file, opts, env, summary, journaledOf(journal), repeat, holds, undefined, control);
-      checkGates(opts.gates, validRows, summary.requestedTotals);
-      if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts({ validRows, rows }));
+      // A rerun: the first pass writes the results while no row needs a request. If none does, that is the run.
+      const early = journaled.any ? await createResultsWriter(paths.results) : undefined;
+      const rerun = early && new RerunResults(early, { summary, repeat, log, pace: rowPace(opts) });
+      if (early) forgetEarly = control.atForcedStop(() => early.abort());
+      let pass: { validRows: number; rows: number };
+      try {
+        pass = await firstPass(file, env, summary, { journaled, repeat, holds, ...(rerun ? { rerun } : {}), control });
+        checkGates(opts.gates, pass.validRows, summary.requestedTotals);
+        if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts(pass));
+      } catch (error) {
+        await rerun?.giveUp();
+        throw error;
+      }
+      const { validRows, rows } = pass;
       start(rows);
       const plan = summary.plan();
-      const reviewed = opts.applyPlan ? { planCreatedAt: opts.applyPlan.file.createdAt } : {};
-      const confirm = env.confirm;
-      if (plan.send > 0 && confirm) {
-        const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary.sendServices), ...reviewed };
-        if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
+      forgetEarly();
+      if (rerun?.writing) {
+        // Every row settled, held or invalid: the first pass wrote the results, nothing is sent.
+        log.info({ input: opts.input, rows, valid: validRows, send: 0, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
+        await rerun.close(rows, env.progress);
+      } else {
+        const reviewed = opts.applyPlan ? { planCreatedAt: opts.applyPlan.file.createdAt } : {};
+        const confirm = env.confirm;
+        if (plan.send > 0 && confirm) {
+          const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary.sendServices), ...reviewed };
+          if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
+        }
+        log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
+        journal ??= await open();
+        env.progress?.begin(rows);
+        const writer = await createResultsWriter(paths.results);
+        const forgetWriter = control.atForcedStop(() => writer.abort());
+        try {
+          await secondPass(file, opts, env, { journal, journaled: journaledRowsOf(journal, opts), writer, control, summary, repeat });
+        } catch (error) {
+          await writer.abort();
+          throw new AbortedError(
+            'stopped_part_way',
+            `the run stopped part-way: ${(error as Error).message}. What was sent is journaled: fix the cause and rerun the same command`,
+          );
+        }
+        await writer.close();
+        forgetWriter();
       }
-      log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
-      journal ??= await open();
-      env.progress?.begin(rows);
-      const writer = await createResultsWriter(paths.results);
-      const forgetWriter = control.atForcedStop(() => writer.abort());
-      try {
-        await secondPass(file, opts, env, { journal, journaled: journaledOf(journal), writer, control, summary, repeat });
-      } catch (error) {
-        await writer.abort();
-        throw new AbortedError(
-          'stopped_part_way',
-          `the run stopped part-way: ${(error as Error).message}. What was sent is journaled: fix the cause and rerun the same command`,
-        );
-      }
-      await writer.close();
-      forgetWriter();
     } finally {
       await repeat.flush();
       await journal?.close();
@@ -169,35 +191,37 @@ function liveRefused(why: string): UsageError {
   return new UsageError('live_keys', `${why}: nothing was sent. Add --live to pay for real (rehearse first with --dry-run --live)`);
 }
 
-/** What earlier runs journaled, and the journal's keyed fingerprint. */
-interface Journaled {
-  entries: ReadonlyMap<string, JournalEntry>;
-  fingerprint: Fingerprinter;
+/** What earlier runs journaled (nothing before a journal exists), keyed by the journal's secret. */
+function journaledRowsOf(journal: Journal | undefined, opts: RunOptions): JournaledRows {
+  if (!journal) return new JournaledRows(NO_ENTRIES, fingerprinter(newSecret()), opts); // no entry: never fingerprints
+  return new JournaledRows(journal.entries, fingerprinter(journal.header.secret), opts);
 }
 
-function journaledOf(journal: Journal | undefined): Journaled {
-  if (!journal) return { entries: NO_ENTRIES, fingerprint: fingerprinter(newSecret()) }; // no entry: never called
-  return { entries: journal.entries, fingerprint: fingerprinter(journal.header.secret) };
+/** How a row is paced this run: the second pass's, and what the first pass starts a settled row with. */
+function rowPace(opts: RunOptions): RowRunnerDeps['context'] {
+  const waitUntil = opts.waitSeconds !== undefined ? Date.now() + opts.waitSeconds * 1000 : undefined;
+  return { process: opts.process, ...(waitUntil !== undefined ? { waitUntil } : {}), ...DEFAULT_LIMITS, ...opts.delays };
+}
+
+interface FirstPassIo {
+  journaled: JournaledRows;
+  repeat: RepeatScreen;
+  holds: HeldSample[];
+  /** A dry run: each row as the real run would leave it; settled rows keep their outcome, held rows are `repeat_payee`, the rest `valid`. */
+  preview?: ResultsWriter;
+  /** A rerun: the results, written while no row needs a request. */
+  rerun?: RerunResults;
+  control?: RunControl;
 }
 
 /**
  * Validates every row before anything is sent: totals for the gates, file-level errors (exit 2),
- * which rows the journal already holds as settled, and which the repeat-payee guard holds. A dry
- * run writes each row as the real run would leave it: settled rows keep their outcome, held rows
- * are `repeat_payee`, the rest are `valid`.
+ * which rows the journal already holds as settled, and which the repeat-payee guard holds. A row
+ * settled for this very instruction skips the checks of the service rules (they cannot undo it).
  */
-async function firstPass(
-  file: InputFile,
-  opts: RunOptions,
-  env: RunEnv,
-  summary: SummaryBuilder,
-  journaled: Journaled,
-  repeat: RepeatScreen,
-  holds: HeldSample[],
-  writer?: ResultsWriter,
-  control?: RunControl,
-): Promise<{ validRows: number; rows: number }> {
-  const validator = createValidator(env.rules);
+async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBuilder, io: FirstPassIo): Promise<{ validRows: number; rows: number }> {
+  const { journaled, repeat, holds, preview, rerun, control } = io;
+  const validator = createValidator(env.rules, journaled.any ? { settled: (payout) => journaled.settledAsIs(payout) } : {});
   let seq = 0;
   let validRows = 0;
   // Batches, not rows: one await per batch of what the parser has buffered, not two per row.
@@ -211,35 +235,43 @@ async function firstPass(
         const payout = result.payout;
         validRows += 1;
         summary.addValid(payout.currency, payout.amount);
-        const settled = journaled.entries.size ? settledBefore(payout, journaled.entries.get(payout.referenceId), journaled.fingerprint, opts.process) : undefined;
+        const settled = journaled.any ? journaled.settled(payout) : undefined;
         // Every valid row goes through the check, in file order: a later row may repeat a settled one.
-        const verdict = repeat.check(payout, record.cells, journaled.entries.has(payout.referenceId));
+        const verdict = repeat.check(payout, record.cells, journaled.has(payout.referenceId));
         if (settled) summary.settled += 1;
         else if (verdict.held) holds.push({ line: payout.line, reference_id: payout.referenceId, message: verdict.message });
         else summary.addToSend(payout.currency, payout.amount, payout.service);
-        if (writer) {
+        if (preview) {
           const row = plannedRow(payout, settled, verdict.held ? verdict.message : undefined);
-          writer.write(seq, row);
+          preview.write(seq, row);
           summary.addOutcome(row.outcome, row);
+        }
+        if (rerun?.writing) {
+          if (settled) rerun.settled(seq, payout, settled.state);
+          else if (verdict.held) rerun.held(seq, payout, verdict.message);
+          else await rerun.giveUp(); // a row to send
         }
       } else {
         summary.addInvalid({ line: result.line, reference_id: result.referenceId ?? record.cells.reference_id ?? '', column: result.column, error_code: result.errorCode, message: result.message });
-        if (writer) {
+        if (preview) {
           const row = invalidRow(result, record.cells);
-          writer.write(seq, row);
+          preview.write(seq, row);
           summary.addOutcome('invalid', row);
         }
+        rerun?.invalid(seq, invalidRow(result, record.cells));
       }
       seq += 1;
     }
-    await writer?.ready(); // the results file keeps up, so memory stays flat in the file's length
+    // The results file keeps up, so memory stays flat in the file's length.
+    await preview?.ready();
+    await rerun?.ready();
   }
   return { validRows, rows: seq };
 }
 
 interface PassState {
   journal: Journal;
-  journaled: Journaled;
+  journaled: JournaledRows;
   writer: ResultsWriter;
   control: RunControl;
   summary: SummaryBuilder;
@@ -249,20 +281,19 @@ interface PassState {
 async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: PassState): Promise<void> {
   const throttle = env.throttle ?? new Throttle({ concurrency: opts.concurrency });
   s.control.requestsOnTheWire = () => throttle.active;
-  const waitUntil = opts.waitSeconds !== undefined ? Date.now() + opts.waitSeconds * 1000 : undefined;
   const deps: RowRunnerDeps = {
     api: env.api,
     classify: rowFailureOf,
     journal: (record) => s.journal.append({ ...record }),
     control: s.control,
-    context: { process: opts.process, ...(waitUntil !== undefined ? { waitUntil } : {}), ...DEFAULT_LIMITS, ...opts.delays },
+    context: rowPace(opts),
     onEvent: (job, command, event) => {
       if (event.kind === 'invoice' && (command.kind === 'create' || command.kind === 'process')) s.control.sent += 1;
       if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, failure: event.failure }, 'request failed');
     },
     slot: (send) => throttle.slot(send),
   };
-  const validator = createValidator(env.rules);
+  const validator = createValidator(env.rules, s.journaled.any ? { settled: (payout) => s.journaled.settledAsIs(payout) } : {});
   let wake: (() => void) | undefined;
   const settled = (): void => {
     s.control.inFlight -= 1;
@@ -293,7 +324,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   }
 
   function start(payout: PayoutInstruction): StartedRow {
-    const entry = s.journaled.entries.get(payout.referenceId);
+    const entry = s.journaled.entry(payout.referenceId);
     s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
     return startRow(payout, entry, s.journaled.fingerprint, deps.context);
   }

@@ -122,7 +122,13 @@ export class RepeatScreen {
   settle(payout: PayoutInstruction, outcome: Outcome): void {
     const recorded = this.#recorded.delete(payout.referenceId);
     if (!VOID_OUTCOMES.has(outcome)) return;
-    this.#pendingVoids.push({ payout, payee: this.#payee(payout), outcome, recorded });
+    const payee = this.#payee(payout);
+    // Only a payout the ledger holds needs a void: one this run recorded, or one the index read from
+    // the ledger. A row that holds nothing (a rerun's conflict, a payout made before the ledger
+    // existed) costs no locked ledger step; one recorded meanwhile by another file's run is not this
+    // row's to void.
+    if (!recorded && !this.#ledger.index.has(payout.referenceId, payee, payout.currency, payout.amount)) return;
+    this.#pendingVoids.push({ payout, payee, outcome, recorded });
     this.#voiding ??= this.#writeVoids();
   }
 

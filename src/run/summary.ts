@@ -88,8 +88,8 @@ export const PROBLEM_OUTCOMES: ReadonlySet<string> = new Set(['failed', 'conflic
 export class SummaryBuilder {
   readonly counts = Object.fromEntries(OUTCOMES.map((o) => [o, 0])) as Record<Outcome, number>;
   readonly requestedTotals = new Totals();
-  private readonly processed = new Totals();
-  private readonly fees = new Map<string, string>();
+  private processed = new Totals();
+  private fees = new Map<string, string>();
   private readonly rowsByCurrency = new Map<string, number>();
   readonly invalid: InvalidSample[] = [];
   readonly problems: RowSample[] = [];
@@ -140,6 +140,15 @@ export class SummaryBuilder {
     if (row.currency && row.fee && isPlainDecimal(row.fee)) {
       this.fees.set(row.currency, addDecimal(this.fees.get(row.currency) ?? '0', row.fee));
     }
+  }
+
+  /** Forgets the outcomes added so far (rows, counts, problems, processed, fees): a pass that wrote them gave up. */
+  clearOutcomes(): void {
+    this.rows = 0;
+    for (const o of OUTCOMES) this.counts[o] = 0;
+    this.problems.length = 0;
+    this.processed = new Totals();
+    this.fees = new Map();
   }
 
   addInvalid(sample: InvalidSample): void {

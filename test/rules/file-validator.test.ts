@@ -139,3 +139,63 @@ describe('references that look the same are one reference', () => {
     expect(results.every((r) => r.ok)).toBe(true);
   });
 });
+
+describe('createValidator with rows an earlier run settled', () => {
+  async function validateSettled(content: string, settled: (ref: string) => boolean): Promise<{ results: ValidationResult[]; asked: string[] }> {
+    const file = await openInput(writeInput(content));
+    const book = createRulesBook(h.source, { cacheDir: h.cacheDir, cacheKey: 'validator', refresh: true });
+    const asked: string[] = [];
+    const counting = { forCurrency: (c: string) => (asked.push(c), book.forCurrency(c)), serviceCurrency: (s: string) => book.serviceCurrency(s) };
+    const validator = createValidator(counting, { settled: (payout) => settled(payout.referenceId) });
+    const results: ValidationResult[] = [];
+    for await (const batch of file.batches()) results.push(...(await validator.validateBatch(batch, file.layout)));
+    return { results, asked };
+  }
+
+  it('checks a settled row without the service rules; a repeated reference is still refused', async () => {
+    const { results, asked } = await validateSettled(
+      [
+        'reference_id,service,currency,amount,fields.account',
+        'a,test_usd,USD,10.5,123',
+        'b,no_such_service,USD,20,1', // the rules would refuse it; settled as it stands, they are not asked
+        'a,test_usd,USD,10.5,123', // a repeated reference is refused whatever the journal says
+      ].join('\n'),
+      () => true,
+    );
+    expect(asked).toEqual([]);
+    expect(results.map(summary)).toEqual([
+      ['ok', 2, '10.50'],
+      ['ok', 3, '20.00'],
+      ['duplicate_reference_id', 4, 'reference_id'],
+    ]);
+  });
+
+  it('still refuses what needs no rules: amount, currency and e-mail mistakes', async () => {
+    const { results } = await validateSettled(
+      [
+        'reference_id,service,currency,amount,fields.account,customer.email',
+        'c,test_usd,USD,1.234,1,',
+        'd,test_usd,usd,1,1,',
+        'e,test_usd,USD,1,1,not-an-email',
+      ].join('\n'),
+      () => true,
+    );
+    expect(results.map(summary)).toEqual([
+      ['amount_precision', 2, 'amount'],
+      ['invalid_currency', 3, 'currency'],
+      ['invalid_email', 4, 'customer.email'],
+    ]);
+  });
+
+  it('judges a row the journal does not hold as settled by the rules', async () => {
+    const { results, asked } = await validateSettled(
+      ['reference_id,service,currency,amount,fields.account', 'a,test_usd,USD,1,1', 'b,no_such_service,USD,20,1'].join('\n'),
+      (ref) => ref === 'a',
+    );
+    expect(asked).toEqual(['USD']);
+    expect(results.map(summary)).toEqual([
+      ['ok', 2, '1.00'],
+      ['unknown_service', 3, 'service'],
+    ]);
+  });
+});
