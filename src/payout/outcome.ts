@@ -32,6 +32,9 @@ export const OUTCOMES: readonly Outcome[] = [
   'not_started',
 ];
 
+/** Final outcomes: a rerun leaves them as they are, with no request (whatever the API or the rules say now). */
+export const FINAL_OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['processed', 'partial', 'failed', 'conflict']);
+
 /** Outcomes of an incomplete run: a rerun of the same command finishes them (exit 3). */
 export const INCOMPLETE_OUTCOMES: ReadonlySet<Outcome> = new Set(['error', 'not_started']);
 

@@ -1,5 +1,5 @@
 import type { InvoiceSnapshot, RowState } from './machine.js';
-import type { Outcome } from './outcome.js';
+import { FINAL_OUTCOMES, type Outcome } from './outcome.js';
 
 /**
  * How a row's state is written to the journal and read back on resume (pure).
@@ -81,8 +81,6 @@ function invoiceOf(record: RowRecord): InvoiceSnapshot | undefined {
     amount: record.amount ?? '',
   };
 }
-
-const FINAL_OUTCOMES: ReadonlySet<string> = new Set(['processed', 'partial', 'failed', 'conflict']);
 
 /**
  * The state a row resumes in, given its last journal record and the fingerprint of the row as the

@@ -6,15 +6,12 @@
 import { readCheckpoint, removeCheckpoint, writeCheckpoint, type CheckpointKey } from '../journal/checkpoint.js';
 import type { Logger } from '../log.js';
 import { Totals } from '../money.js';
-import { OUTCOMES, type Outcome } from '../payout/outcome.js';
+import { FINAL_OUTCOMES, OUTCOMES } from '../payout/outcome.js';
 import type { Account } from './account.js';
 import { checkGates } from './gates.js';
 import type { RunOptions } from './run-options.js';
 import type { Progress } from './progress-events.js';
 import type { RunSummary, SummaryBuilder } from './summary.js';
-
-/** Outcomes a rerun leaves as they are without a request (whatever the API or the rules say now). */
-const SETTLED: ReadonlySet<Outcome> = new Set(['processed', 'partial', 'failed', 'conflict']);
 
 export function checkpointKey(opts: RunOptions, paths: { results: string }, account: Account): CheckpointKey {
   return {
@@ -52,7 +49,7 @@ export async function rerunFromCheckpoint(
  */
 export async function checkpointAfterRun(journal: string, key: CheckpointKey, opts: RunOptions, out: RunSummary, built: SummaryBuilder): Promise<void> {
   const settled = OUTCOMES.every(
-    (o) => out.counts[o] === 0 || SETTLED.has(o) || (o === 'submitted' && opts.waitSeconds === undefined) || (o === 'created' && !opts.process),
+    (o) => out.counts[o] === 0 || FINAL_OUTCOMES.has(o) || (o === 'submitted' && opts.waitSeconds === undefined) || (o === 'created' && !opts.process),
   );
   if (out.stopped || !settled || out.dryRun) {
     await removeCheckpoint(journal);
