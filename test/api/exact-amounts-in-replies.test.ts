@@ -55,7 +55,9 @@ describe('both ways of reading a body agree', () => {
       const body = point === 0 ? digits : `${digits.slice(0, point)}.${digits.slice(point)}`;
       const literal = (random() < 0.1 ? '-' : '') + body.replace(/^0+(?=\d)/, '');
       if (literal.length - (literal.startsWith('-') ? 1 : 0) > 15 || literal.endsWith('.')) continue;
-      expect(numberToDecimal(exactNumber(literal) as number), literal).toBe(canonicalDecimal(literal));
+      // `expect` only on a difference: 20,000 passing `expect` calls cost more than the check.
+      const [read, exact] = [numberToDecimal(exactNumber(literal) as number), canonicalDecimal(literal)];
+      if (read !== exact) expect(read, literal).toBe(exact);
     }
   });
 

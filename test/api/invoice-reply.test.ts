@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { readInvoiceBody } from '../../src/api/invoice-reply.js';
 import { parseReplyJson } from '../../src/api/reply-json.js';
@@ -75,8 +76,11 @@ describe('invoice replies read without the schema', () => {
       if (!parsed.success) refused += 1;
       if (read === undefined) continue;
       fast += 1;
-      expect(parsed.success, JSON.stringify(json)).toBe(true);
-      expect(read, JSON.stringify(json)).toStrictEqual(parsed.data);
+      // `expect` only on a difference: thousands of passing `expect` calls cost more than the reading.
+      if (!parsed.success || !isDeepStrictEqual(read, parsed.data)) {
+        expect(parsed.success, JSON.stringify(json)).toBe(true);
+        expect(read, JSON.stringify(json)).toStrictEqual(parsed.data);
+      }
     }
     expect(fast).toBeGreaterThan(800);
     expect(refused).toBeGreaterThan(800);

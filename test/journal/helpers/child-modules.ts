@@ -3,7 +3,7 @@ import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import ts from 'typescript';
+import { transform } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -15,9 +15,7 @@ export async function compileJournalModules(dir: string): Promise<string> {
   const sources = ['src/errors.ts', ...(await readdir(join(root, 'src/journal'))).map((f) => `src/journal/${f}`)];
   for (const source of sources.filter((f) => f.endsWith('.ts'))) {
     const text = await readFile(join(root, source), 'utf8');
-    const output = ts.transpileModule(text, {
-      compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022, verbatimModuleSyntax: true },
-    }).outputText;
+    const output = (await transform(text, { loader: 'ts', format: 'esm', target: 'node20', tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } })).code;
     const target = join(dir, source.replace(/\.ts$/, '.js'));
     await mkdir(dirname(target), { recursive: true });
     await writeFile(target, output);
