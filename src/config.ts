@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import * as z from 'zod';
+import { defaultCacheDir } from './config-cache-dir.js';
 import { UsageError } from './errors.js';
+
+export { defaultCacheDir } from './config-cache-dir.js';
 
 /** Where to reach the API and with which keys: env, then `.env`, then flags. */
 export interface Config {
@@ -49,9 +51,6 @@ export function withDotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.
   return merged;
 }
 
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.MILKYPAY_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'milkypay-payouts');
-}
 
 /** `cwd` resolves a relative cache directory. */
 export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = process.cwd()): Config {
