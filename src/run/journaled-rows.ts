@@ -21,8 +21,11 @@ export class JournaledRows {
   /** The journal's keyed fingerprint. */
   readonly fingerprint: Fingerprinter;
   readonly #process: boolean;
-  /** Keyed by the instruction object: the validator's check and the pass then fingerprint a row once. */
-  readonly #resumed = new WeakMap<PayoutInstruction, Resumed>();
+  /**
+   * The batch's rows by instruction object: the validator's check and the pass then fingerprint a
+   * row once. A Map emptied after each batch, not a WeakMap: weak keys cost the collector per row.
+   */
+  readonly #resumed = new Map<PayoutInstruction, Resumed>();
 
   constructor(entries: ReadonlyMap<string, JournalEntry>, fingerprint: Fingerprinter, options: { process: boolean }) {
     this.#entries = entries;
@@ -54,6 +57,11 @@ export class JournaledRows {
   /** Settled by an earlier run for this exact instruction: the service rules have no say over it any more. */
   settledAsIs(payout: PayoutInstruction): boolean {
     return this.#resume(payout).same && this.settled(payout) !== undefined;
+  }
+
+  /** The batch is done with: its rows are not asked about again. */
+  endBatch(): void {
+    this.#resumed.clear();
   }
 
   #resume(payout: PayoutInstruction): Resumed {

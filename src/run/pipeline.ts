@@ -262,6 +262,7 @@ async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBuilder, 
       }
       seq += 1;
     }
+    journaled.endBatch();
     // The results file keeps up, so memory stays flat in the file's length.
     await preview?.ready();
     await rerun?.ready();
@@ -333,6 +334,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     for await (const records of file.batches()) {
       const results = await validator.validateBatch(records, file.layout);
       const rows = results.map((result) => (result.ok ? start(result.payout) : undefined));
+      s.journaled.endBatch();
       // One locked ledger step per batch: check the rows against the ledger as it is now and record
       // those about to be sent, before their journal intent and their create.
       const screened: ScreenRow[] = [];
