@@ -17,6 +17,25 @@ export function rowFingerprint(payout: PayoutInstruction, fingerprint: Fingerpri
   return fingerprint({ service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields });
 }
 
+/** Where a row's journal entry leaves it. */
+export interface Resumed {
+  /** `new` when the journal does not hold the row. */
+  state: RowState;
+  /** The row's journal fingerprint, worked out only for a row the journal holds. */
+  fp: string | undefined;
+  /** The journal holds this reference (a rerun, never a repeat payee). */
+  journaled: boolean;
+  /** The entry was made for this very instruction (same fingerprint). */
+  same: boolean;
+}
+
+/** The row resumed from its journal entry: fingerprinted (when the journal holds it) and the state it resumes in. */
+export function resumeRow(payout: PayoutInstruction, entry: RowRecord | undefined, fingerprint: Fingerprinter): Resumed {
+  if (!entry) return { state: { kind: 'new' }, fp: undefined, journaled: false, same: false };
+  const fp = rowFingerprint(payout, fingerprint);
+  return { state: resumeState(entry, fp, payout.referenceId), fp, journaled: true, same: entry.fp === fp };
+}
+
 /** A row an earlier run settled: where its journal entry left it and the outcome it keeps. */
 export interface Settled {
   state: RowState;
@@ -24,15 +43,10 @@ export interface Settled {
 }
 
 /**
- * Before anything is sent (the first pass, a dry run): the row as an earlier run settled it, or
- * undefined when this run sends for it. A submitted row counts as settled though it may still be polled.
+ * Before anything is sent (the first pass, a dry run): the row as an earlier run settled it, given
+ * the state it resumes in; undefined when this run sends for it. A submitted row counts as settled
+ * though it may still be polled.
  */
-export function settledBefore(payout: PayoutInstruction, entry: RowRecord | undefined, fingerprint: Fingerprinter, process: boolean): Settled | undefined {
-  if (!entry) return undefined;
-  return settledIn(resumeState(entry, rowFingerprint(payout, fingerprint), payout.referenceId), process);
-}
-
-/** The same, from the state the row resumes in. */
 export function settledIn(state: RowState, process: boolean): Settled | undefined {
   if (state.kind === 'done') return { state, outcome: state.outcome };
   if (state.kind === 'submitted') return { state, outcome: 'submitted' };
@@ -56,17 +70,19 @@ export interface StartedRow {
   sends: boolean;
 }
 
-/**
- * The row from its instruction and its journal entry: fingerprinted, resumed, and begun (a `created`
- * or `submitted` row moved on as the options say).
- */
-export function startRow(payout: PayoutInstruction, entry: RowRecord | undefined, fingerprint: Fingerprinter, pace: Omit<Pace, 'now'>): StartedRow {
-  const fp = rowFingerprint(payout, fingerprint);
-  const initial: RowState = entry ? resumeState(entry, fp, payout.referenceId) : { kind: 'new' };
+/** The state a row begins this run in: a `created` or `submitted` row moved on as the options say. */
+function beginRow(state: RowState, pace: Omit<Pace, 'now'>): RowState {
   // Object.assign, not `{ ...pace, now }`: the spread form costs µs a row, seconds on a big resume.
-  const started = begin(initial, Object.assign({}, pace, { now: Date.now() }));
+  return begin(state, Object.assign({}, pace, { now: Date.now() }));
+}
+
+/** The row from its instruction and where its journal entry leaves it (`resumeRow`): fingerprinted and begun. */
+export function startRow(payout: PayoutInstruction, resumed: Resumed, fingerprint: Fingerprinter, pace: Omit<Pace, 'now'>): StartedRow {
+  const fp = resumed.fp ?? rowFingerprint(payout, fingerprint);
+  const initial = resumed.state;
+  const started = beginRow(initial, pace);
   const job = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial, started };
-  return { payout, job, journaled: entry !== undefined, sends: commandFor(started).kind !== 'finish' };
+  return { payout, job, journaled: resumed.journaled, sends: commandFor(started).kind !== 'finish' };
 }
 
 /** How a row of this run ended, and its results row. */
@@ -88,10 +104,28 @@ export interface RowEnd {
  */
 export function endWithoutRequest(row: StartedRow, heldBecause: string | undefined, control: RunControl): RowEnd | undefined {
   const { payout, job } = row;
-  if (!row.sends) return { row: paidRow(payout, job.started, false), how: 'settled', sent: false };
-  if (heldBecause !== undefined) return { row: heldRow(payout, heldBecause), how: 'held', sent: false };
+  if (!row.sends) return settledAt(payout, job.started);
+  if (heldBecause !== undefined) return heldEnd(payout, heldBecause);
   if (control.stopping) return { row: paidRow(payout, job.initial, true, control.stopReason?.message), how: 'untouched', sent: false };
   return undefined;
+}
+
+/**
+ * The end of a row an earlier run settled, as it resumes (`Settled.state`), when reaching it needs no
+ * request; undefined: the row has work left (a submitted row to poll, a created one to process).
+ */
+export function settledEnd(payout: PayoutInstruction, state: RowState, pace: Omit<Pace, 'now'>): RowEnd | undefined {
+  const started = beginRow(state, pace);
+  return commandFor(started).kind === 'finish' ? settledAt(payout, started) : undefined;
+}
+
+/** The end of a row the repeat-payee guard held: nothing is sent for it. */
+export function heldEnd(payout: PayoutInstruction, message: string): RowEnd {
+  return { row: heldRow(payout, message), how: 'held', sent: false };
+}
+
+function settledAt(payout: PayoutInstruction, started: RowState): RowEnd {
+  return { row: paidRow(payout, started, false), how: 'settled', sent: false };
 }
 
 /** Pays the row to its end; an unexpected error stops the run, and the row ends where its journal entry left it. */

@@ -1,20 +1,12 @@
 /**
- * What earlier runs journaled, as this run's first pass reads it: each row's resumed state is
- * worked out once (one fingerprint a row, shared by the validator's settled check and the pass),
- * and a rerun with nothing left to send is told so row by row.
+ * What earlier runs journaled, as a pass of this run reads it: where each row resumes (payout's
+ * `resumeRow`) is worked out once, one fingerprint a row, shared by the validator's settled check
+ * and the pass.
  */
 import type { JournalEntry } from '../journal/entry.js';
 import type { Fingerprinter } from '../payout/fingerprint.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
-import { begin, commandFor, type Pace, type RowState } from '../payout/machine.js';
-import { resumeState } from '../payout/record.js';
-import { rowFingerprint, settledIn, type Settled } from '../payout/row-lifecycle.js';
-
-interface Resumed {
-  state: RowState;
-  /** The journal's entry was made for this very instruction (same fingerprint). */
-  same: boolean;
-}
+import { resumeRow, settledIn, type Resumed, type Settled } from '../payout/row-lifecycle.js';
 
 export class JournaledRows {
   readonly #entries: ReadonlyMap<string, JournalEntry>;
@@ -42,21 +34,17 @@ export class JournaledRows {
     return this.#entries.has(ref);
   }
 
-  entry(ref: string): JournalEntry | undefined {
-    return this.#entries.get(ref);
-  }
-
   /**
    * Settled by an earlier run: where its journal entry left it and the outcome it keeps; undefined
    * when this run sends for it. A submitted row counts as settled though it may still be polled.
    */
   settled(payout: PayoutInstruction): Settled | undefined {
-    return settledIn(this.#resume(payout).state, this.#process);
+    return settledIn(this.resumed(payout).state, this.#process);
   }
 
   /** Settled by an earlier run for this exact instruction: the service rules have no say over it any more. */
   settledAsIs(payout: PayoutInstruction): boolean {
-    return this.#resume(payout).same && this.settled(payout) !== undefined;
+    return this.resumed(payout).same && this.settled(payout) !== undefined;
   }
 
   /** The batch is done with: its rows are not asked about again. */
@@ -64,22 +52,13 @@ export class JournaledRows {
     this.#resumed.clear();
   }
 
-  #resume(payout: PayoutInstruction): Resumed {
+  /** Where the row's journal entry leaves it (`new`, and nothing kept, for a row the journal does not hold). */
+  resumed(payout: PayoutInstruction): Resumed {
     let resumed = this.#resumed.get(payout);
     if (resumed) return resumed;
     const entry = this.#entries.get(payout.referenceId);
-    if (!entry) resumed = { state: { kind: 'new' }, same: false };
-    else {
-      const fp = rowFingerprint(payout, this.fingerprint);
-      resumed = { state: resumeState(entry, fp, payout.referenceId), same: entry.fp === fp };
-    }
-    this.#resumed.set(payout, resumed);
+    resumed = resumeRow(payout, entry, this.fingerprint);
+    if (entry) this.#resumed.set(payout, resumed);
     return resumed;
   }
-}
-
-/** The state a settled row begins this run in, when that needs no request (else undefined: the row has work left). */
-export function finishedState(state: RowState, pace: Omit<Pace, 'now'>): RowState | undefined {
-  const started = begin(state, Object.assign({}, pace, { now: Date.now() }));
-  return commandFor(started).kind === 'finish' ? started : undefined;
 }

@@ -27,7 +27,7 @@ import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
 import { defaultRepeatSettings, RepeatScreen, type ScreenRow } from './repeat-screen.js';
 import type { RunEnv, RunOptions } from './run-options.js';
-import { finishSummary, SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
+import { finishSummary, logIfProblem, SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
 import { Throttle } from './throttle.js';
 
 /** How far the reader may run ahead of the oldest unfinished row. */
@@ -307,9 +307,7 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
     if (how !== 'untouched') s.repeat.settle(payout, row.outcome);
     env.progress?.row(row.outcome);
     // A stopped run's untouched rows are counted in the summary, not logged one by one.
-    if (how !== 'untouched' && !['processed', 'submitted', 'created', 'not_started'].includes(row.outcome)) {
-      env.logger.warn({ ref: payout.referenceId, line: payout.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
-    }
+    if (how !== 'untouched') logIfProblem(env.logger, row);
   };
 
   let seq = -1;
@@ -325,9 +323,9 @@ async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv, s: Pas
   }
 
   function start(payout: PayoutInstruction): StartedRow {
-    const entry = s.journaled.entry(payout.referenceId);
+    const resumed = s.journaled.resumed(payout);
     s.journal.release(payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
-    return startRow(payout, entry, s.journaled.fingerprint, deps.context);
+    return startRow(payout, resumed, s.journaled.fingerprint, deps.context);
   }
 
   async function readAndPay(): Promise<void> {

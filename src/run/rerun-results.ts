@@ -10,14 +10,11 @@ import type { ResultsWriter } from '../csv/results.js';
 import type { Logger } from '../log.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
 import type { Pace, RowState } from '../payout/machine.js';
-import { heldRow, paidRow, type ResultRow } from '../payout/result-row.js';
-import { finishedState } from './journaled-rows.js';
+import type { ResultRow } from '../payout/result-row.js';
+import { heldEnd, settledEnd } from '../payout/row-lifecycle.js';
 import type { Progress } from './progress-events.js';
 import type { RepeatScreen } from './repeat-screen.js';
-import type { SummaryBuilder } from './summary.js';
-
-/** Outcomes the second pass does not log row by row. */
-const QUIET: ReadonlySet<string> = new Set(['processed', 'submitted', 'created', 'not_started']);
+import { logIfProblem, type SummaryBuilder } from './summary.js';
 
 export class RerunResults {
   #writer: ResultsWriter | undefined;
@@ -49,16 +46,15 @@ export class RerunResults {
   /** A row an earlier run settled: written as it stands if that needs no request, else the pass gives up. */
   settled(seq: number, payout: PayoutInstruction, state: RowState): void {
     if (!this.#writer) return;
-    const started = finishedState(state, this.#pace);
-    if (!started) return void this.giveUp();
-    const row = paidRow(payout, started, false);
-    this.#done(seq, payout, row);
-    this.#repeat.settle(payout, row.outcome); // a failed or void payout stops holding its payee, as after the second pass
+    const end = settledEnd(payout, state, this.#pace);
+    if (!end) return void this.giveUp();
+    this.#done(seq, end.row);
+    this.#repeat.settle(payout, end.row.outcome); // a failed or void payout stops holding its payee, as after the second pass
   }
 
   held(seq: number, payout: PayoutInstruction, message: string): void {
     if (!this.#writer) return;
-    this.#done(seq, payout, heldRow(payout, message));
+    this.#done(seq, heldEnd(payout, message).row);
   }
 
   /** A row needs a request: the second pass writes the results. */
@@ -83,11 +79,9 @@ export class RerunResults {
     if (progress) for (const [outcome, n] of Object.entries(this.#summary.counts)) for (let i = 0; i < n; i++) progress.row(outcome as keyof SummaryBuilder['counts']);
   }
 
-  #done(seq: number, payout: PayoutInstruction, row: ResultRow): void {
+  #done(seq: number, row: ResultRow): void {
     this.#writer!.write(seq, row);
     this.#summary.addOutcome(row.outcome, row);
-    if (!QUIET.has(row.outcome)) {
-      this.#log.warn({ ref: payout.referenceId, line: payout.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
-    }
+    logIfProblem(this.#log, row);
   }
 }

@@ -1,6 +1,7 @@
 import type { ExitCode } from '../errors.js';
 import { addDecimal, isPlainDecimal, Totals, withCurrencyDigits } from '../money.js';
 import { INCOMPLETE_OUTCOMES, OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
+import type { ResultRow } from '../payout/result-row.js';
 import type { Logger } from '../log.js';
 import type { RunControl } from '../payout/run-control.js';
 import type { Account } from './account.js';
@@ -171,6 +172,12 @@ export class SummaryBuilder {
     if (stopped || OUTCOMES.some((o) => this.counts[o] > 0 && INCOMPLETE_OUTCOMES.has(o))) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
   }
+}
+
+/** A row that needs a person or a rerun is logged as it ends; the others are only counted. */
+export function logIfProblem(log: Logger, row: ResultRow): void {
+  if (!PROBLEM_OUTCOMES.has(row.outcome)) return;
+  log.warn({ ref: row.reference_id, line: row.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
 }
 
 /** Credentials refused before this run created or processed anything: a set-up mistake (exit 2), nothing to resume. */
