@@ -109,7 +109,9 @@ describe('a reply carrying another reference’s invoice is never taken as the r
   });
 
   it('polls answered with another invoice until the wait ends: `error` naming it, never another invoice’s status', async () => {
-    const code = await run([{ endpoint: 'getInvoice', referenceId: 'ref-2', kind: 'foreign-reply', replyWith: 'ref-1', times: 1000 }], 2, { wait: 0.2 }, {
+    // Both rows at once, so ref-2 polls for most of the wait however long ref-1 took on a busy machine
+    // (one after the other, ref-1 could use up a short wait and leave ref-2 none).
+    const code = await run([{ endpoint: 'getInvoice', referenceId: 'ref-2', kind: 'foreign-reply', replyWith: 'ref-1', times: 1000 }], 2, { wait: 1, concurrency: 2 }, {
       processDelayMs: 60_000,
     });
     expect(code).not.toBe(0); // SPEC §10 wants 3 for rows left `error`; the exit code is the summary's to decide
