@@ -36,8 +36,10 @@ const MAX_AHEAD = 10_000;
 /**
  * rows -> validate -> pay under a bounded queue -> results, journaled.
  * Order: key prefix, paths, input (no request) -> the account and its mode (asked of the API) ->
- * journal -> first pass and gates -> confirmation -> paying. A dry run takes the same steps up to
- * the confirmation, reading the journal without writing or locking it.
+ * an unchanged finished batch answered from its checkpoint -> the repeat-payee ledger -> journal ->
+ * first pass and gates (a rerun with nothing to send ends here, its results written) ->
+ * confirmation -> paying. A dry run takes the same steps up to the confirmation, but for the
+ * checkpoint, reading the journal without writing or locking it.
  */
 export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSummary> {
   const log = env.logger;
