@@ -9,10 +9,9 @@
  * what this run records itself is known to the run (its rows, and the file's own repeats).
  */
 import { canonicalAmount } from '../money.js';
-import { hashOf } from '../rules/reference-set.js';
 import { HashSlots } from './hash-slots.js';
 import type { LedgerEntry } from './ledger-entry.js';
-import { SeenInFile } from './seen-in-file.js';
+import { FirstSeen, hashOf } from '../rules/first-seen.js';
 
 export interface PaidPayout {
   ref: string;
@@ -181,7 +180,7 @@ export interface RepeatGuardOptions {
 
 /** One run's check: the ledger as it was when the run started, plus the rows seen so far in the file. */
 export class RepeatGuard {
-  #seen: SeenInFile | undefined;
+  #seen: FirstSeen | undefined;
 
   constructor(
     readonly index: RepeatIndex,
@@ -195,7 +194,7 @@ export class RepeatGuard {
   /** Call once per valid row, in file order. */
   check(row: RepeatCandidate): RepeatVerdict {
     if (!this.enabled) return { held: false };
-    this.#seen ??= new SeenInFile(this.options.hash);
+    this.#seen ??= new FirstSeen(this.options.hash);
     const before = this.#seen.firstOrAdd(signature(row.payee, row.currency, row.amount), { ref: row.ref, line: row.line });
     // A row already paid under its own reference is the journal's business (a rerun), never a repeat.
     if (row.allowRepeat || this.index.hasRef(row.ref)) return { held: false };

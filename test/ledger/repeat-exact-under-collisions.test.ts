@@ -6,8 +6,7 @@ import type { LedgerEntry } from '../../src/ledger/ledger-entry.js';
 import type { LedgerAccount } from '../../src/ledger/ledger-location.js';
 import { openLedger } from '../../src/ledger/ledger-store.js';
 import { RepeatGuard, RepeatIndex, type RepeatCandidate } from '../../src/ledger/repeat-check.js';
-import { SeenInFile } from '../../src/ledger/seen-in-file.js';
-import { hashOf } from '../../src/rules/reference-set.js';
+import { FirstSeen, hashOf } from '../../src/rules/first-seen.js';
 
 // The index and the rows-seen set keep only 32-bit hashes in memory. With these, every key (or
 // every key of one of 64 buckets) shares its hash: the answers must be exactly those of a plain map.
@@ -63,7 +62,7 @@ describe('the repeat-payee check is exact when hashes collide', () => {
   });
 
   it('rows seen in the file: a shared hash is never a repeat, a real repeat always is, past the in-memory buffer too', () => {
-    const seen = new SeenInFile(FEW_HASHES);
+    const seen = new FirstSeen(FEW_HASHES);
     const rows = 3000; // about 270 KB of records: most of them are read back from the scratch file
     try {
       for (let i = 0; i < rows; i++) expect(seen.firstOrAdd(`payee-${i}\u0000USD\u000025`, { ref: `ref-${i}`, line: i + 2 })).toBeUndefined();

@@ -1,55 +1,72 @@
 /**
- * The payees (payee key, currency, amount) seen so far in one file, each with the first row that
- * paid it: the "appears twice in this file" half of the repeat-payee guard, at about 11 to 16
- * bytes a row in memory.
+ * The keys seen so far in one file, each with the first row that used it (its line, and a string
+ * of the caller's): the duplicate-reference check and the repeat-payee guard's "appears twice in
+ * this file", at 11 to 16 bytes a key in memory.
  *
- * Only a 32-bit hash and where the row's record is are kept in memory (HashSlots); the records
- * (the exact key, the reference and the line) go to a scratch file, read back only when a hash
- * matches, which is all but always a real repeat. The comparison is on the exact key, so a hash
- * collision never holds a row it should not, nor lets a repeat through. The first 64 KiB of
- * records stay in memory, so a small file never touches the disk; past that the scratch file is
- * created 0600 in a fresh 0700 folder and unlinked at once (it holds what the ledger holds:
- * keyed hashes and references), so nothing is left behind even after `kill -9`.
+ * Only a 32-bit hash and where the key's record is are kept in memory (HashSlots); the records
+ * (the exact key, the line, the string) go to a scratch file, read back only when a hash matches,
+ * which is all but always a real repeat. The comparison is on the exact key, so a hash collision
+ * never makes a false repeat nor lets a real one through. The first 64 KiB of records stay in
+ * memory, so a small file never touches the disk; past that the scratch file is created 0600 in a
+ * fresh 0700 folder and unlinked at once (it holds references and the ledger's keyed payee
+ * hashes), so nothing is left behind even after `kill -9`. `close()` frees it; a set dropped
+ * without it is closed when collected.
  */
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { hashOf } from '../rules/reference-set.js';
-import { HashSlots } from './hash-slots.js';
+import { HashSlots } from '../ledger/hash-slots.js';
 
 const BUFFER_BYTES = 64 * 1024;
 /** Records start on 8-byte boundaries, so a 32-bit slot value (position / 8) reaches 32 GiB. */
 const ALIGN = 8;
 
 export interface FirstRow {
+  /** The caller's string (the repeat-payee guard: the row's reference). */
   ref: string;
   line: number;
 }
 
-export class SeenInFile {
+/** The scratch file of a set, closed when the set is collected without close(). */
+interface Scratch {
+  fd: number | undefined;
+  folder: string | undefined;
+}
+const dropped = new FinalizationRegistry<Scratch>((scratch) => closeScratch(scratch));
+
+function closeScratch(scratch: Scratch): void {
+  if (scratch.fd !== undefined) closeSync(scratch.fd);
+  if (scratch.folder) rmSync(scratch.folder, { recursive: true, force: true });
+  scratch.fd = undefined;
+  scratch.folder = undefined;
+}
+
+export class FirstSeen {
   readonly #slots = new HashSlots();
   readonly #hash: (key: string) => number;
   #buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   /** Bytes of records in the buffer, which starts at `#flushed` in the scratch file. */
   #used = 0;
   #flushed = 0;
-  #fd: number | undefined;
-  #folder: string | undefined;
+  readonly #scratch: Scratch = { fd: undefined, folder: undefined };
 
   constructor(hash: (key: string) => number = hashOf) {
     this.#hash = hash;
   }
 
+  get size(): number {
+    return this.#slots.size;
+  }
+
+  /** The first row with this key, or undefined; records nothing. */
+  first(key: string): FirstRow | undefined {
+    return this.#first(key, this.#hash(key));
+  }
+
   /** The first row with this key; or undefined, after recording this one as the first. */
   firstOrAdd(key: string, row: FirstRow): FirstRow | undefined {
     const hash = this.#hash(key);
-    let first: FirstRow | undefined;
-    this.#slots.find(hash, (position) => {
-      const record = this.#read(position * ALIGN);
-      if (record.key !== key) return false;
-      first = { ref: record.ref, line: record.line };
-      return true;
-    });
+    const first = this.#first(key, hash);
     if (first) return first;
     this.#slots.add(hash, this.#write(key, row) / ALIGN);
     return undefined;
@@ -57,10 +74,19 @@ export class SeenInFile {
 
   /** Closes (and removes) the scratch file, if there is one. */
   close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    if (this.#folder) rmSync(this.#folder, { recursive: true, force: true });
-    this.#fd = undefined;
-    this.#folder = undefined;
+    dropped.unregister(this);
+    closeScratch(this.#scratch);
+  }
+
+  #first(key: string, hash: number): FirstRow | undefined {
+    let first: FirstRow | undefined;
+    this.#slots.find(hash, (position) => {
+      const record = this.#read(position * ALIGN);
+      if (record.key !== key) return false;
+      first = { ref: record.ref, line: record.line };
+      return true;
+    });
+    return first;
   }
 
   /** Record: key length, key, line, reference length, reference (UTF-8); returns its position. */
@@ -107,7 +133,7 @@ export class SeenInFile {
     const out = Buffer.allocUnsafe(length);
     let done = 0;
     while (done < length) {
-      const n = readSync(this.#fd!, out, done, length - done, position + done);
+      const n = readSync(this.#scratch.fd!, out, done, length - done, position + done);
       if (n === 0) break;
       done += n;
     }
@@ -117,9 +143,9 @@ export class SeenInFile {
   /** Writes the buffered records out; a record larger than the buffer gets a buffer of its own. */
   #flush(next: number): void {
     if (this.#used > 0) {
-      this.#fd ??= this.#open();
+      const fd = (this.#scratch.fd ??= this.#open());
       let done = 0;
-      while (done < this.#used) done += writeSync(this.#fd, this.#buffer, done, this.#used - done, this.#flushed + done);
+      while (done < this.#used) done += writeSync(fd, this.#buffer, done, this.#used - done, this.#flushed + done);
       this.#flushed += this.#used;
       this.#used = 0;
     }
@@ -127,16 +153,28 @@ export class SeenInFile {
   }
 
   #open(): number {
-    this.#folder = mkdtempSync(join(tmpdir(), 'milkypay-seen-'));
-    const path = join(this.#folder, 'payees');
+    const scratch = this.#scratch;
+    scratch.folder = mkdtempSync(join(tmpdir(), 'milkypay-seen-'));
+    const path = join(scratch.folder, 'keys');
     const fd = openSync(path, 'w+', 0o600);
+    dropped.register(this, scratch, this);
     try {
       unlinkSync(path);
-      rmSync(this.#folder, { recursive: true, force: true });
-      this.#folder = undefined;
+      rmSync(scratch.folder, { recursive: true, force: true });
+      scratch.folder = undefined;
     } catch {
       // Windows keeps an open file; close() removes it.
     }
     return fd;
   }
+}
+
+/** FNV-1a over UTF-16 code units, with a final avalanche so the high and low bits both spread. */
+export function hashOf(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  return h >>> 0;
 }
