@@ -12,9 +12,10 @@ describe('the operator experience, through the built CLI', () => {
   });
 
   it('without a TTY: JSON log lines and plain progress lines on stderr, the report on stdout', async () => {
-    ws = await workspace({ faults: { latencyMs: 20 } });
+    // 120 requests of at least 5 ms, two at a time: the run lasts 300 ms or more, many 20 ms progress intervals.
+    ws = await workspace({ faults: { latencyMs: 5 } });
     await ws.write('payouts.csv', csv(HEADER, rows(60)));
-    const r = await ws.cli(['run', 'payouts.csv', '--concurrency', '2'], { env: { MILKYPAY_PROGRESS_INTERVAL_MS: '200' } });
+    const r = await ws.cli(['run', 'payouts.csv', '--concurrency', '2'], { env: { MILKYPAY_PROGRESS_INTERVAL_MS: '20' } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^TEST run · 127\.0\.0\.1:\d+ · account sandbox_key_id · payouts\.csv · 60 rows/);
     expect(r.stderr).not.toContain('Run finished');

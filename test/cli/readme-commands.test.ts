@@ -50,9 +50,14 @@ describe('the commands the README shows', () => {
   it('sandbox --port 0 prints its URL and credentials and serves the API until SIGTERM', async () => {
     const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0'], { env: { PATH: process.env.PATH } });
     const done = collect(child);
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    while (!/MILKYPAY_SECRET_KEY=.+\n/.test(out)) await new Promise((r) => setTimeout(r, 50));
+    const out = await new Promise<string>((resolvePrinted, reject) => {
+      let text = '';
+      child.stdout!.on('data', (d: Buffer) => {
+        text += d.toString();
+        if (/MILKYPAY_SECRET_KEY=.+\n/.test(text)) resolvePrinted(text);
+      });
+      child.once('close', () => reject(new Error(`the sandbox exited before printing its credentials: ${text}`)));
+    });
     const env = Object.fromEntries(out.split('\n').filter((l) => l.startsWith('MILKYPAY_')).map((l) => l.split('=') as [string, string]));
     expect(env.MILKYPAY_API_URL).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/api$/);
     const res = await fetch(`${env.MILKYPAY_API_URL}/payout-prerequest`, {
