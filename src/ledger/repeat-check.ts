@@ -9,7 +9,7 @@
  * what this run records itself is known to the run (its rows, and the file's own repeats).
  */
 import { canonicalAmount } from '../money.js';
-import { HashSlots } from './hash-slots.js';
+import { HashSlots } from '../hash-slots.js';
 import type { LedgerEntry } from './ledger-entry.js';
 import { FirstSeen, hashOf } from '../rules/first-seen.js';
 

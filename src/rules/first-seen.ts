@@ -15,7 +15,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { HashSlots } from '../ledger/hash-slots.js';
+import { HashSlots } from '../hash-slots.js';
 
 const BUFFER_BYTES = 64 * 1024;
 /** Records start on 8-byte boundaries, so a 32-bit slot value (position / 8) reaches 32 GiB. */
