@@ -7,6 +7,7 @@
  */
 import { build } from 'esbuild';
 import { readFileSync, rmSync } from 'node:fs';
+import { withHelpOnDemand, YARGS_USAGE_FILE } from './yargs-help-on-demand.mjs';
 
 /**
  * yargs looks for the package.json above the directory that holds its `node_modules`; bundled,
@@ -25,21 +26,11 @@ const yargsFindsOurPackageJson = {
   },
 };
 
-/**
- * Before it runs a command's handler yargs renders that command's whole --help text and keeps it,
- * for a `showHelp()` the handler might call: about 30 ms of CPU at every start of `run`. Our
- * handlers never show help (usage errors go through `.fail`, --help is answered before any
- * handler), and `showHelp`/`getHelp` render it themselves when nothing is kept.
- */
+/** See scripts/yargs-help-on-demand.mjs. */
 const yargsRendersHelpOnlyWhenAsked = {
   name: 'yargs-help-on-demand',
   setup(b) {
-    b.onLoad({ filter: /yargs[\\/]build[\\/]lib[\\/]usage\.js$/ }, ({ path }) => {
-      const source = readFileSync(path, 'utf8');
-      const from = 'cachedHelpMessage = this.help();';
-      if (!source.includes(from)) throw new Error(`${path}: yargs changed; check what caches the help text`);
-      return { contents: source.replace(from, ''), loader: 'js' };
-    });
+    b.onLoad({ filter: YARGS_USAGE_FILE }, ({ path }) => ({ contents: withHelpOnDemand(path, readFileSync(path, 'utf8')), loader: 'js' }));
   },
 };
 
