@@ -1,7 +1,7 @@
 import { inspect } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClientOptions, type RetryEvent } from '../../src/api/index.js';
-import { credentials } from './helpers/fixtures.js';
+import { credentials } from './helpers/api-fixtures.js';
 import { drop, json, stall, startRawServer, type Answer, type RawServer } from './helpers/raw-server.js';
 
 let server: RawServer;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient } from '../../src/api/index.js';
 import { canonicalDecimal, exactNumber, parseReplyJson } from '../../src/api/reply-json.js';
 import { numberToDecimal } from '../../src/money.js';
-import { credentials, invoiceResource } from './helpers/fixtures.js';
+import { credentials, invoiceResource } from './helpers/api-fixtures.js';
 import { jsonText, startRawServer, type RawServer } from './helpers/raw-server.js';
 
 let server: RawServer;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { classifyFailure } from '../../src/api/failure-class.js';
 import { isServerFailure, type FailureClass as Failure } from '../../src/payout/failure.js';
-import { CREATE, LOOKUP, PROCESS, READ, apiError, failureAt, httpError, type Where } from '../payout/helpers.js';
+import { CREATE, LOOKUP, PROCESS, READ, apiError, failureAt, httpError, type Where } from '../payout/machine-helpers.js';
 
 const expectedOnPost: Record<string, Failure> = {
   '401': 'auth',

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { readInvoiceBody } from '../../src/api/invoice-reply.js';
 import { parseReplyJson } from '../../src/api/reply-json.js';
 import { invoiceSchema } from '../../src/api/schemas.js';
-import { invoiceResource } from './helpers/fixtures.js';
+import { invoiceResource } from './helpers/api-fixtures.js';
 
 /** What the sandbox answers to a create (as its wire text). */
 const SANDBOX_REPLY =

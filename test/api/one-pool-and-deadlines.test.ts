@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApiClient, type ApiClient, type ApiClientOptions, type RetryEvent } from '../../src/api/index.js';
-import { credentials, internalError, invoiceResource } from './helpers/fixtures.js';
+import { credentials, internalError, invoiceResource } from './helpers/api-fixtures.js';
 import { after, drip, json, startRawServer, type RawServer } from './helpers/raw-server.js';
 
 let server: RawServer;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type ApiClientOptions, type RetryEvent } from '../../src/api/index.js';
-import { credentials, internalError, invoiceResource } from './helpers/fixtures.js';
+import { credentials, internalError, invoiceResource } from './helpers/api-fixtures.js';
 import { drop, json, startRawServer, type RawServer } from './helpers/raw-server.js';
 
 let server: RawServer;

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApiClient, type ApiClient, type ApiClientOptions } from '../../src/api/index.js';
-import { credentials, invoiceResource } from './helpers/fixtures.js';
+import { credentials, invoiceResource } from './helpers/api-fixtures.js';
 import { json, stall, startRawServer, text, type RawServer } from './helpers/raw-server.js';
 
 let server: RawServer;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_BACKOFF, backoffDelay } from '../../src/payout/backoff.js';
-import { seeded } from './helpers.js';
+import { seeded } from './machine-helpers.js';
 
 const low = () => 0;
 const high = () => 0.999_999;

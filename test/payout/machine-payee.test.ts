@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { begin, commandFor, step, type RowState } from '../../src/payout/machine.js';
 import { resumeState } from '../../src/payout/record.js';
-import { CREATE, answer, context, count, drive, failed, httpError } from './helpers.js';
+import { CREATE, answer, context, count, drive, failed, httpError } from './machine-helpers.js';
 
 // Issue 10 §4: adopting an invoice found under the row's reference requires the row's payee.
 const CARD = { card_number: '5123817234060000' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { begin, commandFor, step, type Command, type RowEvent, type RowState } from '../../src/payout/machine.js';
 import { toRecord } from '../../src/payout/record.js';
-import { NOT_FOUND, T0, answer, context, drive, reply, seeded } from './helpers.js';
+import { NOT_FOUND, T0, answer, context, drive, reply, seeded } from './machine-helpers.js';
 
 // Issue 10 §5: an invoice in an answer is the row's only when it says so; otherwise it is never
 // taken (nor journaled) as the row's invoice, and the row is settled by asking the API again.

@@ -18,7 +18,7 @@ import {
   invoice,
   seeded,
   type Trace,
-} from './helpers.js';
+} from './machine-helpers.js';
 
 /** Feeds the same kind of failure to every request of a kind; `fallback` answers the rest. */
 function always(byKind: Partial<Record<Command['kind'], RowEvent>>, fallback: RowEvent = answer()): (c: Command) => RowEvent {

@@ -14,7 +14,7 @@ import {
   failuresAt,
   httpError,
   reply,
-} from './helpers.js';
+} from './machine-helpers.js';
 
 const inv = reply();
 const WAIT = { waitUntil: T0 + 60_000 };

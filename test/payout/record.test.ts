@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { begin, commandFor, type RowContext, type RowState } from '../../src/payout/machine.js';
 import { journalStateOf, resumeState, sameRecord, toRecord, type RowRecord } from '../../src/payout/record.js';
-import { NOT_FOUND, T0, answer, context, count, drive, invoice } from './helpers.js';
+import { NOT_FOUND, T0, answer, context, count, drive, invoice } from './machine-helpers.js';
 
 const FP = 'fp-paid';
 const CHANGED = 'fp-edited';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createRulesBook } from '../../src/rules/book.js';
 import { validateRecord } from '../../src/rules/validate.js';
-import { row } from './fixtures.js';
+import { row } from './rules-fixtures.js';
 import { startHarness, type Harness } from './sandbox-helpers.js';
 
 let h: Harness;

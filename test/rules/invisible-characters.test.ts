@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findInvisible, showInvisible, withoutInvisible } from '../../src/rules/invisible-characters.js';
 import { validateRecord } from '../../src/rules/validate.js';
-import { RULES, row } from './fixtures.js';
+import { RULES, row } from './rules-fixtures.js';
 
 describe('invisible characters in a reference', () => {
   it.each([

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { validateRecord, type ValidationResult } from '../../src/rules/validate.js';
-import { RULES, record, row } from './fixtures.js';
+import { RULES, record, row } from './rules-fixtures.js';
 
 function check(rec: ReturnType<typeof row>): ValidationResult {
   const currency = rec.cells['currency'];

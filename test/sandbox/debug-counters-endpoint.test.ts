@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { create, createOk, open, processInvoice, testUsd } from './helpers.js';
+import { create, createOk, open, processInvoice, testUsd } from './sandbox-calls.js';
 
 /** The debug endpoint lives beside `/api`, not under it. */
 async function debugGet(sb: Sandbox, method = 'GET'): Promise<{ status: number; json: any }> {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { call, open, rawExchange, rawPost } from './helpers.js';
+import { call, open, rawExchange, rawPost } from './sandbox-calls.js';
 
 let sb: Sandbox;
 beforeAll(async () => {

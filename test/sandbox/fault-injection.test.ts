@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
-import { basicAuth, call, create, createBody, createOk, open, processInvoice, rawExchange, rawPost, testUsd } from './helpers.js';
+import { basicAuth, call, create, createBody, createOk, open, processInvoice, rawExchange, rawPost, testUsd } from './sandbox-calls.js';
 
 let sb: Sandbox | undefined;
 afterEach(async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
-import { call, create, createOk, open, processInvoice, testUsd } from './helpers.js';
+import { call, create, createOk, open, processInvoice, testUsd } from './sandbox-calls.js';
 
 // The fault issue 10 §5 needs: an answer carrying another reference's invoice after the work is done.
 let sb: Sandbox | undefined;

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { call, createOk, open, processInvoice, testUsd } from './helpers.js';
+import { call, createOk, open, processInvoice, testUsd } from './sandbox-calls.js';
 
 let sb: Sandbox;
 const ids: string[] = [];

@@ -2,7 +2,7 @@ import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
 import { runSandboxCommand } from '../../src/sandbox/command.js';
-import { call, create, createOk, open, processInvoice, testUsd } from './helpers.js';
+import { call, create, createOk, open, processInvoice, testUsd } from './sandbox-calls.js';
 
 describe('close()', () => {
   it('closes idle keep-alive sockets and in-flight requests without hanging', async () => {

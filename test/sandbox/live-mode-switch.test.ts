@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { call, createOk, open, testUsd } from './helpers.js';
+import { call, createOk, open, testUsd } from './sandbox-calls.js';
 
 describe('switching a running sandbox to live mode (same URL, same keys)', () => {
   let sb: Sandbox;
