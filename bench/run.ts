@@ -79,6 +79,7 @@ async function main(): Promise<void> {
     '- The machine is shared: the load average (1 min) is recorded at the start of each run. Variants alternate within',
     '  the run; tables give the best run and the spread.',
     '- `MILKYPAY_JOURNAL_FSYNC=0` exists for this benchmark only: without fsync a crash can lose journal lines.',
+    '- The 1,000,000-row paying run (peak RSS, live heap per row, load) and the ledger\'s share of a resume: [memory-1m.md](memory-1m.md).',
     ...keptNotes(),
     '',
   ].join('\n');
