@@ -16,24 +16,29 @@ export function comparePlan(plan: PlanFacts, now: PlanFacts): string[] {
   if (a.origin !== b.origin || a.account !== b.account || a.mode !== b.mode) {
     out.push(`the plan was made for ${describeApi(a)}, this run is for ${describeApi(b)}`);
   }
-  if (plan.rows !== now.rows) out.push(`the plan has ${plan.rows} rows, the file now has ${now.rows}`);
-  if (plan.validRows !== now.validRows) out.push(`the plan has ${plan.validRows} valid rows, the file now has ${now.validRows}`);
+  if (plan.rows !== now.rows) out.push(`the plan has ${rows(plan.rows)}, the file now has ${now.rows}`);
+  if (plan.validRows !== now.validRows) out.push(`the plan has ${rows(plan.validRows, 'valid ')}, the file now has ${now.validRows}`);
   const before = new Map(plan.totals.map((t) => [t.currency, t]));
   const after = new Map(now.totals.map((t) => [t.currency, t]));
   for (const currency of [...new Set([...before.keys(), ...after.keys()])].sort()) {
     const p = before.get(currency);
     const n = after.get(currency);
     if (p?.amount !== n?.amount || p?.rows !== n?.rows) {
-      out.push(`${currency}: the plan totals ${p ? `${p.amount} ${currency} in ${p.rows} rows` : 'nothing'}, the file now totals ${n ? `${n.amount} ${currency} in ${n.rows} rows` : 'nothing'}`);
+      out.push(`${currency}: the plan totals ${p ? `${p.amount} ${currency} in ${rows(p.rows)}` : 'nothing'}, the file now totals ${n ? `${n.amount} ${currency} in ${rows(n.rows)}` : 'nothing'}`);
     }
   }
   const heldNow = new Set(now.holds.map((h) => `${h.line}\u0000${h.reference_id}`));
   const released = plan.holds.filter((h) => !heldNow.has(`${h.line}\u0000${h.reference_id}`));
   if (released.length > 0) {
     const names = released.slice(0, 5).map((h) => `${JSON.stringify(h.reference_id)} (line ${h.line})`).join(', ');
-    out.push(`the plan held ${released.length} repeat-payee row(s) that this run would pay: ${names}${released.length > 5 ? ', …' : ''}`);
+    out.push(`the plan held ${rows(released.length, 'repeat-payee ')} that this run would pay: ${names}${released.length > 5 ? ', …' : ''}`);
   }
   return out;
+}
+
+/** `1 row`, `2 valid rows`. */
+function rows(n: number, kind = ''): string {
+  return `${n} ${kind}row${n === 1 ? '' : 's'}`;
 }
 
 function describeApi(api: PlanFacts['api']): string {

@@ -46,14 +46,23 @@ describe('comparing a plan with the run about to pay', () => {
     expect(diff).toEqual([
       'the plan has 4 rows, the file now has 5',
       'the plan has 3 valid rows, the file now has 4',
-      'EUR: the plan totals 5.00 EUR in 1 rows, the file now totals nothing',
-      'JPY: the plan totals nothing, the file now totals 100 JPY in 1 rows',
+      'EUR: the plan totals 5.00 EUR in 1 row, the file now totals nothing',
+      'JPY: the plan totals nothing, the file now totals 100 JPY in 1 row',
       'USD: the plan totals 30.00 USD in 2 rows, the file now totals 300.00 USD in 2 rows',
     ]);
   });
 
+  it('says row or rows by the count', () => {
+    expect(comparePlan({ ...FACTS, rows: 1, validRows: 1 }, { ...FACTS, rows: 2, validRows: 2 })).toEqual([
+      'the plan has 1 row, the file now has 2',
+      'the plan has 1 valid row, the file now has 2',
+    ]);
+    const twoHeld = { ...FACTS, holds: [...FACTS.holds, { line: 6, reference_id: 'rf-5', message: 'held' }] };
+    expect(comparePlan(twoHeld, { ...FACTS, holds: [] })[0]).toMatch(/^the plan held 2 repeat-payee rows that this run would pay/);
+  });
+
   it('refuses to pay a row the plan showed as held', () => {
-    expect(comparePlan(FACTS, { ...FACTS, holds: [] })).toEqual([expect.stringMatching(/held 1 repeat-payee row\(s\) that this run would pay: "rf-4" \(line 5\)/)]);
+    expect(comparePlan(FACTS, { ...FACTS, holds: [] })).toEqual([expect.stringMatching(/held 1 repeat-payee row that this run would pay: "rf-4" \(line 5\)/)]);
     expect(comparePlan({ ...FACTS, holds: [] }, FACTS)).toEqual([]); // a new hold only sends less
   });
 });
