@@ -87,6 +87,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
   const reconcileOptions = {
     out: { type: 'string', describe: 'results CSV to rewrite (default beside the journal)' },
     json: { type: 'boolean', describe: 'print the report as JSON on stdout' },
+    ledger: { type: 'string', describe: 'folder of the repeat-payee ledger where payouts found failed are released (overrides MILKYPAY_LEDGER_DIR)' },
   } as const;
   const sandboxOptions = {
     port: { type: 'number', default: 0, describe: 'port to listen on (0: any free port)' },

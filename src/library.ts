@@ -155,7 +155,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
 }
 
 /** Where the API is, for `reconcile`: as for `payFile`. */
-export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices' | 'delays'> {
+export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices' | 'delays' | 'ledger'> {
   /** Results CSV to rewrite; default beside the journal. */
   out?: string;
 }
@@ -169,7 +169,8 @@ export async function reconcile(journal: string, options: ReconcileOptions = {})
   const logger = options.logger ?? (await silentLogger());
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) }, { env: options.env ?? process.env, cwd }, logger);
   try {
-    return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}) }, ctx);
+    const ledger = ledgerRootOf(options, cwd, withDotEnv(options.env ?? process.env, cwd));
+    return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger }, ctx);
   } catch (error) {
     throw withExitCode(error, ctx.config.apiUrl);
   } finally {
@@ -232,9 +233,13 @@ function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.Proce
   const fromEnv = env['MILKYPAY_REPEAT_WINDOW'] || undefined;
   const windowText = (o.repeatWindow ?? fromEnv ?? DEFAULT_REPEAT_WINDOW).trim();
   const windowMs = parseRepeatWindow(windowText, o.repeatWindow !== undefined ? '--repeat-window' : fromEnv !== undefined ? 'MILKYPAY_REPEAT_WINDOW' : 'the default window');
+  return { ledgerRoot: ledgerRootOf(o, cwd, env), windowMs, windowText, allowAll: Boolean(o.allowRepeat) };
+}
+
+/** `--ledger`, else `MILKYPAY_LEDGER_DIR`, else the data folder; the embedded sandbox's is in the temp folder. */
+function ledgerRootOf(o: Pick<PayFileOptions, 'sandbox' | 'ledger'>, cwd: string, env: NodeJS.ProcessEnv): string {
   // The embedded sandbox forgets its payouts when it stops: its ledger lives in the temp folder.
-  const root = o.sandbox && !o.ledger && !env['MILKYPAY_LEDGER_DIR'] ? join(tmpdir(), 'milkypay-payouts-sandbox-ledger') : ledgerRoot(env, cwd, o.ledger);
-  return { ledgerRoot: root, windowMs, windowText, allowAll: Boolean(o.allowRepeat) };
+  return o.sandbox && !o.ledger && !env['MILKYPAY_LEDGER_DIR'] ? join(tmpdir(), 'milkypay-payouts-sandbox-ledger') : ledgerRoot(env, cwd, o.ledger);
 }
 
 function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {

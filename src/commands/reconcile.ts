@@ -6,6 +6,7 @@ export interface ReconcileArgs extends CommonArgs {
   journal: string;
   out?: string;
   json?: boolean;
+  ledger?: string;
 }
 
 export async function reconcileCommand(args: ReconcileArgs, io: Io): Promise<ExitCode> {

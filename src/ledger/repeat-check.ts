@@ -102,6 +102,17 @@ export class RepeatIndex {
     return this.#byRef.find(this.#hash(ref), (id) => this.#alive(id) && this.#source.read(this.#position[id]!).ref === ref);
   }
 
+  /** The entries recorded under this reference and not void, read back from the ledger. */
+  liveUnder(ref: string): LedgerEntry[] {
+    const found: LedgerEntry[] = [];
+    this.#byRef.find(this.#hash(ref), (id) => {
+      if (!this.#alive(id)) return;
+      const e = this.#source.read(this.#position[id]!);
+      if (e.ref === ref) found.push(e);
+    });
+    return found;
+  }
+
   /** Whether this exact payout (reference, payee, currency, amount) is recorded and not void. */
   has(ref: string, payee: string, currency: string, amount: string): boolean {
     return this.#find(ref, signature(payee, currency, amount)) !== undefined;

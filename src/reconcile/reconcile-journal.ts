@@ -10,6 +10,7 @@ import { unbound } from '../journal/binding.js';
 import { journalKind } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type JournalEntry } from '../journal/journal.js';
+import { releaseFailed, type FailedPayout } from '../ledger/release-failed.js';
 import type { Logger } from '../log.js';
 import type { Account } from '../run/account.js';
 import { DEFAULT_LIMITS, step, type RowContext, type RowState } from '../payout/machine.js';
@@ -23,6 +24,11 @@ export interface ReconcileOptions {
   journal: string;
   out?: string;
   concurrency?: number;
+  /**
+   * Where the repeat-payee ledgers live: payouts found failed or rejected are released in the
+   * account's ledger there, as a run does. Without it the ledger is not touched.
+   */
+  ledgerRoot?: string;
 }
 
 export interface ReconcileReport {
@@ -31,6 +37,8 @@ export interface ReconcileReport {
   failedReads: number;
   /** `"processing -> processed": 3` */
   moves: Record<string, number>;
+  /** Payouts found failed or rejected that the repeat-payee ledger no longer holds against their payee. */
+  released: number;
   results?: string;
 }
 
@@ -50,8 +58,9 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
     // Its invoice ids mean something only on the API and account it is bound to.
     if ((await journalKind(opts.journal)).kind === 'legacy') throw unbound(opts.journal, false);
     const journal = await openJournal(opts.journal, { binding: await env.account(), onWarning: (m) => env.logger.warn(m) });
-    const report: ReconcileReport = { checked: 0, changed: 0, failedReads: 0, moves: {} };
+    const report: ReconcileReport = { checked: 0, changed: 0, failedReads: 0, moves: {}, released: 0 };
     const updated = new Map<string, RowState>();
+    const failed: FailedPayout[] = [];
     try {
       const limit = pLimit(opts.concurrency ?? 8);
       const open = [...journal.entries.values()].filter((e) => typeof e.invoice_id === 'string' && typeof e.status === 'string' && !isFinalStatus(e.status));
@@ -77,6 +86,8 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
               }
               await journal.append({ ...toRecord(state, { ref: entry.ref, fp: entry.fp, line: entry.line })!, at: new Date().toISOString() });
               updated.set(entry.ref, state);
+              // Read back, checked as this row's invoice and final: no money moved for it.
+              if (RELEASING.has(state.outcome)) failed.push({ ref: entry.ref, currency: invoice.currency, amount: invoice.amount });
               const move = `${String(entry.status)} -> ${invoice.status}`;
               report.moves[move] = (report.moves[move] ?? 0) + 1;
               report.changed += 1;
@@ -91,6 +102,7 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
     } finally {
       await journal.close();
     }
+    if (opts.ledgerRoot !== undefined) report.released = await release(opts.ledgerRoot, await env.account(), failed, env.logger);
     const results = opts.out ?? resultsPathOf(opts.journal);
     if (existsSync(results)) {
       await rewriteResults(results, updated);
@@ -99,6 +111,30 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
     return report;
   } finally {
     await lock.release();
+  }
+}
+
+/**
+ * Outcomes after which a payout holds nothing in the repeat-payee ledger (a run also releases
+ * `conflict`, which reading a journaled invoice never gives).
+ */
+const RELEASING: ReadonlySet<string> = new Set(['failed', 'rejected']);
+
+/**
+ * The voids are written after the journal records the failures: a crash between the two leaves a
+ * hold a rerun of the original file releases, never a release the journal does not back.
+ */
+async function release(root: string, account: Account, failed: FailedPayout[], logger: Logger): Promise<number> {
+  try {
+    const released = await releaseFailed(root, account, failed, { onWarning: (m) => logger.warn(m) });
+    if (released.length) logger.info({ refs: released.length }, `released ${released.length} failed payouts in the repeat-payee ledger: their payees can be paid again`);
+    return released.length;
+  } catch (error) {
+    logger.warn(
+      { err: (error as Error).message, refs: failed.map((f) => f.ref) },
+      'could not record the failed payouts in the repeat-payee ledger: a retry-failed file of them may be held as repeat_payee until the original file is run again',
+    );
+    return 0;
   }
 }
 
