@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
 import { writeRetryFile } from '../retry-failed/write-retry-file.js';
 import { programName } from '../ui/command-name.js';
+import { shellQuote } from '../ui/shell-quote.js';
 import type { Io } from '../wiring.js';
 
 export interface RetryFailedArgs {
@@ -30,6 +31,6 @@ export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise
   const payouts = report.rows === 1 ? '1 failed payout' : `${report.rows} failed payouts`;
   io.stderr.write(`Wrote ${shown}: ${payouts} under new references (${report.references[0]!.from} -> ${report.references[0]!.to}${report.rows > 1 ? ', …' : ''}).\n`);
   io.stderr.write(`These payouts failed on ${report.boundTo}: pay the new file against that API and account.\n`);
-  io.stderr.write(`Check it, then pay them: ${program} run ${shown}\n`);
+  io.stderr.write(`Check it, then pay them: ${program} run ${shellQuote(shown)}\n`);
   return 0;
 }

@@ -4,6 +4,7 @@ import { payFileUnder } from '../library.js';
 import { RunControl } from '../payout/run-control.js';
 import type { LiveConfirmation, RunStart } from '../run/run-options.js';
 import { programName } from '../ui/command-name.js';
+import { shellQuote as quote } from '../ui/shell-quote.js';
 import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
 import { makeLogger, terminalOf, type CommonArgs, type Io } from '../wiring.js';
@@ -101,11 +102,7 @@ function commandLine(args: RunArgs, io: Io): CommandLine {
     args.expectCount !== undefined ? `--expect-count ${args.expectCount}` : '',
     ...(args.expectTotal ?? []).map((t) => `--expect-total ${quote(t)}`),
   ].filter(Boolean);
-  return { input: quote(args.input), program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: quote(args.journal) } : {}), ...(args.sandbox ? { sandbox: true } : {}) };
-}
-
-function quote(path: string): string {
-  return /^[\w./@%+=:,-]+$/.test(path) ? path : `'${path.replace(/'/g, `'\\''`)}'`;
+  return { input: args.input, program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: args.journal } : {}), ...(args.sandbox ? { sandbox: true } : {}) };
 }
 
 /** On a terminal before a live run sends anything: where, as whom, how much; "yes" to go on. */

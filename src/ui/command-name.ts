@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
+import { shellQuote } from './shell-quote.js';
 
 const BIN = 'milkypay-payouts';
 
@@ -14,8 +15,8 @@ export function programName(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
   if (basename(script) === BIN && onPath(script, env.PATH)) return BIN;
   const rel = relative(cwd, script);
   const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : script;
-  if (basename(script) !== BIN) return `node ${shown}`;
-  return shown === script ? shown : `./${shown}`; // a bare name would be looked up on the PATH
+  if (basename(script) !== BIN) return `node ${shellQuote(shown)}`;
+  return shellQuote(shown === script ? shown : `./${shown}`); // a bare name would be looked up on the PATH
 }
 
 function onPath(script: string, path: string | undefined): boolean {

@@ -1,17 +1,18 @@
 import { basename, dirname, extname, join } from 'node:path';
 import { defaultPaths } from '../run/paths.js';
 import type { RunStart } from '../run/run-options.js';
+import { shellQuote } from './shell-quote.js';
 import type { RunPlan, RunSummary, SendTotals } from '../run/summary.js';
 
 /** How the report names commands to type next: as the user ran this one. */
 export interface CommandLine {
-  /** The input file as the user named it. */
+  /** The input file as the user named it (not yet quoted for a shell). */
   input: string;
   /** `milkypay-payouts`, `npx milkypay-payouts`, `node dist/cli.js`… */
   program: string;
-  /** The run command again, with the options that choose its files and account. */
+  /** The run command again, with the options that choose its files and account, quoted for a shell. */
   rerun: string;
-  /** --journal as given (kept in the commands proposed), when not the default. */
+  /** --journal as given (kept in the commands proposed), when not the default; not yet quoted. */
   journal?: string;
   /** A --sandbox run: its journal names a sandbox that ended with the run, so it cannot be resumed. */
   sandbox?: boolean;
@@ -70,7 +71,7 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   lines.push(`Results: ${s.results}${s.dryRun ? ' (the real results file is left as it was)' : ''}`);
   if (s.journal) lines.push(`Journal: ${s.journal}${s.dryRun ? ' (read, not written)' : ''}`);
   if (s.planFile) lines.push(s.dryRun ? `Plan: ${s.planFile}` : `Paid as planned in ${s.planFile}`);
-  lines.push(...nextSteps(s, cmd ?? { input: s.input, program: 'milkypay-payouts', rerun: `milkypay-payouts run ${s.input}` }));
+  lines.push(...nextSteps(s, cmd ?? { input: s.input, program: 'milkypay-payouts', rerun: `milkypay-payouts run ${shellQuote(s.input)}` }));
   return lines.join('\n') + '\n';
 }
 
@@ -90,7 +91,7 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
     if (s.planFile) {
       if (s.counts.invalid) steps.push('fix the invalid rows (or leave them out) and plan again, or accept that they are skipped.');
       // A --sandbox plan names a sandbox that is gone: it can be read, not applied.
-      if (!cmd.sandbox && s.plan.send > 0) steps.push(`have the plan reviewed, then pay exactly this file: ${cmd.program} run ${cmd.input} --plan ${s.planFile}${cmd.rerun.includes(' --live') ? ' --live' : ''}`);
+      if (!cmd.sandbox && s.plan.send > 0) steps.push(`have the plan reviewed, then pay exactly this file: ${cmd.program} run ${shellQuote(cmd.input)} --plan ${shellQuote(s.planFile)}${cmd.rerun.includes(' --live') ? ' --live' : ''}`);
     } else if (s.counts.invalid) steps.push(`fix the invalid rows (or leave them out), then run without --dry-run: ${cmd.rerun}`);
     else if (s.plan.send > 0) steps.push(`run without --dry-run to send ${plural(s.plan.send, 'payout')}: ${cmd.rerun}`);
     else steps.push('nothing left to send: every valid row is settled in the journal.');
@@ -101,13 +102,13 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   // retry-failed reads `<stem>.journal.jsonl` unless told: name any other journal (custom or --sandbox's).
   const ownJournal = s.journal && basename(s.journal) !== basename(defaultPaths(s.input).journal) ? join(dirname(cmd.input), basename(s.journal)) : undefined;
   const journalPath = cmd.journal ?? ownJournal;
-  const journal = journalPath ? ` --journal ${journalPath}` : '';
-  if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${cmd.program} retry-failed ${cmd.input}${journal} --suffix ${nextSuffix(cmd.input)}`);
-  if (!cmd.sandbox && s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ?? '<journal>'}`);
+  const journal = journalPath ? ` --journal ${shellQuote(journalPath)}` : '';
+  if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${cmd.program} retry-failed ${shellQuote(cmd.input)}${journal} --suffix ${nextSuffix(cmd.input)}`);
+  if (!cmd.sandbox && s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ? shellQuote(s.journal) : '<journal>'}`);
   const fix = s.counts.invalid || s.counts.rejected;
   if (cmd.sandbox && (fix || s.stopped || s.counts.error)) {
     const redo = fix ? 'fix the invalid/rejected rows in the file, then rehearse again' : 'rehearse again';
-    steps.push(`${redo} (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm ${journalPath ?? '<journal>'} && ${cmd.rerun}`);
+    steps.push(`${redo} (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm ${journalPath ? shellQuote(journalPath) : '<journal>'} && ${cmd.rerun}`);
   } else if (fix) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
   if (s.counts.repeat_payee) steps.push(held);
   if (problems && !s.counts.failed && !s.counts.rejected) steps.push('check the rows listed above: the results CSV has each one with its reason.');

@@ -69,6 +69,25 @@ describe('the report answers "what happened", on stdout', () => {
     expect(again.code, again.stderr).toBe(1);
   });
 
+  it('quotes a path with a space or a quote in every command it proposes, so each pastes into a shell as shown', async () => {
+    ws = await workspace();
+    await ws.write("o'neil payouts.csv", csv(FAILING, [['ok-1', 'test_usd', 'USD', '1.00', '1', ''], ['f-1', 'test_usd', 'USD', '1.00', '2', 'process-failed']]));
+    const run = await cli(['run', "o'neil payouts.csv", '--journal', 'my journal.jsonl'], 'milkypay-payouts');
+    expect(run.code, run.stderr).toBe(1);
+    expect(run.stdout).toContain(`Next: re-pay failed rows under new references: milkypay-payouts retry-failed 'o'\\''neil payouts.csv' --journal 'my journal.jsonl' --suffix -r2`);
+    const retry = await cli(['retry-failed', "o'neil payouts.csv", '--journal', 'my journal.jsonl', '--suffix', '-r2'], 'milkypay-payouts');
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stderr).toContain(`Check it, then pay them: milkypay-payouts run 'o'\\''neil payouts-r2.csv'`);
+    await ws.write('next batch.csv', csv(HEADER, rows(1)));
+    const plan = await cli(['plan', 'next batch.csv'], 'milkypay-payouts');
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toContain(`pay exactly this file: milkypay-payouts run 'next batch.csv' --plan '${ws.path('next batch.plan.json')}'`);
+
+    await ws.write('my payouts.csv', csv(HEADER, [...rows(1), ['bad-1', 'test_usd', 'USD', '0', '42']]));
+    const sandbox = await cli(['run', 'my payouts.csv', '--sandbox'], 'milkypay-payouts');
+    expect(sandbox.stdout).toContain(`: rm 'my payouts.sandbox.journal.jsonl' && milkypay-payouts run 'my payouts.csv' --sandbox`);
+  });
+
   it('a dry run says what it would send and proposes the real command as typed', async () => {
     ws = await workspace();
     await ws.write('payouts.csv', csv(HEADER, rows(2)));
