@@ -241,6 +241,9 @@ function usageMessage(message: string, argv: string[], optionsOf: Record<string,
   }
   if (message.startsWith('Did you mean')) return `unknown command ${JSON.stringify(command)}: ${message.charAt(0).toLowerCase()}${message.slice(1)} (${hint})`;
   if (message.startsWith('Unknown argument') && command) return `unknown command ${JSON.stringify(command)} (${hint})`;
+  if (/^Arguments (sandbox and api-url|api-url and sandbox) are mutually exclusive$/.test(message)) {
+    return `--sandbox and --api-url choose where the payouts go, so give only one: --sandbox pays into the embedded test sandbox on this machine (nothing real), --api-url pays through the MilkyPay API at that URL; drop --api-url to rehearse, or drop --sandbox to use that API (${hint})`;
+  }
   if (message.startsWith('Not enough non-option arguments') && command) return `${command} needs ${command === 'reconcile' ? 'the journal file' : 'the payouts CSV file'} (${hint})`;
   return `${message} (${hint})`;
 }
