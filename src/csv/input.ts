@@ -202,7 +202,7 @@ function asInputError(path: string, error: unknown, line: number, columns: reado
         return new InputError(
           'invalid_csv',
           `${where}: a quoted cell goes on after its closing quote, as in "12" monitor. ` +
-            'Enclose the whole cell in double quotes and double each quote inside it: "12"" monitor"',
+            'Enclose the whole cell in double quotes and double each quote inside it, those it starts with too: """12"" monitor"',
           context,
         );
       case 'CSV_QUOTE_NOT_CLOSED':

@@ -160,6 +160,14 @@ describe('reading stops on a damaged file', () => {
     expect(e.message).toContain('a quoted cell goes on after its closing quote');
   });
 
+  it('suggests quoting the whole cell for a cell that goes on after its closing quote, every quote in it doubled (RFC 4180)', async () => {
+    const e = await readError(writeInput(`reference_id,service,currency,amount,note\nr1,s,USD,1,"12" monitor\n`));
+    expect(e).toMatchObject({ code: 'invalid_csv', line: 2, context: { column: 'note' } });
+    expect(e.message).toContain('as in "12" monitor. ');
+    // The cell `"12" monitor` written whole: its own two quotes doubled, inside one pair around it.
+    expect(e.message).toMatch(/: """12"" monitor"$/);
+  });
+
   it('refuses a NUL byte far past the head, naming its line', async () => {
     const rows: string[] = [];
     for (let i = 0; i < 40_000; i++) rows.push(`ref-${i},test_usd,USD,${i + 1}.25`);
