@@ -4,13 +4,14 @@ import type { Outcome } from '../payout/outcome.js';
 import type { Progress } from '../run/progress-events.js';
 import type { TerminalOutput } from './terminal.js';
 
-// Invalid rows are counted apart: the rules refused them before any request, nothing went wrong.
+// The rows the summary will list as needing a person. Invalid rows are counted apart: the rules
+// refused them before any request.
 const PROBLEMS: ReadonlySet<Outcome> = new Set(['repeat_payee', 'rejected', 'conflict', 'partial', 'failed', 'error']);
 
 interface Counter {
   total: number;
   done: number;
-  errors: number;
+  attention: number;
   invalid: number;
   /** Rows a stop left before they started: not done, and no longer to come in this run. */
   notStarted: number;
@@ -25,17 +26,22 @@ export function waitNote(c: Pick<Counter, 'waitUntil'>, now = Date.now()): strin
   return left > 0 ? ` · waiting ${left} s (the API asked to slow down: Retry-After)` : '';
 }
 
+/** `1 needs attention`, `3 need attention`: the rows the summary will list for a person to look at. */
+export function attentionCount(c: Pick<Counter, 'attention'>): string {
+  return `${c.attention} ${c.attention === 1 ? 'needs' : 'need'} attention`;
+}
+
 /** ` · 2 invalid · 40 not started`: the counts shown only when there are some. */
 export function apartNote(c: Pick<Counter, 'invalid' | 'notStarted'>): string {
   return `${c.invalid > 0 ? ` · ${c.invalid} invalid` : ''}${c.notStarted > 0 ? ` · ${c.notStarted} not started` : ''}`;
 }
 
-/** `1200/5000 rows · 240 rows/s · 3 errors · 2 invalid · eta 16s` */
+/** `1200/5000 rows · 240 rows/s · 3 need attention · 2 invalid · eta 16s` */
 export function progressLine(c: Counter, now = Date.now()): string {
   const seconds = Math.max((now - c.startedAt) / 1000, 0.001);
   const rate = c.done / seconds;
   const eta = rate > 0 ? Math.ceil((c.total - c.done - c.notStarted) / rate) : undefined;
-  return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${c.errors} errors${apartNote(c)} · eta ${eta === undefined ? '?' : `${eta}s`}${waitNote(c, now)}`;
+  return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${attentionCount(c)}${apartNote(c)} · eta ${eta === undefined ? '?' : `${eta}s`}${waitNote(c, now)}`;
 }
 
 /** A live bar on a terminal; a plain line every few seconds otherwise (cron, CI, log files). */
@@ -44,7 +50,7 @@ export function createProgress(
   intervalMs = 5000,
   terminal?: TerminalOutput,
 ): Progress {
-  const c: Counter = { total: 0, done: 0, errors: 0, invalid: 0, notStarted: 0, startedAt: Date.now(), waitUntil: 0 };
+  const c: Counter = { total: 0, done: 0, attention: 0, invalid: 0, notStarted: 0, startedAt: Date.now(), waitUntil: 0 };
   const count = (outcome: Outcome): void => {
     if (outcome === 'not_started') {
       c.notStarted += 1;
@@ -52,13 +58,13 @@ export function createProgress(
     }
     c.done += 1;
     if (outcome === 'invalid') c.invalid += 1;
-    else if (PROBLEMS.has(outcome)) c.errors += 1;
+    else if (PROBLEMS.has(outcome)) c.attention += 1;
   };
   if (stream.isTTY) {
     // Loaded for a terminal only: runs from cron or CI start without it.
     const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
     const bars = new cliProgress.MultiBar(
-      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {errors} errors{apart} · eta {eta}s{note}', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
+      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {attention}{apart} · eta {eta}s{note}', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
       cliProgress.Presets.shades_classic,
     );
     let bar: CliProgress.SingleBar | undefined;
@@ -66,7 +72,7 @@ export function createProgress(
     const draw = (): void => {
       const rate = Math.round(c.done / Math.max((Date.now() - c.startedAt) / 1000, 0.001));
       const note = waitNote(c);
-      bar?.update(c.done, { rate, errors: c.errors, apart: apartNote(c), note });
+      bar?.update(c.done, { rate, attention: attentionCount(c), apart: apartNote(c), note });
       if (!note && ticker) {
         clearInterval(ticker);
         ticker = undefined;
@@ -76,7 +82,7 @@ export function createProgress(
       begin(total) {
         c.total = total;
         c.startedAt = Date.now();
-        bar = bars.create(total, 0, { rate: 0, errors: 0, apart: '', note: '' });
+        bar = bars.create(total, 0, { rate: 0, attention: attentionCount(c), apart: '', note: '' });
         terminal?.attach({ log: (text) => bars.log(text) });
       },
       row(outcome) {

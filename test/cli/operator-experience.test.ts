@@ -19,7 +19,7 @@ describe('the operator experience, through the built CLI', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^TEST run · 127\.0\.0\.1:\d+ · account sandbox_key_id · payouts\.csv · 60 rows/);
     expect(r.stderr).not.toContain('Run finished');
-    expect(r.stderr).toMatch(/^\d+\/60 rows · \d+ rows\/s · 0 errors · eta \d+s$/m);
+    expect(r.stderr).toMatch(/^\d+\/60 rows · \d+ rows\/s · 0 need attention · eta \d+s$/m);
     const logs = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string });
     expect(logs.map((l) => l.msg)).toEqual(expect.arrayContaining(['run started', 'run finished']));
     expect(r.stdout).toContain('Run finished: 60 rows · processed 60');

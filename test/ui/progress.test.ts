@@ -14,7 +14,7 @@ function plainProgress(): { progress: ReturnType<typeof createProgress>; text: (
 }
 
 describe('the plain progress line', () => {
-  it('counts invalid rows apart from errors', () => {
+  it('counts invalid rows apart from the rows that need attention, in words that agree with the count', () => {
     const { progress, text } = plainProgress();
     progress.begin(4);
     progress.row('invalid');
@@ -22,7 +22,7 @@ describe('the plain progress line', () => {
     progress.row('processed');
     progress.row('error');
     progress.end();
-    expect(text()).toMatch(/^4\/4 rows · \d+ rows\/s · 1 errors · 2 invalid · eta 0s\n$/);
+    expect(text()).toMatch(/^4\/4 rows · \d+ rows\/s · 1 needs attention · 2 invalid · eta 0s\n$/);
   });
 
   it('after a stop, does not count rows that never started as done', () => {
@@ -34,6 +34,6 @@ describe('the plain progress line', () => {
     progress.row('not_started');
     progress.row('not_started');
     progress.end();
-    expect(text()).toMatch(/^1\/5 rows · \d+ rows\/s · 0 errors · 4 not started · eta 0s\n$/);
+    expect(text()).toMatch(/^1\/5 rows · \d+ rows\/s · 0 need attention · 4 not started · eta 0s\n$/);
   });
 });
