@@ -4,7 +4,7 @@
  * Prints the report and writes it to bench/results.md (`--quick`: smaller runs, one round, a
  * report on stdout only). BENCH_ONLY=1,3 runs some sections; BENCH_C=8,32 some concurrencies.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CLI, DATA, LATENCY_MS, ROOT } from './lib/config.js';
@@ -80,30 +80,10 @@ async function main(): Promise<void> {
     '  the run; tables give the best run and the spread.',
     '- `MILKYPAY_JOURNAL_FSYNC=0` exists for this benchmark only: without fsync a crash can lose journal lines.',
     '- The 1,000,000-row paying run (peak RSS, live heap per row, load) and the ledger\'s share of a resume: [memory-1m.md](memory-1m.md).',
-    ...keptNotes(),
     '',
   ].join('\n');
   process.stdout.write(report);
   if (!quick) writeFileSync(join(ROOT, 'bench/results.md'), report);
-}
-
-/**
- * Notes of the previous results.md that point at reports this run does not make (the
- * 1,000,000-row paying run in bench/memory-1m.md takes most of an hour): kept as they were.
- */
-function keptNotes(): string[] {
-  let previous: string;
-  try {
-    previous = readFileSync(join(ROOT, 'bench/results.md'), 'utf8');
-  } catch {
-    return [];
-  }
-  const at = previous.indexOf('\n## Notes\n');
-  if (at < 0) return [];
-  return previous
-    .slice(at)
-    .split('\n')
-    .filter((line) => line.startsWith('- ') && line.includes('memory-1m.md'));
 }
 
 await main();
