@@ -80,6 +80,7 @@ async function main(): Promise<void> {
     '  the run; tables give the best run and the spread.',
     '- `MILKYPAY_JOURNAL_FSYNC=0` exists for this benchmark only: without fsync a crash can lose journal lines.',
     '- The 1,000,000-row paying run (peak RSS, live heap per row, load) and the ledger\'s share of a resume: [memory-1m.md](memory-1m.md).',
+    "- The targets beside the last run, and what bounds each one missed (with the CPU profile): [README, Speed and memory](../README.md#speed-and-memory).",
     '',
   ].join('\n');
   process.stdout.write(report);
