@@ -1,6 +1,5 @@
 /** One typed method per MilkyPay endpoint; I/O goes through the transport. */
 import { isApiError } from './api-error.js';
-import { readInvoiceBody } from './invoice-reply.js';
 import { createInvoiceBody, prerequestBody } from './json-body.js';
 import { toInvoice, toPayoutService, toPrerequest, toPublicInvoice } from './normalise.js';
 import {
@@ -76,18 +75,17 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
       const body = await send(
         { method: 'POST', path: '/payout-invoices', body: createInvoiceBody(req), auth: 'private' },
         invoiceSchema,
-        readInvoiceBody,
       );
       return toInvoice(body.data);
     },
 
     async processInvoice(id) {
-      const body = await send({ method: 'POST', path: `${invoicePath(id)}/process`, auth: 'private' }, invoiceSchema, readInvoiceBody);
+      const body = await send({ method: 'POST', path: `${invoicePath(id)}/process`, auth: 'private' }, invoiceSchema);
       return toInvoice(body.data);
     },
 
     async getInvoice(id) {
-      const body = await send({ method: 'GET', path: invoicePath(id), auth: 'private' }, invoiceSchema, readInvoiceBody);
+      const body = await send({ method: 'GET', path: invoicePath(id), auth: 'private' }, invoiceSchema);
       return toInvoice(body.data);
     },
 

@@ -25,11 +25,8 @@ export interface Call {
   readOnly?: boolean;
 }
 
-/** Reads a reply of the usual shape without the schema: the schema's own value, or undefined to let the schema decide. */
-export type FastReader<S extends z.ZodType> = (json: unknown) => z.output<S> | undefined;
-
 export interface Transport {
-  send<S extends z.ZodType>(call: Call, schema: S, fast?: FastReader<S>): Promise<z.output<S>>;
+  send<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>>;
   close(): void;
 }
 
@@ -122,7 +119,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
   // (250 ms doubling to 2 s by default, plus up to 100 ms of jitter).
   const backoff = (retry: number) => Math.min(retryBaseDelayMs * 2 ** (retry - 1), retryBaseDelayMs * 8) + Math.random() * (retryBaseDelayMs / 2.5);
 
-  async function send<S extends z.ZodType>(call: Call, schema: S, fast?: FastReader<S>): Promise<z.output<S>> {
+  async function send<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {
     const readOnly = call.readOnly ?? isReadMethod(call.method);
     const rules = retryRules(readOnly);
     const path = call.query ? `${base.path}${call.path}?${new URLSearchParams(call.query).toString()}` : base.path + call.path;
@@ -132,7 +129,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
         const outcome = await attempt(call, path);
         if (opts.onResponse) hook(opts.onResponse, 'failure' in outcome ? 0 : outcome.status);
         const verdict = decide(call, readOnly, rules, outcome, retries + 1);
-        if (!verdict) return parseBody(call, readOnly, (outcome as { text: string }).text, schema, fast);
+        if (!verdict) return parseBody(call, readOnly, (outcome as { text: string }).text, schema);
         if (verdict.retryInMs === undefined) throw verdict.error;
         const delayMs = verdict.retryInMs;
         if (opts.onRetry) hook(opts.onRetry, { method: call.method, endpoint: call.path, attempt: retries + 1, delayMs, error: verdict.error });
@@ -166,15 +163,13 @@ function hook<A extends unknown[], R>(callback: (...args: A) => R, ...args: A): 
   }
 }
 
-function parseBody<S extends z.ZodType>(call: Call, readOnly: boolean, text: string, schema: S, fast: FastReader<S> | undefined): z.output<S> {
+function parseBody<S extends z.ZodType>(call: Call, readOnly: boolean, text: string, schema: S): z.output<S> {
   let json: unknown;
   try {
     json = parseReplyJson(text);
   } catch {
     throw badResponse(call.method, call.path, 'ERR_BODY_PARSE_FAILURE', 'not JSON', readOnly);
   }
-  const read = fast?.(json);
-  if (read !== undefined) return read;
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   const issue = parsed.error.issues[0];
