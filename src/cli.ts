@@ -5,6 +5,7 @@ import { hideBin } from 'yargs/helpers';
 import type { Io } from './wiring.js';
 import { isApiError } from './api/api-error.js';
 import { credentialVariables } from './api-advice.js';
+import { exitThreeOnCrash } from './crash-exit.js';
 import { closest } from './did-you-mean.js';
 import { exitCodeOf, userSystemError, type ExitCode } from './errors.js';
 import { serializeError } from './serialize-error.js';
@@ -318,6 +319,7 @@ export function isEntryPoint(url: string): boolean {
 
 /** The process's command line, run: sets the exit code (src/cli-entry.ts, the executable, calls this). */
 export async function main(): Promise<void> {
+  exitThreeOnCrash(process, process.stderr);
   const { code, exitNow } = await runCli(hideBin(process.argv), defaultIo());
   process.exitCode = code;
   if (exitNow) process.exit(code); // forced stop: requests still in flight must not hold the process
