@@ -210,7 +210,7 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     adoptJournal: Boolean(o.adoptJournal),
     ...(o.sandbox ? { sandbox: true } : {}),
     gates: {
-      maxTotal: list(o.maxTotal).map((t) => parseCurrencyAmount(t, '--max-total')),
+      maxTotal: list(o.maxTotal).map((t) => parseCurrencyAmount(t, '--max-total', { anyCurrency: true })),
       ...(o.expectCount !== undefined ? { expectCount: o.expectCount } : {}),
       expectTotal: list(o.expectTotal).map((t) => parseCurrencyAmount(t, '--expect-total')),
     },

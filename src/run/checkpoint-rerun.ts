@@ -33,7 +33,8 @@ export async function rerunFromCheckpoint(
   if (!found) return undefined;
   const requested = new Totals();
   for (const [currency, amount] of found.requested) requested.add(currency, amount);
-  checkGates(opts.gates, found.validRows, requested); // the same refusals as the full path
+  // The same refusals as the full path: a finished batch has nothing to send, every valid row settled.
+  checkGates(opts.gates, { sendRows: 0, send: new Totals(), settledRows: found.validRows, settled: requested, heldRows: 0 });
   const summary: RunSummary = { ...found.summary, account: key.binding as Account };
   env.logger.info({ input: opts.input, rows: summary.rows, send: 0, settled: summary.plan.settled, journal, checkpoint: true }, 'run started');
   env.progress?.begin(summary.rows);

@@ -46,7 +46,7 @@ export async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBu
         const settled = journaled.any ? journaled.settled(payout) : undefined;
         // Every valid row goes through the check, in file order: a later row may repeat a settled one.
         const verdict = repeat.check(payout, record.cells, journaled.has(payout.referenceId));
-        if (settled) summary.settled += 1;
+        if (settled) summary.addSettled(payout.currency, payout.amount);
         else if (verdict.held) holds.push({ line: payout.line, reference_id: payout.referenceId, message: verdict.message });
         else summary.addToSend(payout.currency, payout.amount, payout.service);
         if (preview) {

@@ -72,7 +72,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     const writer = await createResultsWriter(paths.results);
     try {
       const { validRows, rows } = await firstPass(file, env, summary, { journaled, repeat, holds, preview: writer });
-      checkGates(opts.gates, validRows, summary.requestedTotals);
+      checkGates(opts.gates, summary.gateCounts(holds.length));
       if (opts.writePlan) await writePlanOf(opts.writePlan, facts({ validRows, rows }));
       start(rows);
     } catch (error) {
@@ -104,7 +104,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
       let pass: { validRows: number; rows: number };
       try {
         pass = await firstPass(file, env, summary, { journaled, repeat, holds, ...(rerun ? { rerun } : {}), control });
-        checkGates(opts.gates, pass.validRows, summary.requestedTotals);
+        checkGates(opts.gates, summary.gateCounts(holds.length));
         if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts(pass));
       } catch (error) {
         await rerun?.giveUp();

@@ -5,6 +5,7 @@ import type { ResultRow } from '../payout/result-row.js';
 import type { Logger } from '../log.js';
 import type { RunControl } from '../payout/run-control.js';
 import type { Account } from './account.js';
+import type { GateCounts } from './gates.js';
 
 export interface CurrencyTotals {
   currency: string;
@@ -96,6 +97,7 @@ export class SummaryBuilder {
   readonly problems: RowSample[] = [];
   private readonly toSend = new Totals();
   private readonly toSendRows = new Map<string, number>();
+  private readonly settledTotals = new Totals();
   settled = 0;
   sent = 0;
   invalidRows = 0;
@@ -111,6 +113,17 @@ export class SummaryBuilder {
     let services = this.sendServices.get(currency);
     if (!services) this.sendServices.set(currency, (services = new Set()));
     services.add(service);
+  }
+
+  /** A valid row an earlier run of this file settled (its journal): sent before, not now. */
+  addSettled(currency: string, amount: string): void {
+    this.settled += 1;
+    this.settledTotals.add(currency, amount);
+  }
+
+  /** What the gates count: the rows to send, those settled before, and how many rows are held. */
+  gateCounts(heldRows: number): GateCounts {
+    return { sendRows: this.plan().send, send: this.toSend, settledRows: this.settled, settled: this.settledTotals, heldRows };
   }
 
   plan(): RunPlan {

@@ -107,7 +107,7 @@ describe('the operator experience, through the built CLI', () => {
     expect(total.code).toBe(2);
     expect(total.stderr).toMatch(/5000\.01 USD.*USD:5000\.00/);
     expect(ws.sandbox.counters.requests.create).toBe(0);
-    const ok = await ws.cli(['run', 'payouts.csv', '--expect-count', '3', '--expect-total', 'USD:5000.01', '--expect-total', 'EUR:10.00', '--max-total', 'USD:5000.01']);
+    const ok = await ws.cli(['run', 'payouts.csv', '--expect-count', '3', '--expect-total', 'USD:5000.01', '--expect-total', 'EUR:10.00', '--max-total', 'USD:5000.01', '--max-total', 'EUR:10']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ws.sandbox.counters.requests.create).toBe(3);
   });

@@ -24,7 +24,7 @@ describe('--dry-run rehearses the real command', () => {
     expect(dry.stderr.split('\n').filter((l) => l.startsWith('milkypay-payouts:'))).toEqual(real.stderr.split('\n').filter((l) => l.startsWith('milkypay-payouts:')));
     const count = await cli(['run', input, '--expect-count', '99', '--dry-run']);
     expect(count.code).toBe(2);
-    expect(count.stderr).toContain('the file has 3 valid rows but --expect-count says 99');
+    expect(count.stderr).toContain('the file pays 3 valid rows (3 to send, 0 settled before) but --expect-count says 99');
     expect(ws.sandbox.counters.requests.create).toBe(0);
     expect(await readdir(ws.dir)).toEqual(['cache', 'clean.csv']);
   });
