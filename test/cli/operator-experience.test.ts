@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/in-process.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
+import { sandboxClock } from '../helpers/sandbox-clock.js';
 
 const CARD = '4111111111111111';
 
@@ -145,13 +146,13 @@ describe('the operator experience, through the built CLI', () => {
   });
 
   it('--wait polls until final; reconcile later reports what moved and rewrites the results', async () => {
-    let later = 0; // the sandbox's clock runs this far ahead
-    ws = await workspace({ processDelayMs: 400, now: () => Date.now() + later });
+    const clock = sandboxClock(); // stands still until the test moves it
+    ws = await workspace({ processDelayMs: 400, now: clock.now });
     await ws.write('payouts.csv', csv(HEADER, rows(4)));
     const quick = await ws.cli(['run', 'payouts.csv']);
     expect(quick.code, quick.stderr).toBe(0);
     expect((await ws.results()).map((r) => r.outcome)).toEqual(['submitted', 'submitted', 'submitted', 'submitted']);
-    later = 400; // the invoices' processing is over
+    clock.advance(400); // the invoices' processing is over
     const rec = await ws.cli(['reconcile', 'payouts.journal.jsonl']);
     expect(rec.code, rec.stderr).toBe(0);
     expect(rec.stderr).toContain('4 invoices moved processing to processed');
@@ -160,6 +161,7 @@ describe('the operator experience, through the built CLI', () => {
 
     await ws.write('waited.csv', csv(HEADER, rows(3, 'w')));
     // The same payees and amounts as payouts.csv under new references: the repeat-payee guard would hold them.
+    clock.follow(); // --wait waits in real time: the sandbox's clock runs with it from here
     const waited = await ws.cli(['run', 'waited.csv', '--wait', '10', '--allow-repeat']);
     expect(waited.code, waited.stderr).toBe(0);
     expect((await ws.results('waited.results.csv')).map((r) => r.outcome)).toEqual(['processed', 'processed', 'processed']);

@@ -61,10 +61,10 @@ describe('group commit', () => {
     });
     let resolved = false;
     const appended = journal.append(entry(1)).then(() => (resolved = true));
-    await vi.waitFor(() => expect(releaseSync).toBeTypeOf('function'));
-    await new Promise((r) => setTimeout(r, 20));
-    expect(resolved).toBe(false);
+    await vi.waitFor(() => expect(releaseSync).toBeTypeOf('function'), { timeout: 30_000, interval: 5 });
     expect((await readFile(journal.path, 'utf8')).includes('"ref-1"')).toBe(true); // written, not yet synced
+    await new Promise((r) => setImmediate(r)); // whatever the write's completion queued has run
+    expect(resolved).toBe(false);
     releaseSync();
     await appended;
     expect(resolved).toBe(true);

@@ -1,12 +1,12 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The built entry point, as a package user imports it (npm test builds first).
 import * as lib from '../../dist/index.js';
 import type { PayFileOptions, ProgressUpdate, RunSummary, Sandbox } from '../../dist/index.js';
+import { sandboxClock } from '../helpers/sandbox-clock.js';
 import { csv, HEADER, rows, workspace } from '../helpers/workspace.js';
 
 describe('payFile from the built entry point', () => {
@@ -93,15 +93,17 @@ describe('payFile from the built entry point', () => {
   });
 
   it('reconcile reads what moved since the run', async () => {
-    const slow = await lib.startSandbox({ port: 0, processDelayMs: 50 });
+    const clock = sandboxClock(); // stands still until the test moves it
+    const slow = await lib.startSandbox({ port: 0, processDelayMs: 50, now: clock.now });
     try {
       await writeFile(join(dir, 'payouts.csv'), csv(HEADER, rows(2)));
       const slowConfig = { ...config, apiUrl: slow.url };
       const run = await lib.payFile('payouts.csv', { config: slowConfig, cwd: dir, env: {} });
       expect(run.counts.submitted).toBe(2);
       const options = { config: slowConfig, cwd: dir, env: {} };
-      let report = await lib.reconcile('payouts.journal.jsonl', options);
-      while (report.checked > report.changed) report = await sleep(20).then(() => lib.reconcile('payouts.journal.jsonl', options));
+      clock.advance(50); // the processing is over
+      const report = await lib.reconcile('payouts.journal.jsonl', options);
+      expect(report).toMatchObject({ checked: 2, changed: 2 });
       expect(report.results).toBe(join(dir, 'payouts.results.csv'));
       const outcomes = (parse(await readFile(report.results!), { columns: true }) as { outcome: string }[]).map((r) => r.outcome);
       expect(outcomes).toEqual(['processed', 'processed']);

@@ -3,6 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/index.js';
 import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
+import { sandboxClock } from '../helpers/sandbox-clock.js';
 
 const STATUS_HEADER = [...HEADER, 'fields.test_details_payout_status'];
 
@@ -28,8 +29,8 @@ describe('reconcile releases in the repeat-payee ledger the payouts it finds fai
   });
 
   it('a retry-failed file of failures only reconcile saw is paid, not held; a payout found processed still holds its payee', async () => {
-    let later = 0; // the sandbox's clock runs this far ahead
-    ws = await workspace({ processDelayMs: 400, now: () => Date.now() + later });
+    const clock = sandboxClock(); // stands still until the test moves it
+    ws = await workspace({ processDelayMs: 400, now: clock.now });
     await ws.write(
       'batch.csv',
       csv(STATUS_HEADER, [
@@ -38,7 +39,7 @@ describe('reconcile releases in the repeat-payee ledger the payouts it finds fai
       ]),
     );
     expect(counts(await cli(ws, ['run', 'batch.csv'])).submitted).toBe(2);
-    later = 400;
+    clock.advance(400);
     const reconciled = await cli(ws, ['reconcile', 'batch.journal.jsonl']);
     expect(reconciled.code, reconciled.stderr).toBe(0);
     expect(reconciled.json).toMatchObject({ checked: 2, changed: 2 });
@@ -62,8 +63,8 @@ describe('reconcile releases in the repeat-payee ledger the payouts it finds fai
   });
 
   it('releases nothing on an answer that is not the journaled invoice, even a failed one', async () => {
-    let later = 0;
-    ws = await workspace({ processDelayMs: 400, now: () => Date.now() + later });
+    const clock = sandboxClock(); // stands still until the test moves it
+    ws = await workspace({ processDelayMs: 400, now: clock.now });
     await ws.write('batch.csv', csv(STATUS_HEADER, [['f-1', 'test_usd', 'USD', '9.00', '800001', 'process-failed']]));
     expect(counts(await cli(ws, ['run', 'batch.csv'])).submitted).toBe(1);
     // Another payout, failed, whose invoice the mixed-up answer carries.
@@ -71,7 +72,7 @@ describe('reconcile releases in the repeat-payee ledger the payouts it finds fai
     const other = await api.createInvoice({ referenceId: 'someone-else', service: 'test_usd', currency: 'USD', amount: '9.00', fields: { account: '800009', test_details_payout_status: 'process-failed' } });
     await api.processInvoice(other.id);
     api.close();
-    later = 400;
+    clock.advance(400);
     ws.sandbox.setFaults({ script: [{ endpoint: 'getInvoice', referenceId: 'f-1', kind: 'foreign-reply', replyWith: 'someone-else' }] });
 
     const reconciled = await cli(ws, ['reconcile', 'batch.journal.jsonl']);

@@ -2,6 +2,7 @@ import { appendFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/index.js';
 import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
+import { sandboxClock } from '../helpers/sandbox-clock.js';
 
 /** Card refunds whose fees the API answers with fewer digits than EUR has (`0.6`). */
 const PAYOUTS = csv(
@@ -19,8 +20,8 @@ describe('reconcile writes the rows run writes', () => {
   });
 
   it('a run whose invoices finish later, once reconciled, has the results a run that saw them finish has', async () => {
-    let later = 0;
-    const slow = await workspace({ processDelayMs: 1_000, now: () => Date.now() + later });
+    const clock = sandboxClock(); // stands still until the test moves it
+    const slow = await workspace({ processDelayMs: 1_000, now: clock.now });
     const quick = await workspace();
     spaces.push(slow, quick);
     for (const ws of [slow, quick]) await ws.write('payouts.csv', PAYOUTS);
@@ -28,7 +29,7 @@ describe('reconcile writes the rows run writes', () => {
     expect(q.code, q.stdout + q.stderr).toBe(0);
     expect((await slow.cli(['run', 'payouts.csv'])).code).toBe(0);
     expect((await slow.results()).map((r) => r.outcome)).toEqual(['submitted', 'submitted']);
-    later = 1_000;
+    clock.advance(1_000);
     const r = await slow.cli(['reconcile', 'payouts.journal.jsonl']);
     expect(r.code, r.stderr).toBe(0);
     const strip = (rows: Record<string, string>[]) => rows.map(({ invoice_id: _id, ...rest }) => rest);

@@ -24,7 +24,7 @@ describe('the account and its mode, asked before the first create', () => {
     const s = await connect({ faults: { script: [{ endpoint: 'listServices', kind: 'delay', delayMs: 600_000 }] } });
     const learning = learnAccount(s.api, s.target);
     learning.catch(() => undefined);
-    await vi.waitFor(() => expect(s.sandbox.counters.requests.prerequest).toBe(1), { timeout: 5_000, interval: 5 });
+    await vi.waitFor(() => expect(s.sandbox.counters.requests.prerequest).toBe(1), { timeout: 30_000, interval: 5 });
     expect(s.sandbox.counters.requests.listServices).toBe(1);
   });
 

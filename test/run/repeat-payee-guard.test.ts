@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterEach, describe, expect, it } from 'vitest';
 import { collect, csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
+import { sandboxClock } from '../helpers/sandbox-clock.js';
 
 interface Ran {
   code: number | null;
@@ -150,12 +151,12 @@ describe('the repeat-payee guard', () => {
   });
 
   it('a failure only reconcile saw is released by reconcile: its retry file is paid, and the original file reruns without sending', async () => {
-    let later = 0; // the sandbox's clock runs this far ahead
-    ws = await workspace({ processDelayMs: 400, now: () => Date.now() + later });
+    const clock = sandboxClock(); // stands still until the test moves it
+    ws = await workspace({ processDelayMs: 400, now: clock.now });
     const header = [...HEADER, 'fields.test_details_payout_status'];
     await ws.write('batch.csv', csv(header, [['f-1', 'test_usd', 'USD', '9.00', '800001', 'process-failed']]));
     expect((await run(ws, ['run', 'batch.csv'])).summary.counts.submitted).toBe(1);
-    later = 400;
+    clock.advance(400);
     await ws.cli(['reconcile', 'batch.journal.jsonl'], { env: { MILKYPAY_LEDGER_DIR: ws.path('ledger') } });
     expect((await results(ws, 'batch.results.csv'))[0]!.outcome).toBe('failed');
     expect((await ws.cli(['retry-failed', 'batch.csv', '--suffix', '-r2'])).code).toBe(0);

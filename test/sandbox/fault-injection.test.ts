@@ -126,7 +126,7 @@ describe('scripted faults', () => {
     });
     await expect(aborted).rejects.toThrow();
     expect(s.invoices()).toHaveLength(0);
-    await vi.waitFor(() => expect(s.invoices().map((i) => i.referenceId)).toEqual(['late-1']), { timeout: 5_000, interval: 10 });
+    await vi.waitFor(() => expect(s.invoices().map((i) => i.referenceId)).toEqual(['late-1']), { timeout: 30_000, interval: 10 });
     expect(s.counters.faultsInjected).toEqual({ delay: 1 });
   });
 });

@@ -12,7 +12,7 @@ describe('close()', () => {
     await new Promise((r) => idle.once('connect', r));
     const idleClosed = new Promise((r) => idle.once('close', r));
     const stuck = fetch(`${sb.url}/payout-services`).catch((e: unknown) => e);
-    await vi.waitFor(() => expect(sb.counters.requests.listServices).toBe(1), { interval: 5 }); // the request is in, held by its delay
+    await vi.waitFor(() => expect(sb.counters.requests.listServices).toBe(1), { timeout: 30_000, interval: 5 }); // the request is in, held by its delay
     await sb.close();
     await idleClosed;
     expect(await stuck).toBeInstanceOf(Error);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { call, createBody, createOk, open, processInvoice, testUsd } from './sandbox-calls.js';
+import { sandboxClock } from '../helpers/sandbox-clock.js';
 
 let sb: Sandbox;
 beforeAll(async () => {
@@ -127,15 +128,15 @@ describe('POST /payout-invoices/{id}/process without delay', () => {
 
 describe('POST /payout-invoices/{id}/process with processDelayMs', () => {
   it('answers processing, then the final status once the delay has passed', async () => {
-    let later = 0; // how far the sandbox's clock runs ahead
-    const slow = await open({ processDelayMs: 150, now: () => Date.now() + later });
+    const clock = sandboxClock(); // stands still until the test moves it
+    const slow = await open({ processDelayMs: 150, now: clock.now });
     try {
       const id = await createOk(slow, testUsd('slow-1', { test_details_payout_status: 'partially-processed' }));
       const started = await processInvoice(slow, id);
       expect(started.json.data.attributes).toMatchObject({ status: 'processing', processed: null, processed_amount: null });
       expect((await call(slow, 'GET', `/payout-invoices/${id}`)).json.data.attributes.status).toBe('processing');
       expect(slow.invoices()[0]?.status).toBe('processing');
-      later = 150; // the delay has passed
+      clock.advance(150); // the delay has passed
       const done = await call(slow, 'GET', `/payout-invoices/${id}`);
       expect(done.json.data.attributes).toMatchObject({ status: 'partially_processed', processed_amount: 5 });
       expect(slow.invoices()[0]?.status).toBe('partially_processed');
