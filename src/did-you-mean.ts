@@ -1,5 +1,8 @@
-/** The closest of `known` to a mistyped `word`, if it is close enough to be what was meant. */
-export function closest(word: string, known: Iterable<string>): string | undefined {
+/**
+ * The closest of `known` to a mistyped `word`, if it is close enough to be what was meant: at most
+ * `maxEdits` edits (default: 2, or a third of the word's length when that is more).
+ */
+export function closest(word: string, known: Iterable<string>, maxEdits = Math.max(2, Math.floor(word.length / 3))): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of known) {
@@ -9,7 +12,7 @@ export function closest(word: string, known: Iterable<string>): string | undefin
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(word.length / 3)) ? best : undefined;
+  return best !== undefined && bestDistance <= maxEdits ? best : undefined;
 }
 
 /** Levenshtein distance, with a swap of two neighbours counted as one edit. */

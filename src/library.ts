@@ -46,6 +46,8 @@ export interface PayFileOptions {
   wait?: number;
   /** Default: detected from the header. */
   delimiter?: ',' | ';';
+  /** Columns of the file to leave out, unread and unsent, in any spelling; needed for a column named close to a known one (`descripton`). */
+  ignoreColumn?: string | string[];
   /** Allow paying with live keys; default false (live keys then throw a UsageError, nothing sent). */
   live?: boolean;
   /** Refuse a file whose valid rows exceed `CUR:AMOUNT`, e.g. `['USD:5000']`. */
@@ -206,6 +208,7 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     process: o.process !== false,
     ...(o.wait !== undefined ? { waitSeconds: o.wait } : {}),
     ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+    ...(o.ignoreColumn !== undefined ? { ignoreColumns: list(o.ignoreColumn) } : {}),
     live: Boolean(o.live),
     adoptJournal: Boolean(o.adoptJournal),
     ...(o.sandbox ? { sandbox: true } : {}),

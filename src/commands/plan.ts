@@ -9,6 +9,7 @@ export interface PlanArgs extends CommonArgs {
   out?: string;
   journal?: string;
   delimiter?: string;
+  ignoreColumn?: string[];
   live?: boolean;
   json?: boolean;
   maxTotal?: string[];

@@ -18,6 +18,7 @@ export interface RunArgs extends CommonArgs {
   process?: boolean;
   wait?: number;
   delimiter?: string;
+  ignoreColumn?: string[];
   live?: boolean;
   yes?: boolean;
   json?: boolean;
@@ -94,6 +95,7 @@ function commandLine(args: RunArgs, io: Io): CommandLine {
     args.live ? '--live' : '',
     args.process === false ? '--no-process' : '',
     args.delimiter ? `--delimiter '${args.delimiter}'` : '',
+    ...(args.ignoreColumn ?? []).map((c) => `--ignore-column ${quote(c)}`),
     args.concurrency !== 8 ? `--concurrency ${args.concurrency}` : '',
     args.wait !== undefined ? `--wait ${args.wait}` : '',
     args.maxRate !== undefined ? `--max-rate ${args.maxRate}` : '',

@@ -13,6 +13,7 @@ import { InputError } from './input-error.js';
 import { parseKeyValueCell } from './key-value-cell.js';
 import { checkedUtf8 } from './utf8.js';
 import { readBatches } from './batches.js';
+import { shellQuote } from '../ui/shell-quote.js';
 
 export { InputError } from './input-error.js';
 export type { Layout } from './columns.js';
@@ -36,12 +37,14 @@ export interface InputFile {
 
 export interface OpenInputOptions {
   delimiter?: Delimiter;
+  /** Columns to leave out (`--ignore-column`), in any spelling. */
+  ignoreColumns?: readonly string[];
 }
 
 /** Opens `path` and checks its header; throws InputError when the file cannot be used. */
 export async function openInput(path: string, opts: OpenInputOptions = {}): Promise<InputFile> {
   const header = await readHeader(path, opts.delimiter);
-  const plan = planColumns(header.columns);
+  const plan = planColumns(header.columns, opts.ignoreColumns);
   checkPlan(path, plan);
   if (!(await hasRecord(readBatchesOf(path, header.delimiter, plan)))) {
     throw new InputError(
@@ -63,6 +66,19 @@ export async function openInput(path: string, opts: OpenInputOptions = {}): Prom
 
 function checkPlan(path: string, plan: ColumnPlan): void {
   const found = plan.columns.length ? plan.columns.join(', ') : '(none)';
+  if (plan.requiredIgnored.length) {
+    const [first] = plan.requiredIgnored;
+    throw new InputError('bad_ignore_column', `--ignore-column ${first}: ${first} is a required column, it cannot be left out`, { path, line: 1, column: first! });
+  }
+  if (plan.typos.length) {
+    const each = plan.typos.map((t) => `the column "${t.column}" is not one this tool reads: did you mean ${t.meant}?`);
+    const flags = plan.typos.map((t) => `--ignore-column ${shellQuote(t.column)}`).join(' ');
+    throw new InputError(
+      'unknown_column',
+      `${path}: ${each.join('; ')} Rename it in the header line, or pass ${flags} to leave it out (nothing in it is sent).`,
+      { path, line: 1, column: plan.typos[0]!.column },
+    );
+  }
   if (plan.missing.length) {
     const what = plan.missing.length === 1 ? 'column' : 'columns';
     throw new InputError(

@@ -3,6 +3,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
+import { columnName } from '../csv/columns.js';
 import { readHeader } from '../csv/head.js';
 import { UsageError } from '../errors.js';
 import { describeBinding, unbound } from '../journal/binding.js';
@@ -44,7 +45,7 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
   const full = resolve(opts.input);
   const out = opts.out ?? join(dirname(full), `${basename(full, extname(full))}${opts.suffix}${extname(full) || '.csv'}`);
   const { delimiter, columns } = await readHeader(opts.input);
-  const refColumn = columns.indexOf('reference_id');
+  const refColumn = columns.map(columnName).indexOf('reference_id');
   const parser = createReadStream(opts.input).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, from_line: 2 }));
   const lines: string[] = [stringify([columns], { delimiter, record_delimiter: '\n' })];
   const references: Array<{ from: string; to: string }> = [];

@@ -18,7 +18,7 @@ export function checkpointKey(opts: RunOptions, paths: { results: string }, acco
     binding: account,
     input: opts.input,
     results: paths.results,
-    options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox) },
+    options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox), ...(opts.ignoreColumns?.length ? { ignoreColumns: opts.ignoreColumns } : {}) },
   };
 }
 

@@ -39,7 +39,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     throw liveRefused('MILKYPAY_PUBLIC_KEY is a live key (pk_live_…)');
   }
   const paths = await checkOutputPaths(opts);
-  const file = await openInput(opts.input, opts.delimiter ? { delimiter: opts.delimiter } : {});
+  const file = await openInput(opts.input, { ...(opts.delimiter ? { delimiter: opts.delimiter } : {}), ...(opts.ignoreColumns ? { ignoreColumns: opts.ignoreColumns } : {}) });
   if (file.ignoredColumns.length) {
     log.warn({ columns: file.ignoredColumns }, `ignoring columns the tool does not know: ${file.ignoredColumns.join(', ')}`);
   }

@@ -22,6 +22,8 @@ export interface RunOptions {
   process: boolean;
   waitSeconds?: number;
   delimiter?: ',' | ';';
+  /** Columns to leave out (`--ignore-column`). */
+  ignoreColumns?: string[];
   live: boolean;
   gates: Gates;
   /** Against the embedded sandbox: default file names carry `.sandbox`. */
