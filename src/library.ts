@@ -1,4 +1,3 @@
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
@@ -132,6 +131,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
   });
   const logger = options.logger ?? (await silentLogger());
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) } satisfies ConnectArgs, { env, cwd }, logger, throttle);
+  if (runOptions.repeat && ctx.sandboxState && usesSandboxLedger(options, env, cwd)) runOptions.repeat.ledgerRoot = join(ctx.sandboxState, 'ledger');
   const onAbort = (): void => control.stop('signal', abortMessage(options.signal!.reason));
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -171,7 +171,8 @@ export async function reconcile(journal: string, options: ReconcileOptions = {})
   const logger = options.logger ?? (await silentLogger());
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) }, { env: options.env ?? process.env, cwd }, logger);
   try {
-    const ledger = ledgerRootOf(options, cwd, withDotEnv(options.env ?? process.env, cwd));
+    const env = withDotEnv(options.env ?? process.env, cwd);
+    const ledger = ctx.sandboxState && usesSandboxLedger(options, env, cwd) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
     return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger }, ctx);
   } catch (error) {
     throw withExitCode(error, ctx.config.apiUrl);
@@ -236,13 +237,16 @@ function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.Proce
   const fromEnv = env['MILKYPAY_REPEAT_WINDOW'] || undefined;
   const windowText = (o.repeatWindow ?? fromEnv ?? DEFAULT_REPEAT_WINDOW).trim();
   const windowMs = parseRepeatWindow(windowText, o.repeatWindow !== undefined ? '--repeat-window' : fromEnv !== undefined ? 'MILKYPAY_REPEAT_WINDOW' : 'the default window');
-  return { ledgerRoot: ledgerRootOf(o, cwd, env), windowMs, windowText, allowAll: Boolean(o.allowRepeat) };
+  // A --sandbox run's ledger is set once its private state folder exists (payFileUnder).
+  return { ledgerRoot: ledgerRoot(env, cwd, o.ledger), windowMs, windowText, allowAll: Boolean(o.allowRepeat) };
 }
 
-/** `--ledger`, else `MILKYPAY_LEDGER_DIR`, else the data folder; the embedded sandbox's is in the temp folder. */
-function ledgerRootOf(o: Pick<PayFileOptions, 'sandbox' | 'ledger'>, cwd: string, env: NodeJS.ProcessEnv): string {
-  // The embedded sandbox forgets its payouts when it stops: its ledger lives in the temp folder.
-  return o.sandbox && !o.ledger && !env['MILKYPAY_LEDGER_DIR'] ? join(tmpdir(), 'milkypay-payouts-sandbox-ledger') : ledgerRoot(env, cwd, o.ledger);
+/**
+ * The embedded sandbox forgets its payouts when it stops: unless `--ledger` or `MILKYPAY_LEDGER_DIR`
+ * names one, its ledger lives in the run's private state folder and goes with it.
+ */
+function usesSandboxLedger(o: Pick<PayFileOptions, 'sandbox' | 'ledger'>, env: NodeJS.ProcessEnv, cwd: string): boolean {
+  return Boolean(o.sandbox) && !o.ledger && !withDotEnv(env, cwd)['MILKYPAY_LEDGER_DIR'];
 }
 
 function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {

@@ -1,3 +1,4 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { rulesSource } from './api/rules-source.js';
@@ -51,6 +52,11 @@ export interface CommandContext {
   account(): Promise<Account>;
   logger: Logger;
   sandbox?: Sandbox;
+  /**
+   * With the embedded sandbox: this run's own state folder (made by mkdtemp: 0700, owned by the
+   * user, a new name each run), holding its rules cache and repeat-payee ledger; removed at close.
+   */
+  sandboxState?: string;
   close(): Promise<void>;
 }
 
@@ -89,12 +95,16 @@ export function requestRetryOf(delays: Delays | undefined): ConnectArgs['request
 /** Wires the API client, the throttle and the rules book onto one config; `run` and `payFile` share it. */
 export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, logger: Logger, throttle?: Throttle): Promise<CommandContext> {
   let sandbox: Sandbox | undefined;
+  let sandboxState: string | undefined;
   let config: Config;
   if (args.sandbox) {
     // Loaded only here: runs against a real API never load the emulator.
     const { startSandbox } = await import('./sandbox/index.js');
+    // Not a fixed name in the shared temp folder: another user could plant a symlink or a
+    // world-writable folder there. The sandbox starts empty each run, so its state does too.
+    sandboxState = await mkdtemp(join(tmpdir(), 'milkypay-payouts-sandbox-'));
     sandbox = await startSandbox({ port: 0 });
-    config = { apiUrl: sandbox.url, ...sandbox.credentials, cacheDir: args.cacheDir ?? join(tmpdir(), 'milkypay-payouts-sandbox-cache') };
+    config = { apiUrl: sandbox.url, ...sandbox.credentials, cacheDir: args.cacheDir ?? join(sandboxState, 'cache') };
     logger.info({ url: sandbox.url }, 'embedded sandbox started');
   } else {
     const flags = { ...args.config, ...(args.apiUrl ? { apiUrl: args.apiUrl } : {}), ...(args.cacheDir ? { cacheDir: args.cacheDir } : {}) };
@@ -131,9 +141,11 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
     account,
     logger,
     ...(sandbox ? { sandbox } : {}),
+    ...(sandboxState ? { sandboxState } : {}),
     async close() {
       api.close();
       await sandbox?.close();
+      if (sandboxState) await rm(sandboxState, { recursive: true, force: true });
       logger.flush?.();
     },
   };

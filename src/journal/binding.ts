@@ -52,7 +52,7 @@ export function boundElsewhere(path: string, journal: JournalBinding, run: Journ
   const loopback = (origin: string): boolean => /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|$)/.test(origin);
   const sandboxHint =
     journal.origin !== run.origin && loopback(journal.origin) && loopback(run.origin)
-      ? ' Each --sandbox run starts a new, empty sandbox: to rehearse again, delete that journal first.'
+      ? ' Each --sandbox run starts a new, empty sandbox, so a sandbox journal is never resumed: a --sandbox run moves it aside by itself.'
       : '';
   return new UsageError(
     'journal_bound_elsewhere',

@@ -22,6 +22,7 @@ import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
 import { defaultRepeatSettings, RepeatScreen } from './repeat-screen.js';
 import type { RunEnv, RunOptions } from './run-options.js';
+import { isEarlierSandboxJournal, setAsideEarlierSandboxJournal } from './sandbox-journal.js';
 import { rowPace, secondPass } from './second-pass.js';
 import { finishSummary, SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
 
@@ -52,6 +53,8 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const start = (rows: number): void => env.onStart?.({ account, host, input: opts.input, rows, dryRun: opts.dryRun, plan: summary.plan() });
   // A finished batch, unchanged since: answered from the journal's checkpoint (under its lock), with
   // no request, before anything a full run needs is loaded (rules, the repeat-payee ledger).
+  // A repeated --sandbox rehearsal: the earlier sandbox's journal is set aside (a dry run reads past it).
+  const earlierSandbox = opts.sandbox && (opts.dryRun ? await isEarlierSandboxJournal(paths.journal, account) : Boolean(await setAsideEarlierSandboxJournal(paths.journal, account, log)));
   const key = checkpointKey(opts, paths, account);
   if (!opts.dryRun && !opts.applyPlan) {
     const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
@@ -66,7 +69,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   const adopt = Boolean(opts.adoptJournal);
   if (opts.dryRun) {
     // The journal as the real run would take it: refused if bound elsewhere; if adopted, none of its rows is settled.
-    const bound = (await assertJournalBinding(paths.journal, account, { adopt })).kind === 'bound';
+    const bound = !earlierSandbox && (await assertJournalBinding(paths.journal, account, { adopt })).kind === 'bound';
     const replay = bound ? await replayJournal(paths.journal) : undefined;
     const journaled = new JournaledRows(replay?.entries ?? NO_ENTRIES, fingerprinter(replay?.header?.secret ?? newSecret()), opts);
     const writer = await createResultsWriter(paths.results);

@@ -109,7 +109,7 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   const fix = s.counts.invalid || s.counts.rejected;
   if (cmd.sandbox && (fix || s.stopped || s.counts.error)) {
     const redo = fix ? 'fix the invalid/rejected rows in the file, then rehearse again' : 'rehearse again';
-    steps.push(`${redo} (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm ${journalPath ? shellQuote(journalPath) : '<journal>'} && ${cmd.rerun}`);
+    steps.push(`${redo} (each --sandbox run starts a new, empty sandbox and moves this journal aside): ${cmd.rerun}`);
   } else if (fix) steps.push(`fix the invalid/rejected rows in the file and rerun (only those are sent): ${cmd.rerun}`);
   if (s.counts.repeat_payee) steps.push(held);
   if (problems && !s.counts.failed && !s.counts.rejected) steps.push('check the rows listed above: the results CSV has each one with its reason.');

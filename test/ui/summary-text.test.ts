@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../src/run/summary.js';
 import { runCli } from '../helpers/in-process.js';
@@ -54,17 +53,16 @@ describe('the report answers "what happened", on stdout', () => {
     expect(summary.account).toEqual({ origin: new URL(ws.sandbox.url).origin, keyId: 'sandbox_key_id', mode: 'test' });
   });
 
-  it('after a --sandbox run the next step works: the sandbox is gone, so it deletes the sandbox journal before rehearsing again', async () => {
+  it('after a --sandbox run the next step works: the next rehearsal moves the earlier sandbox journal aside by itself', async () => {
     ws = await workspace();
     await ws.write('payouts.csv', csv(HEADER, [...rows(1), ['bad-1', 'test_usd', 'USD', '0', '42']]));
     const first = await cli(['run', 'payouts.csv', '--sandbox'], 'milkypay-payouts');
     expect(first.code, first.stderr).toBe(1);
     const next = first.stdout.split('\n').filter((l) => l.startsWith('Next: '));
     expect(next).toEqual([
-      'Next: fix the invalid/rejected rows in the file, then rehearse again (each --sandbox run starts a new, empty sandbox, so its journal goes first): rm payouts.sandbox.journal.jsonl && milkypay-payouts run payouts.csv --sandbox',
+      'Next: fix the invalid/rejected rows in the file, then rehearse again (each --sandbox run starts a new, empty sandbox and moves this journal aside): milkypay-payouts run payouts.csv --sandbox',
     ]);
-    // What it proposes is what happens: the command after the rm is accepted.
-    await rm(ws.path('payouts.sandbox.journal.jsonl'));
+    // What it proposes is what happens: the command is accepted as it stands.
     const again = await cli(['run', 'payouts.csv', '--sandbox'], 'milkypay-payouts');
     expect(again.code, again.stderr).toBe(1);
   });
@@ -85,7 +83,7 @@ describe('the report answers "what happened", on stdout', () => {
 
     await ws.write('my payouts.csv', csv(HEADER, [...rows(1), ['bad-1', 'test_usd', 'USD', '0', '42']]));
     const sandbox = await cli(['run', 'my payouts.csv', '--sandbox'], 'milkypay-payouts');
-    expect(sandbox.stdout).toContain(`: rm 'my payouts.sandbox.journal.jsonl' && milkypay-payouts run 'my payouts.csv' --sandbox`);
+    expect(sandbox.stdout).toContain(`moves this journal aside): milkypay-payouts run 'my payouts.csv' --sandbox`);
   });
 
   it('a dry run says what it would send and proposes the real command as typed', async () => {
