@@ -35,6 +35,7 @@ export function createInvoiceBody(req: CreateInvoiceRequest): string {
     customer: req.customer,
     metadata: req.metadata,
     context: req.context,
+    options: req.options,
   });
   const head = before.length > 2 ? `${before.slice(0, -1)},` : '{';
   const tail = after.length > 2 ? `,${after.slice(1)}` : '}';

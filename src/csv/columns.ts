@@ -13,10 +13,13 @@ export const DASHBOARD_REQUIRED = ['service', 'service_amount', 'fields_data', '
 const FIXED = new Set(['reference_id', 'service', 'currency', 'amount', 'description', 'callback_url', 'allow_repeat']);
 export const CUSTOMER_KEYS = new Set(['reference_id', 'name', 'email', 'phone', 'individual_tax_id', 'date_of_birth']);
 export const ADDRESS_KEYS = new Set(['country', 'region', 'city', 'street', 'full_address', 'post_code']);
-/** Prefixes whose key part is free (the service's fields, metadata, context). */
-const FREE_PREFIXES = ['fields.', 'customer.metadata.', 'metadata.', 'context.'];
-/** Of those, the prefixes whose keys are sent as written (a `fields.` key is the service's, matched like a column name). */
-const KEEP_KEY_PREFIXES = FREE_PREFIXES.filter((p) => p !== 'fields.');
+/** Prefixes whose key part is free (the service's fields, metadata, context, processing options). */
+const FREE_PREFIXES = ['fields.', 'customer.metadata.', 'metadata.', 'context.', 'options.'];
+/**
+ * Of those, the prefixes whose keys are sent as written. A `fields.` key is the service's and an
+ * `options.` key the API's (`auto_process`): both are matched like a column name.
+ */
+const KEEP_KEY_PREFIXES = FREE_PREFIXES.filter((p) => p !== 'fields.' && p !== 'options.');
 
 /** What one column of the file becomes in `InputRecord.cells`. */
 export type ColumnTarget =
@@ -55,6 +58,8 @@ const DASHBOARD_TARGETS: Record<string, ColumnTarget> = {
 /** Whether `name` is a column of the standard layout (`fields.account`, `customer.address.city`…). */
 export function isStandardColumn(name: string): boolean {
   if (FIXED.has(name)) return true;
+  // Dots nest: `context.card..x` or `context.card.` would name a key with no name.
+  if (name.includes('..') || name.endsWith('.')) return false;
   for (const prefix of FREE_PREFIXES) {
     if (name.startsWith(prefix) && name.length > prefix.length) return true;
   }

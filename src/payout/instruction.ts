@@ -3,6 +3,11 @@
  * types of the core; the API client sends them, the rules build them.
  */
 
+/** Cells nested by the dots of their column names: `context.card.exp_month` is `{card: {exp_month}}`. */
+export interface NestedCells {
+  [key: string]: string | boolean | NestedCells;
+}
+
 export interface Customer {
   reference_id?: string;
   name?: string;
@@ -10,7 +15,7 @@ export interface Customer {
   phone?: string;
   individual_tax_id?: string;
   date_of_birth?: string;
-  metadata?: Record<string, string>;
+  metadata?: NestedCells;
   address?: Record<string, string>;
 }
 
@@ -24,8 +29,10 @@ export interface CreateInvoiceRequest {
   description?: string;
   callbackUrl?: string;
   customer?: Customer;
-  metadata?: Record<string, string>;
-  context?: Record<string, string>;
+  metadata?: NestedCells;
+  context?: NestedCells;
+  /** Processing parameters (`options.auto_process`); `true`/`false` cells are booleans. */
+  options?: NestedCells;
 }
 
 export interface PayoutInstruction {

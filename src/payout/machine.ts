@@ -153,7 +153,8 @@ function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowE
       // Not the row's invoice; whether the row's was created is unknown: ask by reference.
       return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'maybe', foreign: `the create request was answered with ${wrong}` };
     }
-    return afterCreated(event.invoice, ctx);
+    // `options.auto_process` has the API process at creation: nothing left to ask but its status.
+    return event.invoice.status === 'created' ? afterCreated(event.invoice, ctx) : afterStatus(event.invoice, ctx, 0, undefined, true);
   }
   if (event.kind === 'not_found') return failDone('error', 'unexpected_answer', 'the create request got no invoice back; rerun to resolve it');
   const failure = event.failure.class;

@@ -34,7 +34,9 @@ export type ValidationErrorCode =
   | 'field_mismatch'
   | 'unknown_field'
   | 'invalid_email'
-  | 'invalid_callback_url';
+  | 'invalid_callback_url'
+  /** `context.card` and `context.card.exp_month` both filled: one place cannot be a value and an object. */
+  | 'nested_column_clash';
 
 export interface ValidationFailure {
   ok: false;
@@ -183,7 +185,13 @@ function checkTail(rec: InputRecord, { line, referenceId, service, currency, amo
     return failure(rec, 'invalid_callback_url', `line ${line}: callback_url "${callbackUrl}" is not an http(s) URL like https://example.com/hook`, 'callback_url');
   }
   const exact = withDigits(amount, minorDigits(currency));
-  const request = buildRequest(cells, referenceId, service, currency, exact);
+  const built = buildRequest(cells, referenceId, service, currency, exact);
+  if (!built.ok) {
+    const { parent, child } = built.clash;
+    const below = child.slice(parent.length + 1);
+    return failure(rec, 'nested_column_clash', `line ${line}: ${parent} and ${child} are both filled, but ${parent} cannot be a value and hold ${below} too; empty one of them`, child);
+  }
+  const { request } = built;
   if (request.customer && request.customer.reference_id === undefined) {
     return failure(rec, 'missing_field', `line ${line}: customer.reference_id is empty; the API requires it whenever a customer.* column is filled`, 'customer.reference_id');
   }

@@ -35,6 +35,7 @@ export function createInvoice(ctx: SandboxContext, req: ParsedRequest): Reply {
   if (!result.ok) return fieldErrors(result.errors);
   const record = ctx.store.create(result.input);
   bump(ctx.counters.invoicesCreated, record.referenceId);
+  if (result.input.autoProcess) ctx.store.process(record);
   return { status: 201, body: { data: invoiceResource(record, { callbackLogs: true }) } };
 }
 

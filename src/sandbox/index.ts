@@ -74,6 +74,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         amount: r.amount.toFixed(r.digits),
         status: r.status,
         resolution: r.resolution,
+        customer: r.received.customer,
+        metadata: r.metadata,
+        context: r.received.context,
+        options: r.received.options,
       })),
     resetCounters: () => resetCounters(counters),
     close: () =>

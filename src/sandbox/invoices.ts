@@ -22,6 +22,16 @@ export interface CreateInput {
   callbackUrl: string | null;
   metadata: JsonValue | null;
   customerReference: string | null;
+  /** The other nested objects as sent, kept for tests to see what reached the API. */
+  received: ReceivedObjects;
+  /** `options.auto_process: true`: processed at creation ("skip the next step"). */
+  autoProcess: boolean;
+}
+
+export interface ReceivedObjects {
+  customer: JsonValue | null;
+  context: JsonValue | null;
+  options: JsonValue | null;
 }
 
 export interface InvoiceRecord {
@@ -43,6 +53,7 @@ export interface InvoiceRecord {
   readonly metadata: JsonValue | null;
   readonly fields: Record<string, string>;
   readonly customerId: string | null;
+  readonly received: ReceivedObjects;
   readonly testMode: boolean;
   readonly created: number;
   status: string;
@@ -111,6 +122,7 @@ export class InvoiceStore {
       metadata: input.metadata,
       fields,
       customerId: input.customerReference === null ? null : stableId('cus_', `customer:${input.customerReference}`),
+      received: input.received,
       testMode: this.opts.testMode,
       created,
       status: 'created',

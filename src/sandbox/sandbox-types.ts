@@ -99,6 +99,11 @@ export interface SandboxInvoiceView {
   amount: string;
   status: string;
   resolution: string;
+  /** The create request's nested objects as they reached the sandbox (null when absent). */
+  customer: unknown;
+  metadata: unknown;
+  context: unknown;
+  options: unknown;
 }
 
 export interface Sandbox {

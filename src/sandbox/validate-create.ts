@@ -5,20 +5,10 @@
 import { withinLimits, type Catalogue, type Offer } from './catalogue.js';
 import { Decimal, currencyDigits } from './decimal.js';
 import type { CreateInput } from './invoices.js';
+import { MESSAGES } from './field-messages.js';
 import { JsonNumber, isJsonObject, type JsonObject, type JsonValue } from './json.js';
+import { validateNested } from './validate-nested.js';
 
-export const MESSAGES = {
-  blank: 'This value should not be blank.',
-  invalid: 'This value is not valid.',
-  positive: 'This value should be greater than 0.',
-  notString: 'This value should be of type string.',
-  notNumber: 'This value should be of type numeric.',
-  notObject: 'This value should be of type object.',
-  extra: 'This field was not expected.',
-  url: 'This value is not a valid URL.',
-  email: 'This value is not a valid email address.',
-  tooLong: 'This value is too long. It should have 255 characters or less.',
-} as const;
 
 export type CreateValidation = { ok: true; input: CreateInput } | { ok: false; errors: Record<string, string> };
 
@@ -73,8 +63,7 @@ export function validateCreate(attrs: JsonObject, catalogue: Catalogue): CreateV
   if ('error' in callbackUrl) errors['callback_url'] = callbackUrl.error;
   else if (callbackUrl.value !== null && !isHttpUrl(callbackUrl.value)) errors['callback_url'] = MESSAGES.url;
   const customerReference = validateCustomer(attrs['customer'], errors);
-  const metadata = attrs['metadata'] ?? null;
-  if (metadata !== null && !isJsonObject(metadata)) errors['metadata'] = MESSAGES.notObject;
+  const nested = validateNested(attrs, errors);
 
   if (Object.keys(errors).length > 0 || !offer || !amount || !currency || digits === undefined || !fields) {
     return { ok: false, errors };
@@ -90,8 +79,10 @@ export function validateCreate(attrs: JsonObject, catalogue: Catalogue): CreateV
       fields,
       description: 'value' in description ? description.value : null,
       callbackUrl: 'value' in callbackUrl ? callbackUrl.value : null,
-      metadata,
+      metadata: nested.metadata,
       customerReference: customerReference ?? null,
+      received: { customer: nested.customer, context: nested.context, options: nested.options },
+      autoProcess: nested.options?.['auto_process'] === true,
     },
   };
 }

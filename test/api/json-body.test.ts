@@ -19,6 +19,7 @@ function spliced(req: CreateInvoiceRequest): string {
           customer: req.customer,
           metadata: req.metadata,
           context: req.context,
+          options: req.options,
         },
       },
     }),
@@ -31,7 +32,7 @@ const base: CreateInvoiceRequest = { referenceId: 'ref-1', service: 'card', curr
 describe('the create body', () => {
   it.each<[string, CreateInvoiceRequest]>([
     ['the least a request holds', base],
-    ['every attribute', { ...base, description: 'd', callbackUrl: 'https://x.test/cb', customer: { reference_id: 'c', email: 'e@x.test' }, metadata: { a: '1' }, context: { k: 'v' } }],
+    ['every attribute', { ...base, description: 'd', callbackUrl: 'https://x.test/cb', customer: { reference_id: 'c', email: 'e@x.test' }, metadata: { a: '1' }, context: { k: 'v', card: { exp_month: '09' } }, options: { auto_process: true, mode: 'x' } }],
     ['text that looks like JSON or the amount', { ...base, referenceId: '"amount":1,', description: '10.50}}', fields: { amount: '10.50', 'a"b': '\\u0000\n' } }],
     ['no fields at all', { ...base, fields: {} }],
     ['unicode and long amounts', { ...base, description: 'Zahlung für Ana — 💸', amount: '000123456789012345678901.000100' }],

@@ -73,6 +73,10 @@ describe('POST /payout-invoices: success', () => {
       amount: '10.10',
       status: 'created',
       resolution: 'ok',
+      customer: { reference_id: '1203515', email: 'somename@domain.com', name: 'John Wick' },
+      metadata: { key: 'value' },
+      context: null,
+      options: null,
     });
   });
 
@@ -159,6 +163,34 @@ describe('POST /payout-invoices: 422 field messages', () => {
       amount: 'This value should be greater than 0.',
       'fields.account': 'This value is not valid.',
     });
+  });
+
+  it('nested objects: a flat dotted key is not expected at any level; documented options are booleans', async () => {
+    expect(await errorsOf({ ...testUsd(ref()), context: { 'card.exp_month': '09' } })).toEqual({
+      'context.card.exp_month': 'This field was not expected.',
+    });
+    expect(await errorsOf({ ...testUsd(ref()), customer: { reference_id: 'c1', 'address.city': 'Kyiv', metadata: { 'a.b': '1' } } })).toEqual({
+      'customer.address.city': 'This field was not expected.',
+      'customer.metadata.a.b': 'This field was not expected.',
+    });
+    expect(await errorsOf({ ...testUsd(ref()), options: { auto_process: 'true' } })).toEqual({
+      'options.auto_process': 'This value should be of type bool.',
+    });
+    expect(await errorsOf({ ...testUsd(ref()), context: 'card' })).toEqual({ context: 'This value should be of type object.' });
+    expect(await errorsOf({ ...testUsd(ref()), metadata: ['x'] })).toEqual({ metadata: 'This value should be of type object.' });
+  });
+
+  it('nested objects nested properly are accepted; auto_process true processes at creation', async () => {
+    const reference = ref();
+    const nested = {
+      context: { card: { card_holder: 'JOHN WICK', exp_month: '09' } },
+      customer: { reference_id: 'c1', address: { city: 'Kyiv' }, metadata: { url: 'https://x.test' } },
+      options: { auto_process: true, split_mode: false, expires: '2030-01-01' },
+    };
+    const answer = await create(sb, { ...testUsd(reference), ...nested });
+    expect(answer.status).toBe(201);
+    expect(answer.json.data.attributes.status).toBe('processed');
+    expect(sb.invoices().find((i) => i.referenceId === reference)).toMatchObject({ ...nested, metadata: null });
   });
 
   it('creates nothing when it refuses', async () => {
