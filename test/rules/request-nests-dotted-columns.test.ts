@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isStandardColumn } from '../../src/csv/columns.js';
+import { columnName, isStandardColumn } from '../../src/csv/columns.js';
 import { buildRequest } from '../../src/rules/request.js';
 
 const build = (cells: Record<string, string>) => buildRequest(cells, 'r1', 'card', 'USD', '10.00');
@@ -61,5 +61,8 @@ describe('the create request nests dotted columns at every level', () => {
     expect(isStandardColumn('context.card.exp_month')).toBe(true);
     expect(isStandardColumn('context.card..exp_month')).toBe(false);
     expect(isStandardColumn('context.card.')).toBe(false);
+    // An options key is the API's, matched like a column name; a context key is the user's, kept.
+    expect(columnName('Options.Auto Process')).toBe('options.auto_process');
+    expect(columnName('Context.Card.Exp Month')).toBe('context.Card.Exp Month');
   });
 });
