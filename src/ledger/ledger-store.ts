@@ -3,16 +3,18 @@
  * belongs to, for people) and `payouts.jsonl` (append-only entries, 0600), in a 0700 folder.
  * Appends hold `payouts.jsonl.lock` and first read what other runs appended, so the check and the
  * intent are one step even when two runs pay from the same account at once.
+ * It fails closed: a ledger that cannot be read whole or written whole throws a LedgerError.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { link, mkdir, open, readFile, unlink, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { AbortedError } from '../errors.js';
+import { AbortedError, PayoutsError } from '../errors.js';
 import { acquireLock, LockError } from '../journal/lock.js';
-import { syncDirectory } from '../journal/sync-directory.js';
-import { formatLedgerEntry, parseLedgerLine, type LedgerEntry } from './ledger-entry.js';
+import { ledgerWriteFailed } from './ledger-errors.js';
+import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
 import { accountFolder, type LedgerAccount } from './ledger-location.js';
+import { catchUp, newTail, readEntryAt } from './ledger-read.js';
+import { passingSecret, readOrCreateSecret, readSecret } from './ledger-secret.js';
+import { appendWhole, diskFiles, type LedgerFiles } from './ledger-write.js';
 import { payeeKey, type Payee } from './payee-key.js';
 import { RepeatIndex } from './repeat-check.js';
 
@@ -26,6 +28,8 @@ export interface OpenLedgerOptions {
   since?: number;
   /** The index's 32-bit hash (a test forces collisions with a tiny one). */
   hash?: (key: string) => number;
+  /** How the ledger file is appended to (tests inject short writes and full disks). */
+  files?: LedgerFiles;
 }
 
 export interface Ledger {
@@ -40,8 +44,6 @@ export interface Ledger {
   update(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void>;
 }
 
-const SECRET_BYTES = 32;
-
 /**
  * Reads the account's ledger. A ledger that does not exist yet is created only by the first
  * `update` (a dry run, or a run refused before sending, leaves nothing behind); until then payees
@@ -50,13 +52,13 @@ const SECRET_BYTES = 32;
 export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
   const dir = accountFolder(root, account);
   const file = join(dir, 'payouts.jsonl');
-  let secret = await readSecret(join(dir, 'secret'));
+  let secret = await readSecret(dir);
   let created = secret !== undefined;
-  secret ??= randomBytes(SECRET_BYTES);
+  secret ??= passingSecret();
   const index = new RepeatIndex({ source: { read: (position) => readEntryAt(file, position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}) });
-  const tail = { offset: 0, endsWithNewline: true };
-  if (created) await catchUp(file, index, tail, options.onWarning);
-  const durable = options.durable ?? true;
+  const tail = newTail();
+  if (created) await catchUp(file, index, tail);
+  const write = { files: options.files ?? diskFiles, durable: options.durable ?? true, onWarning: options.onWarning };
   const lockWaitMs = options.lockWaitMs ?? 30_000;
   // One append at a time from this process; other processes are kept out by the lock file.
   let queue: Promise<unknown> = Promise.resolve();
@@ -73,112 +75,27 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
     if (!created) {
-      await mkdir(dir, { recursive: true, mode: 0o700 });
-      secret = await readOrCreateSecret(dir); // another run's, if it created the ledger first
-      await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
+      secret = await create().catch((error: unknown) => {
+        throw error instanceof PayoutsError ? error : ledgerWriteFailed(dir, error);
+      });
       created = true;
     }
     const lock = await lockWithin(file, lockWaitMs);
     try {
-      await catchUp(file, index, tail, options.onWarning);
+      await catchUp(file, index, tail);
       const entries = decide(index);
-      if (entries.length === 0) return;
-      // A run killed mid-append leaves a line without its newline: never glue ours onto it.
-      const text = (tail.endsWithNewline ? '' : '\n') + entries.map(formatLedgerEntry).join('');
-      const handle = await open(file, 'a', 0o600);
-      try {
-        await handle.write(text);
-        if (durable) await handle.datasync();
-        tail.offset = (await handle.stat()).size; // past our lines (and a torn one before them): we hold the lock
-      } finally {
-        await handle.close();
-      }
-      if (tail.offset === Buffer.byteLength(text)) await syncDirectory(dir); // the file is new
-      tail.endsWithNewline = true;
+      if (entries.length > 0) await appendWhole(file, tail, entries.map(formatLedgerEntry).join(''), write);
     } finally {
       await lock.release();
     }
   }
-}
 
-/** Reads whole lines from `tail.offset` on, applying each entry; a partial last line is left for later. */
-async function catchUp(file: string, index: RepeatIndex, tail: { offset: number; endsWithNewline: boolean }, onWarning?: (m: string) => void): Promise<void> {
-  let stream;
-  try {
-    stream = createReadStream(file, { start: tail.offset, highWaterMark: 1 << 20 });
-    await new Promise<void>((resolve, reject) => stream!.once('open', () => resolve()).once('error', reject));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+  async function create(): Promise<Buffer> {
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const stored = await readOrCreateSecret(dir); // another run's, if it created the ledger first
+    await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
+    return stored;
   }
-  let carry: Buffer = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const data: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    let start = 0;
-    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-      const text = data.toString('utf8', start, nl);
-      if (text.trim()) {
-        const entry = parseLedgerLine(text);
-        if (entry) index.apply(entry, tail.offset);
-        else onWarning?.(`ledger ${file}: skipping a line that is not a ledger entry (${text.length} characters)`);
-      }
-      tail.offset += nl + 1 - start;
-      start = nl + 1;
-    }
-    carry = data.subarray(start);
-  }
-  tail.endsWithNewline = carry.length === 0;
-}
-
-/** The entry whose line starts at `position`, read back to confirm a hash match. */
-function readEntryAt(file: string, position: number): LedgerEntry {
-  const fd = openSync(file, 'r');
-  try {
-    let bytes = Buffer.alloc(0);
-    for (;;) {
-      const chunk = Buffer.allocUnsafe(bytes.length ? bytes.length : 512);
-      const n = readSync(fd, chunk, 0, chunk.length, position + bytes.length);
-      bytes = Buffer.concat([bytes, chunk.subarray(0, n)]);
-      const nl = bytes.indexOf(10);
-      const entry = nl === -1 && n > 0 ? undefined : parseLedgerLine(bytes.toString('utf8', 0, nl === -1 ? bytes.length : nl));
-      if (nl !== -1 || n === 0) {
-        if (!entry) throw new AbortedError('ledger_changed', `the ledger ${file} changed under this run (no entry at byte ${position} any more): run again`);
-        return entry;
-      }
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The secret is created once, atomically (hard link of a complete file), so two first runs agree on it. */
-async function readOrCreateSecret(dir: string): Promise<Buffer> {
-  const path = join(dir, 'secret');
-  const existing = await readSecret(path);
-  if (existing) return existing;
-  const temp = join(dir, `secret.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-  await writeFile(temp, `${randomBytes(SECRET_BYTES).toString('base64')}\n`, { mode: 0o600, flush: true });
-  try {
-    await link(temp, path).catch(ignoreExists);
-  } finally {
-    await unlink(temp).catch(() => undefined);
-  }
-  await syncDirectory(dir);
-  const secret = await readSecret(path);
-  if (!secret) throw new AbortedError('ledger_unreadable', `the ledger secret ${path} is damaged: move the folder ${dir} aside and run again (a new ledger starts empty)`);
-  return secret;
-}
-
-async function readSecret(path: string): Promise<Buffer | undefined> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw error;
-  }
-  const secret = Buffer.from(text.trim(), 'base64');
-  return secret.length === SECRET_BYTES ? secret : undefined;
 }
 
 async function lockWithin(file: string, waitMs: number): ReturnType<typeof acquireLock> {

@@ -3,6 +3,7 @@ import { openInput } from '../csv/input.js';
 import { createResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { newSecret } from '../journal/binding.js';
+import { LedgerError } from '../ledger/ledger-errors.js';
 import { assertJournalBinding } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
@@ -137,6 +138,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
           await secondPass(file, opts, env, { journal, journaled: journaledRowsOf(journal, opts), writer, control, summary, repeat });
         } catch (error) {
           await writer.abort();
+          if (error instanceof LedgerError) throw error; // it names the ledger, the repair and whether anything was sent
           throw new AbortedError(
             'stopped_part_way',
             `the run stopped part-way: ${(error as Error).message}. What was sent is journaled: fix the cause and rerun the same command`,

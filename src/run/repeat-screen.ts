@@ -10,7 +10,9 @@ import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from '../ledger/repeat-window.js';
 import { openLedger, type Ledger } from '../ledger/ledger-store.js';
-import { RepeatGuard, type RepeatVerdict } from '../ledger/repeat-check.js';
+import { RepeatGuard, type RepeatIndex, type RepeatVerdict } from '../ledger/repeat-check.js';
+import { LedgerError } from '../ledger/ledger-errors.js';
+import type { LedgerFiles } from '../ledger/ledger-write.js';
 import type { Logger } from '../log.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction } from '../rules/index.js';
@@ -26,6 +28,8 @@ export interface RepeatSettings {
   allowAll: boolean;
   /** Clock, for tests. */
   now?: () => number;
+  /** How the ledger file is appended to (tests inject short writes and full disks). */
+  files?: LedgerFiles;
 }
 
 /** On, 3 days, the ledger in the tool's data folder (`MILKYPAY_LEDGER_DIR` or the XDG data home). */
@@ -64,6 +68,8 @@ export class RepeatScreen {
   /** Void entries waiting for the ledger step under way; written together in the next one. */
   #pendingVoids: { payout: PayoutInstruction; payee: string; outcome: Outcome; recorded: boolean }[] = [];
   #voiding: Promise<void> | undefined;
+  /** A step recorded rows to send: from then on a ledger failure is an exit 3 (a rerun resumes). */
+  #mayHaveSent = false;
 
   private constructor(ledger: Ledger, settings: RepeatSettings, input: string, log: Logger) {
     this.#ledger = ledger;
@@ -75,7 +81,7 @@ export class RepeatScreen {
   static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
     // Entries older than the window can hold nothing in this run: the index keeps only their reference.
     const since = (settings.now ?? Date.now)() - settings.windowMs;
-    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since });
+    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}) });
     return new RepeatScreen(ledger, settings, input, log);
   }
 
@@ -102,7 +108,7 @@ export class RepeatScreen {
     if (!rows.some((row) => row.sends)) return rows.map((row) => guard.check(this.#candidate(row.payout, row.cells, row.journaled)));
     let verdicts: RepeatVerdict[] = [];
     let entries: LedgerEntry[] = [];
-    await this.#ledger.update((index) => {
+    await this.#step((index) => {
       entries = [];
       verdicts = rows.map((row) => {
         const candidate = this.#candidate(row.payout, row.cells, row.journaled);
@@ -114,8 +120,16 @@ export class RepeatScreen {
       });
       return entries;
     });
+    this.#mayHaveSent = true;
     for (const e of entries) this.#recorded.add(e.ref);
     return verdicts;
+  }
+
+  /** A ledger step; a ledger that cannot do its job stops the run: exit 2 while this run has sent nothing, else 3. */
+  #step(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
+    return this.#ledger.update(decide).catch((error: unknown) => {
+      throw error instanceof LedgerError ? error.afterSending(this.#mayHaveSent) : error;
+    });
   }
 
   /** A row's final outcome: a payout that failed or never happened stops holding its payee. */
