@@ -50,7 +50,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
       describe: 'poll each invoice until its status is final or this many seconds pass (default 300)',
       coerce: (v: number | undefined) => (v === undefined || Number.isNaN(v) ? 300 : v),
     },
-    delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
+    delimiter: { type: 'string', describe: '",", ";" or tab (default: detected from the header, or from an Excel sep= first line)' },
     'ignore-column': { type: 'string', array: true, describe: 'leave this column of the file out, unread and unsent (repeatable); needed for a name close to a known one' },
     live: { type: 'boolean', describe: 'allow paying with live keys' },
     yes: { type: 'boolean', describe: 'with --live on a terminal: do not ask for confirmation' },
@@ -69,7 +69,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
   const planOptions = {
     out: { type: 'string', describe: 'the plan file (default <input-stem>.plan.json)' },
     journal: { type: 'string', describe: 'journal the real run will use (read, not written)' },
-    delimiter: { type: 'string', describe: '"," or ";" (default: detected from the header)' },
+    delimiter: { type: 'string', describe: '",", ";" or tab (default: detected from the header, or from an Excel sep= first line)' },
     'ignore-column': { type: 'string', array: true, describe: 'leave this column of the file out, unread and unsent (repeatable); needed for a name close to a known one' },
     live: { type: 'boolean', describe: 'plan a run with live keys' },
     json: { type: 'boolean', describe: 'print the summary as JSON on stdout' },

@@ -43,8 +43,8 @@ export interface PayFileOptions {
   process?: boolean;
   /** Seconds to poll each invoice until its status is final; default: no polling (`submitted` rows stay so). */
   wait?: number;
-  /** Default: detected from the header. */
-  delimiter?: ',' | ';';
+  /** `,`, `;` or a tab (`'\t'` or `'tab'`); default: detected from the header, or from an Excel `sep=` first line. */
+  delimiter?: ',' | ';' | '\t' | 'tab';
   /** Columns of the file to leave out, unread and unsent, in any spelling; needed for a column named close to a known one (`descripton`). */
   ignoreColumn?: string | string[];
   /** Allow paying with live keys; default false (live keys then throw a UsageError, nothing sent). */
@@ -186,8 +186,9 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
     throw new UsageError('bad_option', `--concurrency must be a whole number from 1 to 256 (got ${concurrency})`);
   }
-  if (o.delimiter !== undefined && o.delimiter !== ',' && o.delimiter !== ';') {
-    throw new UsageError('bad_option', `--delimiter must be "," or ";" (got ${JSON.stringify(o.delimiter)})`);
+  const delimiter = o.delimiter === 'tab' ? '\t' : o.delimiter;
+  if (delimiter !== undefined && delimiter !== ',' && delimiter !== ';' && delimiter !== '\t') {
+    throw new UsageError('bad_option', `--delimiter must be ",", ";" or tab (got ${JSON.stringify(o.delimiter)}); without it the delimiter is found from the header`);
   }
   if (o.wait !== undefined && (!Number.isFinite(o.wait) || o.wait < 0)) {
     throw new UsageError('bad_option', '--wait takes a number of seconds, e.g. --wait 300');
@@ -208,7 +209,7 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
     dryRun: Boolean(o.dryRun),
     process: o.process !== false,
     ...(o.wait !== undefined ? { waitSeconds: o.wait } : {}),
-    ...(o.delimiter ? { delimiter: o.delimiter } : {}),
+    ...(delimiter ? { delimiter } : {}),
     ...(o.ignoreColumn !== undefined ? { ignoreColumns: list(o.ignoreColumn) } : {}),
     live: Boolean(o.live),
     adoptJournal: Boolean(o.adoptJournal),

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline/promises';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
+import { delimiterArgument } from '../csv/head.js';
 import { RunControl } from '../payout/run-control.js';
 import type { LiveConfirmation, RunStart } from '../run/run-options.js';
 import { programName } from '../ui/command-name.js';
@@ -63,7 +64,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   try {
     const paying = payFileUnder(control, args.input, {
       ...args,
-      delimiter: args.delimiter as ',' | ';' | undefined,
+      delimiter: args.delimiter as ',' | ';' | '\t' | 'tab' | undefined,
       env: io.env,
       cwd: io.cwd,
       ...(io.delays ? { delays: io.delays } : {}),
@@ -94,7 +95,7 @@ function commandLine(args: RunArgs, io: Io): CommandLine {
     args.sandbox ? '--sandbox' : '',
     args.live ? '--live' : '',
     args.process === false ? '--no-process' : '',
-    args.delimiter ? `--delimiter '${args.delimiter}'` : '',
+    args.delimiter ? `--delimiter ${delimiterArgument(args.delimiter === 'tab' ? '\t' : args.delimiter)}` : '',
     ...(args.ignoreColumn ?? []).map((c) => `--ignore-column ${quote(c)}`),
     args.concurrency !== 8 ? `--concurrency ${args.concurrency}` : '',
     args.wait !== undefined ? `--wait ${args.wait}` : '',

@@ -7,7 +7,9 @@ import { knownColumnCount } from './columns.js';
 import { InputError } from './input-error.js';
 import { countNewlines, firstInvalidUtf8 } from './utf8.js';
 
-export type Delimiter = ',' | ';';
+export type Delimiter = ',' | ';' | '\t';
+
+export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
 
 const HEAD_BYTES = 1 << 20;
 
@@ -15,13 +17,27 @@ export interface Header {
   delimiter: Delimiter;
   /** The header cells, trimmed. */
   columns: string[];
+  /** An Excel `sep=` line came first: it declares the delimiter and is not a row. */
+  sepLine: boolean;
+  /** The header line parsed with each delimiter it can be parsed with, for advice when columns are missing. */
+  alternatives: Partial<Record<Delimiter, string[]>>;
+}
+
+/** How a message names a delimiter: `","`, `";"`, `tabs`. */
+export function delimiterName(d: string): string {
+  return d === '\t' ? 'tabs' : JSON.stringify(d);
+}
+
+/** The delimiter as `--delimiter` takes it on a command line: `','`, `';'`, `tab`. */
+export function delimiterArgument(d: string): string {
+  return d === '\t' ? 'tab' : `'${d}'`;
 }
 
 /** Reads and checks the head of `path` and parses its header line. Throws InputError. */
 export async function readHeader(path: string, delimiter?: Delimiter): Promise<Header> {
   const { bytes, complete } = await readHead(path);
   const text = decodeHead(path, bytes, complete);
-  const body = text.replace(/^\uFEFF/, '');
+  let body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') {
     throw new InputError('empty_file', `${path} is empty: it needs a header line (reference_id,service,currency,amount,…) and one row per payout`, { path });
   }
@@ -29,14 +45,50 @@ export async function readHeader(path: string, delimiter?: Delimiter): Promise<H
   if (!complete && !/[\r\n]/.test(body)) {
     throw new InputError('not_csv', `${path} is not a CSV file: its first line is longer than ${HEAD_BYTES} bytes`, { path });
   }
-  if (delimiter) return { delimiter, columns: parseHeader(path, body, delimiter) };
-  const comma = tryParseHeader(body, ',');
-  const semicolon = tryParseHeader(body, ';');
-  if (!comma && !semicolon) parseHeader(path, body, ','); // throws with csv-parse's reason
-  if (!semicolon || (comma && knownColumnCount(comma) >= knownColumnCount(semicolon))) {
-    return { delimiter: ',', columns: comma! };
+  const declared = sepLineOf(path, body, delimiter);
+  if (declared) body = body.slice(declared.length);
+  const alternatives: Header['alternatives'] = {};
+  for (const d of DELIMITERS) {
+    const columns = tryParseHeader(body, d);
+    if (columns) alternatives[d] = columns;
   }
-  return { delimiter: ';', columns: semicolon };
+  const chosen = declared?.delimiter ?? delimiter ?? bestDelimiter(alternatives);
+  if (!chosen) parseHeader(path, body, ','); // throws with csv-parse's reason
+  const columns = alternatives[chosen!] ?? parseHeader(path, body, chosen!);
+  return { delimiter: chosen!, columns, sepLine: declared !== undefined, alternatives };
+}
+
+/** The delimiter under which the header names the most columns the tool knows (ties: `,`, then `;`). */
+function bestDelimiter(alternatives: Header['alternatives']): Delimiter | undefined {
+  let best: Delimiter | undefined;
+  let known = -1;
+  for (const d of DELIMITERS) {
+    const columns = alternatives[d];
+    if (columns && knownColumnCount(columns) > known) [best, known] = [d, knownColumnCount(columns)];
+  }
+  return best;
+}
+
+/** An Excel `sep=X` first line: the delimiter it declares and the line's length, line break included. */
+function sepLineOf(path: string, body: string, given: Delimiter | undefined): { delimiter: Delimiter; length: number } | undefined {
+  const m = /^sep=(.?)[^\S\r\n]*(\r\n|\n|\r|$)/i.exec(body);
+  if (!m) return undefined;
+  const d = m[1] as Delimiter;
+  if (!DELIMITERS.includes(d)) {
+    throw new InputError(
+      'not_csv',
+      `${path} declares its delimiter on line 1 as sep=${m[1]}, which this tool does not read: it reads ",", ";" or tabs; save it as "CSV UTF-8" (comma-separated) and try again`,
+      { path, line: 1 },
+    );
+  }
+  if (given !== undefined && given !== d) {
+    throw new InputError(
+      'not_csv',
+      `${path} declares its delimiter on line 1 (sep=${m[1]}), and --delimiter ${delimiterArgument(given)} says otherwise: drop --delimiter (the file's own line decides)`,
+      { path, line: 1 },
+    );
+  }
+  return { delimiter: d, length: m[0].length };
 }
 
 async function readHead(path: string): Promise<{ bytes: Buffer; complete: boolean }> {

@@ -8,7 +8,8 @@ import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
 import { CsvError, parse } from 'csv-parse';
 import { planColumns, type ColumnPlan, type ColumnTarget, type Layout } from './columns.js';
-import { binaryError, encodingError, readHeader, type Delimiter } from './head.js';
+import { binaryError, delimiterArgument, delimiterName, encodingError, readHeader, type Delimiter, type Header } from './head.js';
+import { strayQuoteAdvice } from './stray-quote.js';
 import { InputError } from './input-error.js';
 import { parseKeyValueCell } from './key-value-cell.js';
 import { checkedUtf8 } from './utf8.js';
@@ -45,8 +46,8 @@ export interface OpenInputOptions {
 export async function openInput(path: string, opts: OpenInputOptions = {}): Promise<InputFile> {
   const header = await readHeader(path, opts.delimiter);
   const plan = planColumns(header.columns, opts.ignoreColumns);
-  checkPlan(path, plan);
-  if (!(await hasRecord(readBatchesOf(path, header.delimiter, plan)))) {
+  checkPlan(path, plan, header, opts.delimiter);
+  if (!(await hasRecord(readBatchesOf(path, header, plan)))) {
     throw new InputError(
       'no_rows',
       `${path} has a header line but no payout rows: the export looks empty, so nothing was sent. ` +
@@ -60,11 +61,11 @@ export async function openInput(path: string, opts: OpenInputOptions = {}): Prom
     delimiter: header.delimiter,
     columns: plan.columns,
     ignoredColumns: plan.ignoredColumns,
-    batches: () => readBatchesOf(path, header.delimiter, plan),
+    batches: () => readBatchesOf(path, header, plan),
   };
 }
 
-function checkPlan(path: string, plan: ColumnPlan): void {
+function checkPlan(path: string, plan: ColumnPlan, header: Header, given: Delimiter | undefined): void {
   const found = plan.columns.length ? plan.columns.join(', ') : '(none)';
   if (plan.requiredIgnored.length) {
     const [first] = plan.requiredIgnored;
@@ -84,7 +85,7 @@ function checkPlan(path: string, plan: ColumnPlan): void {
     throw new InputError(
       'missing_column',
       `${path} lacks the required ${what} ${plan.missing.join(', ')}; the header has: ${found}. ` +
-        `Add the ${what} to the header line (or pass --delimiter if the file uses another separator).`,
+        (delimiterAdvice(header, given) ?? `Add the ${what} to the header line.`),
       { path, line: 1, column: plan.missing[0] ?? '' },
     );
   }
@@ -97,13 +98,26 @@ function checkPlan(path: string, plan: ColumnPlan): void {
   }
 }
 
+/** When the header is separated by another delimiter than the one used: the fix that works. */
+function delimiterAdvice(header: Header, given: Delimiter | undefined): string | undefined {
+  const fits = (Object.keys(header.alternatives) as Delimiter[]).find((d) => d !== header.delimiter && planColumns(header.alternatives[d]!).missing.length === 0);
+  if (fits && given !== undefined) {
+    return `Its header line is separated by ${delimiterName(fits)}: drop --delimiter ${delimiterArgument(given)} (the delimiter is found from the header), or pass --delimiter ${delimiterArgument(fits)}.`;
+  }
+  const only = header.alternatives[header.delimiter];
+  const other = only?.length === 1 ? /[|:^~]/.exec(only[0]!)?.[0] : undefined;
+  if (other) return `Its header line looks separated by ${JSON.stringify(other)}: this tool reads ",", ";" or tabs. Save the file as "CSV UTF-8" (comma-separated) and try again.`;
+  return undefined;
+}
+
 /** Whether the file has a data record; reads only as far as the first one (the whole file when it has none). */
 async function hasRecord(batches: AsyncGenerator<InputRecord[]>): Promise<boolean> {
   for await (const batch of batches) if (batch.length > 0) return true; // `return` stops the reader
   return false;
 }
 
-async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPlan): AsyncGenerator<InputRecord[]> {
+async function* readBatchesOf(path: string, header: Header, plan: ColumnPlan): AsyncGenerator<InputRecord[]> {
+  const { delimiter } = header;
   const fail = (line: number, problem: 'encoding' | 'nul'): never => {
     throw problem === 'nul' ? binaryError(path, line) : encodingError(path, line);
   };
@@ -117,7 +131,7 @@ async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPl
   const width = targets.length;
   const referenceAt = targets.findIndex((t) => t.kind === 'cell' && t.key === 'reference_id');
   let lastLine = 0;
-  let seenHeader = false;
+  let beforeHeader = header.sepLine ? 2 : 1; // an Excel `sep=` line, then the header
   try {
     for await (const rows of readBatches<string[]>(parser)) {
       const out: InputRecord[] = [];
@@ -125,8 +139,8 @@ async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPl
         const line = lastLine + 1;
         lastLine = line + lineBreaksIn(cells);
         if (isBlank(cells)) continue;
-        if (!seenHeader) {
-          seenHeader = true;
+        if (beforeHeader > 0) {
+          beforeHeader--;
           continue;
         }
         if (cells.length !== width) {
@@ -141,16 +155,19 @@ async function* readBatchesOf(path: string, delimiter: Delimiter, plan: ColumnPl
       if (out.length > 0) yield out;
     }
   } catch (error) {
-    throw asInputError(path, error, lastLine + 1, plan.columns);
+    throw await asInputError(path, error, lastLine + 1, plan.columns, delimiter);
   }
 }
 
 function wrongWidth(line: number, cells: number, width: number, delimiter: Delimiter): NonNullable<InputRecord['malformed']> {
   const count = `line ${line} has ${cells} ${cells === 1 ? 'cell' : 'cells'}, the header has ${width}`;
+  const tab = delimiter === '\t';
   const advice =
     cells > width
-      ? `a value holds an unquoted "${delimiter}" (like 1${delimiter}000.50 or Smith${delimiter} John) and was split in two: enclose that value in double quotes`
-      : `a cell is missing: give every row ${width} cells (an empty cell is just "${delimiter}${delimiter}"), ` +
+      ? tab
+        ? 'a value holds an unquoted tab and was split in two: enclose that value in double quotes'
+        : `a value holds an unquoted "${delimiter}" (like 1${delimiter}000.50 or Smith${delimiter} John) and was split in two: enclose that value in double quotes`
+      : `a cell is missing: give every row ${width} cells (${tab ? 'two tabs in a row are an empty cell' : `an empty cell is just "${delimiter}${delimiter}"`}), ` +
         'and enclose a value holding a line break in double quotes so it does not end the row';
   return { code: 'malformed_row', message: `${count}: ${advice}` };
 }
@@ -199,7 +216,7 @@ function lineBreaksIn(cells: string[]): number {
 }
 
 /** csv-parse's errors and read errors as the tool's input error: the file, the line, the column and the fix. */
-function asInputError(path: string, error: unknown, line: number, columns: readonly string[]): unknown {
+async function asInputError(path: string, error: unknown, line: number, columns: readonly string[], delimiter: Delimiter): Promise<unknown> {
   if (error instanceof InputError) return error;
   if (error instanceof CsvError) {
     const index = (error as CsvError & { index?: unknown }).index;
@@ -208,19 +225,11 @@ function asInputError(path: string, error: unknown, line: number, columns: reado
     const context = { path, line, ...(column !== undefined ? { column } : {}) };
     switch (error.code) {
       case 'INVALID_OPENING_QUOTE':
-        return new InputError(
-          'invalid_csv',
-          `${where}: a cell holds a double quote (") but does not start with one, as in Refund 12" monitor. ` +
-            'Enclose the whole cell in double quotes and double each quote inside it: "Refund 12"" monitor"',
-          context,
-        );
-      case 'CSV_INVALID_CLOSING_QUOTE':
-        return new InputError(
-          'invalid_csv',
-          `${where}: a quoted cell goes on after its closing quote, as in "12" monitor. ` +
-            'Enclose the whole cell in double quotes and double each quote inside it, those it starts with too: """12"" monitor"',
-          context,
-        );
+      case 'CSV_INVALID_CLOSING_QUOTE': {
+        const problem = error.code === 'INVALID_OPENING_QUOTE' ? 'opening' : 'closing';
+        const at = typeof index === 'number' ? index : undefined;
+        return new InputError('invalid_csv', `${where}: ${await strayQuoteAdvice(problem, path, line, at, column, delimiter)}`, context);
+      }
       case 'CSV_QUOTE_NOT_CLOSED':
         return new InputError(
           'invalid_csv',

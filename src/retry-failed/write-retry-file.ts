@@ -44,10 +44,11 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
   const failed = new Set([...replay.entries.values()].filter((e) => e.state === 'failed').map((e) => e.ref));
   const full = resolve(opts.input);
   const out = opts.out ?? join(dirname(full), `${basename(full, extname(full))}${opts.suffix}${extname(full) || '.csv'}`);
-  const { delimiter, columns } = await readHeader(opts.input);
+  const { delimiter, columns, sepLine } = await readHeader(opts.input);
   const refColumn = columns.map(columnName).indexOf('reference_id');
-  const parser = createReadStream(opts.input).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, from_line: 2 }));
-  const lines: string[] = [stringify([columns], { delimiter, record_delimiter: '\n' })];
+  // An Excel `sep=` line is kept: the new file opens in Excel as the old one did.
+  const parser = createReadStream(opts.input).pipe(parse({ bom: true, delimiter, skip_empty_lines: true, relax_column_count: true, from_line: sepLine ? 3 : 2 }));
+  const lines: string[] = [...(sepLine ? [`sep=${delimiter}\n`] : []), stringify([columns], { delimiter, record_delimiter: '\n' })];
   const references: Array<{ from: string; to: string }> = [];
   for await (const cells of parser as AsyncIterable<string[]>) {
     const ref = cells[refColumn]?.trim();

@@ -21,7 +21,7 @@ export interface RunOptions {
   /** false with --no-process. */
   process: boolean;
   waitSeconds?: number;
-  delimiter?: ',' | ';';
+  delimiter?: ',' | ';' | '\t';
   /** Columns to leave out (`--ignore-column`). */
   ignoreColumns?: string[];
   live: boolean;

@@ -33,4 +33,24 @@ describe('columns of the input file, as the operator meets them', () => {
     const again = await ws.cli(['run', input, '--ignore-column', 'descripton', '--json']);
     expect(JSON.parse(again.stdout)).toMatchObject({ ignoredColumns: ['descripton', 'notes'] });
   });
+
+  it('a tab-separated file is paid, found from its header or named with --delimiter tab; a comma file run with --delimiter ";" is told to drop it', async () => {
+    ws = await workspace();
+    const tsv = await ws.write('payouts.tsv', csv(['reference_id', 'service', 'currency', 'amount', 'fields.account'], [['t1', 'test_usd', 'USD', '10.00', '12345']], '\n', '\t'));
+    const comma = await ws.write('comma.csv', csv(['reference_id', 'service', 'currency', 'amount', 'fields.account'], [['c1', 'test_usd', 'USD', '12.00', '12347']]));
+    const excel = await ws.write('excel.csv', `sep=;\r\n${csv(['reference_id', 'service', 'currency', 'amount', 'fields.account'], [['e1', 'test_usd', 'USD', '11.00', '12346']], '\r\n', ';')}`);
+
+    const detected = await ws.cli(['run', tsv, '--dry-run']);
+    expect(detected.code, detected.stderr).toBe(0);
+    const named = await ws.cli(['run', tsv, '--delimiter', 'tab']);
+    expect(named.code, named.stderr).toBe(0);
+    const declared = await ws.cli(['run', excel]);
+    expect(declared.code, declared.stderr).toBe(0);
+    expect(ws.sandbox.counters.requests.create).toBe(2);
+
+    const wrong = await ws.cli(['run', comma, '--delimiter', ';']);
+    expect(wrong.code, wrong.stderr).toBe(2);
+    expect(wrong.stderr).toContain(`Its header line is separated by ",": drop --delimiter ';'`);
+    expect(ws.sandbox.counters.requests.create).toBe(2);
+  });
 });

@@ -163,7 +163,7 @@ describe('reading stops on a damaged file', () => {
   it('suggests quoting the whole cell for a cell that goes on after its closing quote, every quote in it doubled (RFC 4180)', async () => {
     const e = await readError(writeInput(`reference_id,service,currency,amount,note\nr1,s,USD,1,"12" monitor\n`));
     expect(e).toMatchObject({ code: 'invalid_csv', line: 2, context: { column: 'note' } });
-    expect(e.message).toContain('as in "12" monitor. ');
+    expect(e.message).toContain('(the cell reads "12" monitor). ');
     // The cell `"12" monitor` written whole: its own two quotes doubled, inside one pair around it.
     expect(e.message).toMatch(/: """12"" monitor"$/);
   });
