@@ -1,4 +1,5 @@
 import { backoffDelay, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './backoff.js';
+import { alreadySentConflict } from './conflict-advice.js';
 import type { RowFailure } from './failure.js';
 import { isFinalStatus, outcomeOfStatus, type Outcome } from './outcome.js';
 import { notTheRows, payeeDifferences, paymentDifferences, replyMismatch, type ExpectedPayout } from './reply-check.js';
@@ -187,25 +188,12 @@ function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowE
       }
       return { ...state, lookups: state.lookups + 1, delayMs: backoffDelay(state.lookups + 1, undefined, ctx.backoff, ctx.random), foreign };
     }
-    if (state.why === 'resume_changed') {
-      return {
-        kind: 'done',
-        outcome: 'conflict',
-        invoice,
-        errorCode: 'changed_since_paid',
-        message: `reference_id ${ctx.referenceId} was already sent as invoice ${invoice.id}, and the row has changed since; a reference is never paid twice: give this payout a new reference_id`,
-      };
-    }
     const payment = paymentDifferences(invoice, ctx.expected);
     const payee = payeeDifferences(ctx.expected.fields, invoice.fields, true);
-    if (payment.length || payee.length) {
-      return {
-        kind: 'done',
-        outcome: 'conflict',
-        invoice,
-        errorCode: payment.length ? 'reference_conflict' : 'payee_mismatch',
-        message: `reference_id ${ctx.referenceId} already belongs to invoice ${invoice.id} with ${[...payment, ...payee].join(', ')}; it was not processed. Use a new reference_id for this payout`,
-      };
+    if (state.why === 'resume_changed' || payment.length || payee.length) {
+      const errorCode = state.why === 'resume_changed' ? 'changed_since_paid' : payment.length ? 'reference_conflict' : 'payee_mismatch';
+      const message = alreadySentConflict(ctx.referenceId, invoice, [...payment, ...payee], 'api');
+      return { kind: 'done', outcome: 'conflict', invoice, errorCode, message };
     }
     return invoice.status === 'created' ? afterCreated(invoice, ctx) : afterStatus(invoice, ctx, 0);
   }

@@ -1,3 +1,4 @@
+import { alreadySentConflict } from './conflict-advice.js';
 import type { InvoiceSnapshot, RowState } from './machine.js';
 import { FINAL_OUTCOMES, type Outcome } from './outcome.js';
 
@@ -84,10 +85,10 @@ function invoiceOf(record: RowRecord): InvoiceSnapshot | undefined {
 
 /**
  * The state a row resumes in, given its last journal record and the fingerprint of the row as the
- * file has it now. Final and submitted rows cost no request; anything that may exist at the API
+ * file has it now (`changes`: what differs, for a row changed since it was sent). Final and submitted rows cost no request; anything that may exist at the API
  * is looked up by reference before any new create.
  */
-export function resumeState(record: RowRecord | undefined, fp: string, referenceId: string): RowState {
+export function resumeState(record: RowRecord | undefined, fp: string, referenceId: string, changes?: (record: RowRecord) => string[]): RowState {
   if (!record) return { kind: 'new' };
   const invoice = invoiceOf(record);
   const changed = record.fp !== fp;
@@ -113,7 +114,7 @@ export function resumeState(record: RowRecord | undefined, fp: string, reference
       outcome: 'conflict',
       ...(invoice ? { invoice } : {}),
       errorCode: 'changed_since_paid',
-      message: `the journal shows reference_id ${referenceId} was already sent (line ${record.line}, ${record.state}) with different payment data; a reference is never paid twice: give this payout a new reference_id`,
+      message: alreadySentConflict(referenceId, invoice, changes?.(record) ?? [], { line: record.line }),
     };
   }
   if (!invoice) return lookup;

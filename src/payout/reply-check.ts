@@ -8,6 +8,7 @@
  */
 import { maskValue } from '../mask.js';
 import { canonicalAmount } from '../money.js';
+import { whereTheyDiffer } from './conflict-advice.js';
 
 /** What a row pays, as it sends it. */
 export interface ExpectedPayout {
@@ -53,7 +54,9 @@ export function payeeDifferences(row: Record<string, string>, shown: Record<stri
     if (theirs === undefined) {
       if (strict) diffs.push(`no fields.${key} (the row says ${maskValue(value)})`);
     } else if (!showsValue(theirs, value)) {
-      diffs.push(`fields.${key} ${maskValue(theirs)} (the row says ${maskValue(value)})`);
+      // Two masks that look the same (****0000 and ****0000) say which part differs, showing neither.
+      const where = whereTheyDiffer(theirs, value);
+      diffs.push(`fields.${key} ${maskValue(theirs)} (the row says ${maskValue(value)}${where ? `, ${where}` : ''})`);
     }
   }
   return diffs;

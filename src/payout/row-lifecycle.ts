@@ -7,6 +7,7 @@ import type { Fingerprinter } from './fingerprint.js';
 import type { PayoutInstruction } from './instruction.js';
 import { begin, commandFor, type Pace, type RowState } from './machine.js';
 import type { Outcome } from './outcome.js';
+import { changesSinceSent } from './paid-change.js';
 import { resumeState, type RowRecord } from './record.js';
 import { heldRow, paidRow, settledRow, validRow, type ResultRow } from './result-row.js';
 import type { RunControl } from './run-control.js';
@@ -33,7 +34,9 @@ export interface Resumed {
 export function resumeRow(payout: PayoutInstruction, entry: RowRecord | undefined, fingerprint: Fingerprinter): Resumed {
   if (!entry) return { state: { kind: 'new' }, fp: undefined, journaled: false, same: false };
   const fp = rowFingerprint(payout, fingerprint);
-  return { state: resumeState(entry, fp, payout.referenceId), fp, journaled: true, same: entry.fp === fp };
+  const data = { service: payout.service, currency: payout.currency, amount: payout.amount, fields: payout.request.fields };
+  const changes = (record: RowRecord): string[] => changesSinceSent(record, data, fingerprint);
+  return { state: resumeState(entry, fp, payout.referenceId, changes), fp, journaled: true, same: entry.fp === fp };
 }
 
 /** A row an earlier run settled: where its journal entry left it and the outcome it keeps. */
