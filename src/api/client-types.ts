@@ -86,8 +86,11 @@ export interface ApiClientOptions {
   beforeRequest?: () => Promise<void>;
   /** Told about every retry, before its delay. */
   onRetry?: (event: RetryEvent) => void;
-  /** Told about every HTTP answer (status) and failure, for adaptive throttling. */
-  onResponse?: (status: number) => void;
+  /**
+   * Told about every HTTP answer (status) and failure, for adaptive throttling; `readOnly`: the
+   * request changes nothing (a 429 to a create or process may be a duplicate, not throttling).
+   */
+  onResponse?: (status: number, readOnly: boolean) => void;
   /** Most connections open at once (keep-alive); default 256. */
   maxSockets?: number;
 }

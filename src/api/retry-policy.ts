@@ -25,8 +25,10 @@ export interface RetryRules {
 }
 
 const READ_RULES: RetryRules = { statusCodes: [429, ...SERVER_ERRORS], errorCodes: READ_ERROR_CODES };
-// A 429 was refused and a refused connection carried nothing: the POST did not happen.
-const WRITE_RULES: RetryRules = { statusCodes: [429], errorCodes: ['ECONNREFUSED'] };
+// A refused connection carried nothing: the POST did not happen. A 429 is not retried here: the
+// provider documents it as "too many requests or duplicate request detected", so the payout
+// machine looks the reference up (or reads the invoice) before a create or process goes again.
+const WRITE_RULES: RetryRules = { statusCodes: [], errorCodes: ['ECONNREFUSED'] };
 
 /** `readOnly`: the request changes nothing on the server (GETs, and the pre-request lookup). */
 export function retryRules(readOnly: boolean): RetryRules {

@@ -127,7 +127,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
       for (let retries = 0; ; retries += 1) {
         if (opts.beforeRequest) await hook(opts.beforeRequest);
         const outcome = await attempt(call, path);
-        if (opts.onResponse) hook(opts.onResponse, 'failure' in outcome ? 0 : outcome.status);
+        if (opts.onResponse) hook(opts.onResponse, 'failure' in outcome ? 0 : outcome.status, readOnly);
         const verdict = decide(call, readOnly, rules, outcome, retries + 1);
         if (!verdict) return parseBody(call, readOnly, (outcome as { text: string }).text, schema);
         if (verdict.retryInMs === undefined) throw verdict.error;

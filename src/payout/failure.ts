@@ -9,7 +9,8 @@ export type FailureClass =
   | 'invalid_status' // 409 on process: the invoice is no longer `created`
   | 'rejected' // 400/422: the API refused the data; nothing happened
   | 'not_found' // 404
-  | 'throttled' // 429 that the client's own retries could not clear; nothing happened
+  | 'throttled' // 429 to a read that the client's own retries could not clear; nothing happened
+  | 'throttled_or_duplicate' // 429 to a create or process: throttled, or a duplicate of a request that took effect
   | 'unknown_effect' // 5xx, timeout, dropped connection on a POST: it may have taken effect
   | 'transient'; // failed without effect (5xx/timeout on a read, connection refused)
 

@@ -15,6 +15,10 @@ import { notTheRows, payeeDifferences, paymentDifferences, replyMismatch, type E
  *                                           --lookup: differs--> done(conflict)
  *                                           --lookup: none (after a maybe)--> creating (retry)
  *   processing --5xx / drop / 409--> process_doubt --read: still created--> processing (retry)
+ *   creating --429--> in_doubt --lookup: none--> creating (throttled: the run slows down, then retries)
+ *   processing --429--> process_doubt --read: still created--> processing (throttled)
+ * A 429 to a create or process may answer a duplicate of a request that took effect (the provider
+ * says so), so it is looked up or read back before anything is sent again.
  *
  * Every invoice an answer carries is checked against the row before it is believed (reply-check.ts).
  * One that is not the row's (another reference or invoice, other payment data or payee) is never
@@ -38,17 +42,27 @@ export interface InvoiceSnapshot {
   fields?: Record<string, string>;
 }
 
-/** Why a lookup is needed; `resume_changed`: the row changed since an earlier run may have sent it. */
-export type DoubtReason = 'maybe' | 'duplicate' | 'resume' | 'resume_changed';
+/**
+ * Why a lookup is needed; `resume_changed`: the row changed since an earlier run may have sent it;
+ * `throttled`: the create was answered 429, which the provider also sends for a duplicate request.
+ */
+export type DoubtReason = 'maybe' | 'duplicate' | 'resume' | 'resume_changed' | 'throttled';
+
+/** A 429 to a create or process that a lookup or read showed was throttling: the run slows down, then the request goes again. */
+export interface Throttled {
+  /** The Retry-After of that 429, when it had one. */
+  retryAfterMs?: number;
+}
 
 export type RowState =
   | { kind: 'new' }
-  | { kind: 'creating'; attempt: number; delayMs: number }
-  /** `foreign`: the last answer carried an invoice that is not the row's (what came back). */
-  | { kind: 'in_doubt'; attempt: number; lookups: number; delayMs: number; why: DoubtReason; foreign?: string }
+  /** `throttled`: sent again after a 429 the lookup showed was throttling. */
+  | { kind: 'creating'; attempt: number; delayMs: number; throttled?: Throttled }
+  /** `foreign`: the last answer carried an invoice that is not the row's (what came back); `throttle`: the 429 that raised the doubt. */
+  | { kind: 'in_doubt'; attempt: number; lookups: number; delayMs: number; why: DoubtReason; foreign?: string; throttle?: Throttled }
   | { kind: 'created'; invoice: InvoiceSnapshot }
-  | { kind: 'processing'; invoice: InvoiceSnapshot; attempt: number; delayMs: number }
-  | { kind: 'process_doubt'; invoice: InvoiceSnapshot; attempt: number; reads: number; delayMs: number; foreign?: string }
+  | { kind: 'processing'; invoice: InvoiceSnapshot; attempt: number; delayMs: number; throttled?: Throttled }
+  | { kind: 'process_doubt'; invoice: InvoiceSnapshot; attempt: number; reads: number; delayMs: number; foreign?: string; throttle?: Throttled }
   | { kind: 'submitted'; invoice: InvoiceSnapshot; polls: number; delayMs: number }
   | { kind: 'done'; outcome: Outcome; invoice?: InvoiceSnapshot; errorCode?: string; message?: string }
   | { kind: 'aborted'; errorCode: string; message: string };
@@ -164,6 +178,9 @@ function afterCreate(state: Extract<RowState, { kind: 'creating' }>, event: RowE
       return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'duplicate' };
     case 'unknown_effect':
       return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'maybe' };
+    case 'throttled_or_duplicate':
+      // "Too many requests or duplicate request detected": whether it exists is asked before anything is sent again.
+      return { kind: 'in_doubt', attempt: state.attempt, lookups: 0, delayMs: 0, why: 'throttled', throttle: throttleOf(event.failure) };
     case 'rejected':
       return failDone('rejected', 'api_rejected', `the API rejected the payout: ${event.failure.apiMessage}`);
     case 'not_found':
@@ -210,6 +227,8 @@ function afterLookup(state: Extract<RowState, { kind: 'in_doubt' }>, event: RowE
     if (attempt > ctx.maxCreateAttempts) {
       return failDone('error', state.foreign ? 'foreign_reply' : 'create_failed', `create failed ${state.attempt} times and no invoice exists for reference_id ${ctx.referenceId}${last}; rerun to try again`);
     }
+    // Nothing under the reference after a 429: it was throttling. The run slows down, then creates again.
+    if (state.throttle) return { kind: 'creating', attempt, delayMs: throttledDelay(state.attempt, state.throttle, ctx), throttled: state.throttle };
     return { kind: 'creating', attempt, delayMs: fresh ? 0 : backoffDelay(state.attempt, undefined, ctx.backoff, ctx.random) };
   }
   if (state.lookups + 1 >= ctx.maxLookups) {
@@ -235,6 +254,9 @@ function afterProcess(state: Extract<RowState, { kind: 'processing' }>, event: R
     case 'invalid_status':
     case 'unknown_effect':
       return { kind: 'process_doubt', invoice: state.invoice, attempt: state.attempt, reads: 0, delayMs: 0 };
+    case 'throttled_or_duplicate':
+      // It may have been processed (a duplicate): read the invoice before processing again.
+      return { kind: 'process_doubt', invoice: state.invoice, attempt: state.attempt, reads: 0, delayMs: 0, throttle: throttleOf(event.failure) };
     case 'rejected':
     case 'not_found':
       return failDone('error', 'process_refused', `the API refused to process invoice ${state.invoice.id}: ${event.failure.apiMessage}`, state.invoice);
@@ -261,6 +283,8 @@ function afterRead(state: Extract<RowState, { kind: 'process_doubt' }>, event: R
     if (state.attempt >= ctx.maxProcessAttempts) {
       return failDone('error', 'process_failed_to_send', `invoice ${state.invoice.id} is still created after ${state.attempt} process requests; rerun to process it`, event.invoice);
     }
+    // Still created after a 429: it was throttling. The run slows down, then processes again.
+    if (state.throttle) return { kind: 'processing', invoice: event.invoice, attempt: state.attempt + 1, delayMs: throttledDelay(state.attempt, state.throttle, ctx), throttled: state.throttle };
     return { kind: 'processing', invoice: event.invoice, attempt: state.attempt + 1, delayMs: backoffDelay(state.attempt, undefined, ctx.backoff, ctx.random) };
   }
   if (event.kind === 'not_found' || state.reads + 1 >= ctx.maxLookups) {
@@ -298,6 +322,20 @@ function afterStatus(invoice: InvoiceSnapshot, ctx: Pace, polls: number, retryAf
     return { kind: 'submitted', invoice, polls, delayMs: Math.max(0, Math.min(wanted, ctx.waitUntil - ctx.now)) };
   }
   return { kind: 'done', outcome: 'submitted', invoice };
+}
+
+function throttleOf(failure: RowFailure): Throttled {
+  return failure.retryAfterMs !== undefined ? { retryAfterMs: failure.retryAfterMs } : {};
+}
+
+/** After a 429 shown to be throttling: its Retry-After, else the backoff. */
+function throttledDelay(attempt: number, throttle: Throttled, ctx: RowContext): number {
+  return backoffDelay(attempt, throttle.retryAfterMs, ctx.backoff, ctx.random);
+}
+
+/** The 429 a retry follows, when the lookup or read before it showed the 429 was throttling. */
+export function throttledBy(state: RowState): Throttled | undefined {
+  return state.kind === 'creating' || state.kind === 'processing' ? state.throttled : undefined;
 }
 
 function delay(attempt: number, failure: RowFailure, ctx: RowContext): number {

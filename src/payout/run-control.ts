@@ -114,6 +114,9 @@ export class RunControl {
       this.consecutiveServerFailures = 0;
       return;
     }
+    // A 429 to a create or process may be a duplicate, not throttling: the row looks it up first,
+    // and only one shown to be throttling slows the run down (the runner's onThrottled).
+    if (event.failure.class === 'throttled_or_duplicate') return;
     if (event.failure.retryAfterMs !== undefined) this.retryAfter(event.failure.retryAfterMs);
     if (!isServerFailure(event.failure.class)) return;
     this.consecutiveServerFailures += 1;

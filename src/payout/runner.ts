@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RunControl } from './run-control.js';
-import { commandFor, step, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState } from './machine.js';
+import { commandFor, step, throttledBy, type Command, type InvoiceSnapshot, type RowContext, type RowEvent, type RowState, type Throttled } from './machine.js';
 import type { RowFailure } from './failure.js';
 import type { CreateInvoiceRequest } from './instruction.js';
 import { sameRecord, toRecord, type RowRecord } from './record.js';
@@ -40,6 +40,11 @@ export interface RowRunnerDeps {
    * `concurrency` requests at all times. Absent: requests go at once.
    */
   slot?: <T>(send: () => Promise<T>) => Promise<T>;
+  /**
+   * A 429 to a create or process was throttling (the lookup or read after it found it had no effect):
+   * slow the whole run down. Absent: its Retry-After is still honoured run-wide (`control.retryAfter`).
+   */
+  onThrottled?: (throttle: Throttled) => void;
 }
 
 export interface RowResult {
@@ -90,6 +95,11 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
     deps.control.observe(event);
     deps.onEvent?.(job, command, event);
     state = step(state, event, context());
+    const throttled = throttledBy(state);
+    if (throttled) {
+      if (deps.onThrottled) deps.onThrottled(throttled);
+      else if (throttled.retryAfterMs !== undefined) deps.control.retryAfter(throttled.retryAfterMs);
+    }
   }
 }
 

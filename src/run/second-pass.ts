@@ -59,6 +59,7 @@ export async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv,
       if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, failure: event.failure }, 'request failed');
     },
     slot: (send) => throttle.slot(send),
+    onThrottled: (t) => throttle.throttled(t.retryAfterMs),
   };
   const validator = createValidator(env.rules, s.journaled.any ? { settled: (payout) => s.journaled.settledAsIs(payout) } : {});
   let wake: (() => void) | undefined;

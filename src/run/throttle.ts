@@ -66,10 +66,10 @@ export class Throttle {
     if (slot > now) await this.sleep(slot - now);
   };
 
-  readonly onResponse = (status: number): void => {
+  readonly onResponse = (status: number, readOnly = true): void => {
     if (status === 429) {
-      this.successes = 0;
-      if (this.limit.concurrency > 1) this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+      // A 429 to a create or process may be a duplicate: only once shown to be throttling (`throttled`) does it count.
+      if (readOnly) this.slowDown();
       return;
     }
     if (status === 0 || status >= 400 || this.limit.concurrency >= this.maxConcurrency) return;
@@ -79,6 +79,17 @@ export class Throttle {
       this.limit.concurrency += 1;
     }
   };
+
+  /** A 429 to a create or process that a lookup or read showed was throttling: as a 429 to a read. */
+  throttled(retryAfterMs: number | undefined): void {
+    this.slowDown();
+    if (retryAfterMs !== undefined && retryAfterMs > 0) this.pause(retryAfterMs);
+  }
+
+  private slowDown(): void {
+    this.successes = 0;
+    if (this.limit.concurrency > 1) this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+  }
 
   /** The server asked everyone to wait: hold every request, not just the one that was refused. */
   pause(ms: number): void {

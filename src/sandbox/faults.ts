@@ -13,6 +13,7 @@ export type FaultAction =
   | { kind: 'delay'; delayMs: number }
   | { kind: 'commit-then-500' }
   | { kind: 'commit-then-drop' }
+  | { kind: 'commit-then-429'; retryAfterSeconds: number }
   | { kind: 'foreign-reply'; replyWith?: string };
 
 const NONE: FaultAction = { kind: 'none' };
@@ -71,6 +72,8 @@ export class FaultEngine {
         return { kind: 'rate-limit', retryAfterSeconds: f.retryAfterSeconds ?? 1 };
       case 'delay':
         return { kind: 'delay', delayMs: f.delayMs ?? 0 };
+      case 'commit-then-429':
+        return { kind: 'commit-then-429', retryAfterSeconds: f.retryAfterSeconds ?? 1 };
       case 'drop':
       case 'commit-then-500':
       case 'commit-then-drop':
@@ -95,8 +98,9 @@ export class FaultEngine {
       .sort((a, b) => a - b);
     for (const status of statuses) bands.push([clampRate(f.errorRates?.[status]), { kind: 'status', status }]);
     if (f.commitThenFail && COMMITTING.has(endpoint)) {
-      const kind = f.commitThenFail.mode === 'drop' ? 'commit-then-drop' : 'commit-then-500';
-      bands.push([clampRate(f.commitThenFail.rate), { kind }]);
+      const mode = f.commitThenFail.mode;
+      const action: FaultAction = mode === 'drop' ? { kind: 'commit-then-drop' } : mode === '429' ? { kind: 'commit-then-429', retryAfterSeconds: 1 } : { kind: 'commit-then-500' };
+      bands.push([clampRate(f.commitThenFail.rate), action]);
     }
     if (f.foreignReplyRate && INVOICE_ANSWERS.has(endpoint)) bands.push([clampRate(f.foreignReplyRate), { kind: 'foreign-reply' }]);
     if (bands.length === 0 || bands.every(([rate]) => rate === 0)) return NONE;

@@ -18,13 +18,15 @@ export interface ScriptedFault {
    * - `status`: answer `status` with the doc's error body, no effect.
    * - `commit-then-500`: do the work (create/process), then answer 500.
    * - `commit-then-drop`: do the work, then destroy the socket without answering.
+   * - `commit-then-429`: do the work, then answer 429 with `Retry-After: retryAfterSeconds` (default 1),
+   *   as the provider documents it: "too many requests or duplicate request detected".
    * - `drop`: destroy the socket without doing anything.
    * - `rate-limit`: answer 429 with `Retry-After: retryAfterSeconds`, no effect.
    * - `delay`: wait `delayMs` before handling normally (for timeouts).
    * - `foreign-reply`: do the work, then answer as usual but with another invoice in the body:
    *   `replyWith`'s invoice, or else the newest invoice of another reference (a mixed-up reply).
    */
-  kind: 'status' | 'commit-then-500' | 'commit-then-drop' | 'drop' | 'rate-limit' | 'delay' | 'foreign-reply';
+  kind: 'status' | 'commit-then-500' | 'commit-then-drop' | 'commit-then-429' | 'drop' | 'rate-limit' | 'delay' | 'foreign-reply';
   /** With `foreign-reply`: the reference whose invoice the answer carries. */
   replyWith?: string;
   status?: number;
@@ -42,7 +44,7 @@ export interface Faults {
   /** Endpoints the random faults apply to; default all. */
   endpoints?: SandboxEndpoint[];
   /** Share of create/process requests that take effect and then fail. */
-  commitThenFail?: { rate: number; mode: '500' | 'drop' };
+  commitThenFail?: { rate: number; mode: '500' | 'drop' | '429' };
   /** Share of requests answered 429 with Retry-After. */
   rateLimit?: { rate: number; retryAfterSeconds: number };
   /** Share of requests whose socket is dropped before any effect. */

@@ -195,6 +195,7 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, se
       : HANDLERS[endpoint](ctx, { endpoint, ...(id !== undefined ? { id } : {}), query, body, authorization: req.headers.authorization });
     if (action.kind === 'commit-then-500') return send(res, errorReply(500));
     if (action.kind === 'commit-then-drop') return drop(req);
+    if (action.kind === 'commit-then-429') return send(res, rateLimited(action.retryAfterSeconds));
     if (action.kind === 'foreign-reply') return send(res, foreignReply(ctx, reply, endpoint, referenceId, action.replyWith));
     send(res, reply);
   }

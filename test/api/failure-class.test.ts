@@ -9,7 +9,8 @@ const expectedOnPost: Record<string, Failure> = {
   '400': 'rejected',
   '422': 'rejected',
   '404': 'not_found',
-  '429': 'throttled',
+  // A create or process answered 429 may be a duplicate of one that took effect: looked up first.
+  '429': 'throttled_or_duplicate',
   '500 maybe': 'unknown_effect',
   '502 maybe': 'unknown_effect',
   '503 maybe': 'unknown_effect',
@@ -24,6 +25,7 @@ const expectedOnPost: Record<string, Failure> = {
 
 const expectedOnGet: Record<string, Failure> = {
   ...expectedOnPost,
+  '429': 'throttled',
   timeout: 'transient',
   bad_response: 'transient',
 };

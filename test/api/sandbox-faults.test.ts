@@ -68,16 +68,23 @@ describe('creates that may have happened are not retried', () => {
 });
 
 describe('refusals are retried by the client', () => {
-  it('a 429 with Retry-After on create is retried and the invoice is created once', async () => {
+  it('a 429 on create is not retried by the client (it may be a duplicate): one request, the wait in the error', async () => {
     const req = testUsdInvoice();
     harness.sandbox.setFaults({ script: [{ endpoint: 'create', kind: 'rate-limit', retryAfterSeconds: 1 }] });
-    const invoice = await api.createInvoice(req);
-    expect(invoice.referenceId).toBe(req.referenceId);
-    expect(counters().createRequests.get(req.referenceId)).toBe(2);
+    const error = await api.createInvoice(req).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'http', status: 429, retryAfterMs: 1000 });
+    expect(counters().createRequests.get(req.referenceId)).toBe(1);
+    expect(retries).toHaveLength(0);
+    expect(waits).toEqual([]);
+  });
+
+  it('commit-then-429: the create takes effect, then the answer is a 429 with Retry-After', async () => {
+    const req = testUsdInvoice();
+    harness.sandbox.setFaults({ script: [{ endpoint: 'create', kind: 'commit-then-429', retryAfterSeconds: 2 }] });
+    const error = await api.createInvoice(req).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'http', status: 429, retryAfterMs: 2000 });
     expect(counters().invoicesCreated.get(req.referenceId)).toBe(1);
-    expect(retries).toHaveLength(1);
-    expect(retries[0]).toMatchObject({ method: 'POST', attempt: 1, delayMs: 1000, error: { status: 429, retryAfterMs: 1000 } });
-    expect(waits).toEqual([1000]);
+    expect(await api.findInvoiceByReference(req.referenceId)).toMatchObject({ referenceId: req.referenceId });
   });
 
   it('a 429 with Retry-After on a GET is retried', async () => {

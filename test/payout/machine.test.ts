@@ -95,7 +95,8 @@ describe('creating', () => {
     '400': { kind: 'done', outcome: 'rejected', errorCode: 'api_rejected', message: expect.stringContaining('Bad reference') },
     '422': { kind: 'done', outcome: 'rejected', message: expect.stringContaining('amount: This value should be greater than 0.') },
     '404': { kind: 'done', outcome: 'error', errorCode: 'api_not_found' },
-    '429': { kind: 'creating', attempt: 2, delayMs: 7_000 },
+    // "Too many requests or duplicate request detected": looked up before anything is sent again.
+    '429': { kind: 'in_doubt', why: 'throttled', attempt: 1, lookups: 0, delayMs: 0, throttle: { retryAfterMs: 7_000 } },
     ...Object.fromEntries(MAYBE.map((n) => [n, { kind: 'in_doubt', why: 'maybe', attempt: 1, lookups: 0, delayMs: 0 }])),
     ...Object.fromEntries(NO_EFFECT.map((n) => [n, { kind: 'creating', attempt: 2, delayMs: 150 }])),
   };
@@ -104,13 +105,13 @@ describe('creating', () => {
     expect(step(creating(), failed(error), context())).toMatchObject(expected[name] ?? { missing: name });
   });
 
-  it.each(['429', ...NO_EFFECT])('gives up with error after the last create attempt on %s', (name) => {
+  it.each(NO_EFFECT)('gives up with error after the last create attempt on %s', (name) => {
     const next = step(creating(5), failed(failureAt(CREATE, name)), context());
     expect(next).toMatchObject({ kind: 'done', outcome: 'error', errorCode: 'create_failed' });
     expect(next).not.toHaveProperty('invoice');
   });
 
-  it.each(['409', ...MAYBE])('still looks the reference up after the last attempt on %s', (name) => {
+  it.each(['409', '429', ...MAYBE])('still looks the reference up after the last attempt on %s', (name) => {
     expect(step(creating(5), failed(failureAt(CREATE, name)), context())).toMatchObject({ kind: 'in_doubt', attempt: 5 });
   });
 });
@@ -225,7 +226,7 @@ describe('processing', () => {
     '400': { kind: 'done', outcome: 'error', errorCode: 'process_refused', invoice: inv, message: expect.stringContaining('Bad reference') },
     '422': { kind: 'done', outcome: 'error', errorCode: 'process_refused', invoice: inv },
     '404': { kind: 'done', outcome: 'error', errorCode: 'process_refused', invoice: inv },
-    '429': { kind: 'processing', attempt: 2, delayMs: 7_000 },
+    '429': { kind: 'process_doubt', attempt: 1, reads: 0, delayMs: 0, throttle: { retryAfterMs: 7_000 } },
     ...Object.fromEntries(MAYBE.map((n) => [n, { kind: 'process_doubt', attempt: 1, reads: 0, delayMs: 0 }])),
     ...Object.fromEntries(NO_EFFECT.map((n) => [n, { kind: 'processing', attempt: 2, delayMs: 150 }])),
   };
@@ -234,7 +235,7 @@ describe('processing', () => {
     expect(step(processing(), failed(error), context())).toMatchObject(expected[name] ?? { missing: name });
   });
 
-  it.each(['429', ...NO_EFFECT])('gives up with error, invoice kept, after the last process attempt on %s', (name) => {
+  it.each(NO_EFFECT)('gives up with error, invoice kept, after the last process attempt on %s', (name) => {
     const next = step(processing(5), failed(failureAt(PROCESS, name)), context());
     expect(next).toMatchObject({ kind: 'done', outcome: 'error', errorCode: 'process_failed_to_send', invoice: inv });
   });
@@ -245,6 +246,16 @@ describe('process_doubt (read after an uncertain process)', () => {
 
   it('processes again while the invoice is still created', () => {
     expect(step(doubt(1), answer(), context())).toEqual({ kind: 'processing', invoice: inv, attempt: 2, delayMs: 150 });
+  });
+
+  it('after a 429, a read showing the invoice still created means throttling: processes again after its Retry-After, marked throttled', () => {
+    const after429: RowState = { kind: 'process_doubt', invoice: inv, attempt: 1, reads: 0, delayMs: 0, throttle: { retryAfterMs: 7_000 } };
+    expect(step(after429, answer(), context())).toEqual({ kind: 'processing', invoice: inv, attempt: 2, delayMs: 7_000, throttled: { retryAfterMs: 7_000 } });
+  });
+
+  it('after a 429, a read showing the invoice processed means it was a duplicate: no second process', () => {
+    const after429: RowState = { kind: 'process_doubt', invoice: inv, attempt: 1, reads: 0, delayMs: 0, throttle: { retryAfterMs: 7_000 } };
+    expect(step(after429, answer({ status: 'processed' }), context())).toMatchObject({ kind: 'done', outcome: 'processed' });
   });
 
   it('gives up once the process attempts are spent', () => {
