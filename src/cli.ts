@@ -6,9 +6,10 @@ import type { Io } from './wiring.js';
 import { isApiError } from './api/api-error.js';
 import { credentialVariables } from './api-advice.js';
 import { exitThreeOnCrash } from './crash-exit.js';
-import { closest } from './did-you-mean.js';
+import { asTyped, badNumber, usageMessage } from './cli-usage.js';
 import { exitCodeOf, userSystemError, type ExitCode } from './errors.js';
 import { serializeError } from './serialize-error.js';
+import { programName } from './ui/command-name.js';
 
 /**
  * Parses argv, runs one command, returns its exit code. The only place that decides exit codes.
@@ -140,7 +141,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
           .options(common)
           .options(planOptions)
           .conflicts('sandbox', 'api-url')
-          .example('$0 plan payouts.csv', 'write payouts.plan.json for review; then: $0 run payouts.csv --plan payouts.plan.json'),
+          .example('$0 plan payouts.csv', 'write payouts.plan.json for review, then pay exactly that file: run payouts.csv --plan payouts.plan.json'),
       async (a) => {
         code = await (await import('./commands/plan.js')).planCommand({ ...a, input: a.input }, io);
       },
@@ -193,12 +194,22 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     .help()
     .alias('h', 'help')
     .version(packageVersion())
+    .alias('v', 'version')
+    .alias('V', 'version')
     .epilogue(EXIT_CODES)
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new UsageErrorFromYargs(usageMessage(message, args, optionsOf));
+      throw error ?? new UsageErrorFromYargs(usageMessage(message, { argv: args, optionsOf, program: programOf(io) }));
     })
     .wrap(Math.min(110, process.stdout.columns ?? 100));
+  const numbers = Object.fromEntries(
+    [common, runOptions, planOptions, servicesOptions, retryOptions, reconcileOptions, sandboxOptions]
+      .flatMap((table) => Object.entries(table))
+      .filter(([, o]) => (o as { type: string }).type === 'number')
+      .map(([name, o]) => [name, (o as { describe: string }).describe]),
+  );
+  const notANumber = args.includes('--help') || args.includes('-h') ? undefined : badNumber(args, numbers, programOf(io));
+  if (notANumber) return { code: report(new UsageErrorFromYargs(notANumber), io), exitNow: false };
   try {
     let output = '';
     // With a callback yargs hands back --help and --version text instead of printing it: it goes to io.stdout.
@@ -227,30 +238,6 @@ function withHelpCommand(argv: string[]): string[] {
   return [...argv.slice(1), '--help'];
 }
 
-/** yargs' complaint, with "did you mean" for a mistyped option and a usage hint. */
-function usageMessage(message: string, argv: string[], optionsOf: Record<string, readonly string[]>): string {
-  const command = argv.find((a) => !a.startsWith('-'));
-  const hint = `see ${command && optionsOf[command] ? `milkypay-payouts ${command} --help` : 'milkypay-payouts --help'}`;
-  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
-  if (unknown && command && optionsOf[command]) {
-    const words = unknown[1]!.split(', ');
-    const known = [...optionsOf[command], 'help', 'version'];
-    const parts = words.map((w) => {
-      const flag = w.length === 1 ? `-${w}` : `--${w}`;
-      const near = closest(w, known);
-      return near ? `unknown option ${flag}: did you mean --${near}?` : `unknown option ${flag}`;
-    });
-    return `${parts.join('; ')} (${hint})`;
-  }
-  if (message.startsWith('Did you mean')) return `unknown command ${JSON.stringify(command)}: ${message.charAt(0).toLowerCase()}${message.slice(1)} (${hint})`;
-  if (message.startsWith('Unknown argument') && command) return `unknown command ${JSON.stringify(command)} (${hint})`;
-  if (/^Arguments (sandbox and api-url|api-url and sandbox) are mutually exclusive$/.test(message)) {
-    return `--sandbox and --api-url choose where the payouts go, so give only one: --sandbox pays into the embedded test sandbox on this machine (nothing real), --api-url pays through the MilkyPay API at that URL; drop --api-url to rehearse, or drop --sandbox to use that API (${hint})`;
-  }
-  if (message.startsWith('Not enough non-option arguments') && command) return `${command} needs ${command === 'reconcile' ? 'the journal file' : 'the payouts CSV file'} (${hint})`;
-  return `${message} (${hint})`;
-}
-
 /** `--suffix -r2` reads as a flag to yargs: its value starts with a dash. Glue it on. */
 function joinDashValues(argv: string[]): string[] {
   const out: string[] = [];
@@ -271,7 +258,7 @@ class UsageErrorFromYargs extends Error {
 function report(error: unknown, io: Io): ExitCode {
   const code = exitCodeOf(error);
   if (code !== undefined) {
-    io.stderr.write(`milkypay-payouts: ${(error as Error).message}\n`);
+    io.stderr.write(`milkypay-payouts: ${asTyped((error as Error).message, programOf(io))}\n`);
     return code;
   }
   const mistake = userSystemError(error);
@@ -289,6 +276,11 @@ function report(error: unknown, io: Io): ExitCode {
   }
   io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
   return 3;
+}
+
+/** The program as the user ran it, for the commands hints name. */
+function programOf(io: Io): string {
+  return io.invokedAs ?? programName(process.argv, io.env, io.cwd);
 }
 
 /** The `version` of the package.json beside dist/ (or src/). */

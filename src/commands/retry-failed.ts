@@ -21,7 +21,7 @@ export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise
     ...(args.out ? { out: at(args.out) } : {}),
   });
   if (report.rows === 0) {
-    io.stderr.write(`No failed payouts in the journal: nothing to re-pay. (${report.out} holds only the header.)\n`);
+    io.stderr.write(`No failed payouts in ${args.journal ?? 'the journal'}: nothing to re-pay, no file written.\n`);
     return 0;
   }
   // The file as the user would type it (relative when under the working folder), the program as they ran it.

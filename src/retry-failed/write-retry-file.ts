@@ -18,6 +18,7 @@ export interface RetryFailedOptions {
 }
 
 export interface RetryFailedReport {
+  /** The new file; not written when no payout failed. */
   out: string;
   /** Where the failed payouts were sent: `test mode, account …, API …`. */
   boundTo: string;
@@ -61,6 +62,7 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
     references.push({ from: ref, to: next });
     lines.push(stringify([cells], { delimiter, record_delimiter: '\n' }));
   }
+  if (references.length === 0) return { out, boundTo, rows: 0, references }; // no file of a header alone
   const temp = `${out}.tmp-${process.pid}`;
   await writeFile(temp, lines.join(''), { mode: 0o600 }); // it holds the rows' payee data in clear
   await rename(temp, out);

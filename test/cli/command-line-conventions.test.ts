@@ -56,7 +56,7 @@ describe('the conventions people type without thinking', () => {
   it('usage errors, exit 2: --sandbox with --api-url, sandbox --fail-rate 2, sandbox --latency abc, run without a file', async () => {
     ws = await workspace();
     const cases: Array<[string[], RegExp]> = [
-      [['run', 'payouts.csv', '--sandbox', '--api-url', 'http://x/api'], /^milkypay-payouts: --sandbox and --api-url choose where the payouts go, so give only one: --sandbox pays into the embedded test sandbox .*; drop --api-url to rehearse, or drop --sandbox to use that API \(see milkypay-payouts run --help\)$/m],
+      [['run', 'payouts.csv', '--sandbox', '--api-url', 'http://x/api'], /^milkypay-payouts: --sandbox and --api-url choose where the payouts go, so give only one: --sandbox pays into the embedded test sandbox .*; drop --api-url to rehearse, or drop --sandbox to use that API \(see .+ run --help\)$/m],
       [['services', '--api-url', 'http://x/api', '--sandbox'], /--sandbox and --api-url choose where the payouts go, so give only one/],
       [['sandbox', '--fail-rate', '2'], /--fail-rate takes a share from 0 to 1/],
       [['sandbox', '--latency', 'abc'], /--latency takes a number/],
