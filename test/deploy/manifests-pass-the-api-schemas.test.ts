@@ -45,6 +45,21 @@ describe('deploy/ holds manifests the Kubernetes API server accepts', () => {
   });
 });
 
+describe('what the kubelet expands', () => {
+  /** `$(NAME)` references of `text` that are not `$$(` escapes. */
+  const references = (text: string): string[] => [...text.matchAll(/(?<!\$)\$\(([^)]*)\)/g)].map((m) => m[1]!);
+
+  it.each(['CronJob', 'Job'])('the %s: every $(NAME) in args and subPathExpr is one of the container’s variables; a shell $(…) is written $$(…)', (kind) => {
+    const doc = docs.find((d) => d.kind === kind)!;
+    const container = payouts(doc);
+    const names = new Set((container.env ?? []).map((e) => e.name));
+    const texts = [...(container.command ?? []), ...(container.args ?? []), ...(container.volumeMounts ?? []).map((m) => m.subPathExpr ?? '')];
+    expect(texts.flatMap(references).filter((name) => !names.has(name))).toEqual([]);
+    // And the check can fail: an unescaped shell substitution is caught.
+    expect(references('run "in-$(date -u +%F).csv"').filter((name) => !names.has(name))).toEqual(['date -u +%F']);
+  });
+});
+
 describe('the nightly CronJob', () => {
   const doc = cronJob();
   const job = doc.spec['jobTemplate'].spec;
