@@ -3,7 +3,7 @@ import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
-import { UsageError } from './errors.js';
+import { checkPayFileOptions, libraryNames, type OptionNames } from './library-options.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
 import type { Logger } from './log.js';
@@ -109,6 +109,7 @@ export interface PayFileOptions {
  * was sent; `AbortedError`: rerun to resume), each with its `exitCode`.
  */
 export async function payFile(input: string, options: PayFileOptions = {}): Promise<RunSummary> {
+  checkPayFileOptions(options);
   const progress = options.progress ? toProgress(options.progress) : undefined;
   const control = new RunControl({
     ...(options.maxRetryWait !== undefined ? { maxRetryWaitMs: options.maxRetryWait * 1000 } : {}),
@@ -117,12 +118,16 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
   return payFileUnder(control, input, { ...options, ...(progress ? { progress } : {}) });
 }
 
-/** `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it. */
-export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions): Promise<RunSummary> {
+/**
+ * `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it.
+ * `names`: how refusals name the options (the CLI's `--flags`).
+ */
+export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions, names: OptionNames = libraryNames): Promise<RunSummary> {
+  checkPayFileOptions(options, names);
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const runOptions = toRunOptions(input, options, cwd, env);
-  if (options.plan) runOptions.applyPlan = { path: resolve(cwd, options.plan), file: await readPlan(resolve(cwd, options.plan)) };
+  if (options.plan !== undefined) runOptions.applyPlan = { path: resolve(cwd, options.plan), file: await readPlan(resolve(cwd, options.plan)) };
   const throttle = new Throttle({
     concurrency: runOptions.concurrency,
     maxWaitMs: control.maxRetryWaitMs,
@@ -181,38 +186,23 @@ export async function reconcile(journal: string, options: ReconcileOptions = {})
   }
 }
 
+/** From options `checkPayFileOptions` passed: their types are known, nothing is coerced. */
 function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS.ProcessEnv): RunOptions {
   const concurrency = o.concurrency ?? 8;
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new UsageError('bad_option', `--concurrency must be a whole number from 1 to 256 (got ${concurrency})`);
-  }
   const delimiter = o.delimiter === 'tab' ? '\t' : o.delimiter;
-  if (delimiter !== undefined && delimiter !== ',' && delimiter !== ';' && delimiter !== '\t') {
-    throw new UsageError('bad_option', `--delimiter must be ",", ";" or tab (got ${JSON.stringify(o.delimiter)}); without it the delimiter is found from the header`);
-  }
-  if (o.wait !== undefined && (!Number.isFinite(o.wait) || o.wait < 0)) {
-    throw new UsageError('bad_option', '--wait takes a number of seconds, e.g. --wait 300');
-  }
-  if (o.expectCount !== undefined && (!Number.isInteger(o.expectCount) || o.expectCount < 0)) {
-    throw new UsageError('bad_option', '--expect-count takes a whole number of rows');
-  }
-  if (o.maxRetryWait !== undefined && !(Number.isFinite(o.maxRetryWait) && o.maxRetryWait >= 0)) {
-    throw new UsageError('bad_option', '--max-retry-wait takes a number of seconds, e.g. --max-retry-wait 120');
-  }
-  if (o.maxRate !== undefined && !(o.maxRate > 0)) throw new UsageError('bad_option', '--max-rate takes a positive number of requests per second');
   const list = (v: string | string[] | undefined): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
   return {
     input: resolve(cwd, input),
     ...(o.out ? { out: resolve(cwd, o.out) } : {}),
     ...(o.journal ? { journal: resolve(cwd, o.journal) } : {}),
     concurrency,
-    dryRun: Boolean(o.dryRun),
+    dryRun: o.dryRun === true,
     process: o.process !== false,
     ...(o.wait !== undefined ? { waitSeconds: o.wait } : {}),
     ...(delimiter ? { delimiter } : {}),
     ...(o.ignoreColumn !== undefined ? { ignoreColumns: list(o.ignoreColumn) } : {}),
-    live: Boolean(o.live),
-    adoptJournal: Boolean(o.adoptJournal),
+    live: o.live === true,
+    adoptJournal: o.adoptJournal === true,
     ...(o.sandbox ? { sandbox: true } : {}),
     gates: {
       maxTotal: list(o.maxTotal).map((t) => parseCurrencyAmount(t, '--max-total', { anyCurrency: true })),
@@ -239,7 +229,7 @@ function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.Proce
   const windowText = (o.repeatWindow ?? fromEnv ?? DEFAULT_REPEAT_WINDOW).trim();
   const windowMs = parseRepeatWindow(windowText, o.repeatWindow !== undefined ? '--repeat-window' : fromEnv !== undefined ? 'MILKYPAY_REPEAT_WINDOW' : 'the default window');
   // A --sandbox run's ledger is set once its private state folder exists (payFileUnder).
-  return { ledgerRoot: ledgerRoot(env, cwd, o.ledger), windowMs, windowText, allowAll: Boolean(o.allowRepeat) };
+  return { ledgerRoot: ledgerRoot(env, cwd, o.ledger), windowMs, windowText, allowAll: o.allowRepeat === true };
 }
 
 /**

@@ -33,9 +33,9 @@ export function delimiterArgument(d: string): string {
   return d === '\t' ? 'tab' : `'${d}'`;
 }
 
-/** Reads and checks the head of `path` and parses its header line. Throws InputError. */
-export async function readHeader(path: string, delimiter?: Delimiter): Promise<Header> {
-  const { bytes, complete } = await readHead(path);
+/** Reads and checks the head of `path` (its bytes read from `source`) and parses its header line. Throws InputError. */
+export async function readHeader(path: string, delimiter?: Delimiter, source = path): Promise<Header> {
+  const { bytes, complete } = await readHead(path, source);
   const text = decodeHead(path, bytes, complete);
   let body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') {
@@ -91,10 +91,10 @@ function sepLineOf(path: string, body: string, given: Delimiter | undefined): { 
   return { delimiter: d, length: m[0].length };
 }
 
-async function readHead(path: string): Promise<{ bytes: Buffer; complete: boolean }> {
+async function readHead(path: string, source: string): Promise<{ bytes: Buffer; complete: boolean }> {
   let handle;
   try {
-    handle = await open(path, 'r');
+    handle = await open(source, 'r');
     const buffer = Buffer.alloc(HEAD_BYTES);
     let filled = 0;
     for (;;) {
@@ -104,16 +104,21 @@ async function readHead(path: string): Promise<{ bytes: Buffer; complete: boolea
       if (filled === HEAD_BYTES) return { bytes: buffer, complete: false };
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
-    const why =
-      code === 'ENOENT' ? 'it does not exist'
-      : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
-      : code === 'EISDIR' ? 'it is a directory'
-      : code;
-    throw new InputError('unreadable_file', `cannot read the input file ${path}: ${why}; check the path and its permissions`, { path });
+    throw unreadableInput(path, error);
   } finally {
     await handle?.close();
   }
+}
+
+/** The input file cannot be opened or read (missing, a folder, no permission). */
+export function unreadableInput(path: string, error: unknown): InputError {
+  const code = (error as NodeJS.ErrnoException).code ?? 'EIO';
+  const why =
+    code === 'ENOENT' ? 'it does not exist'
+    : code === 'EACCES' || code === 'EPERM' ? 'permission denied'
+    : code === 'EISDIR' ? 'it is a directory'
+    : code;
+  return new InputError('unreadable_file', `cannot read the input file ${path}: ${why}; check the path and its permissions`, { path });
 }
 
 function decodeHead(path: string, bytes: Buffer, complete: boolean): string {

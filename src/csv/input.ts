@@ -2,7 +2,8 @@
  * The input CSV, streamed: `openInput` checks the head and the header at once (InputError,
  * exit 2), then `batches()` yields the data rows as records, with each one's first line in the
  * file. `batches()` can be called again (it re-reads the file), so a run can validate everything
- * before it sends anything and then pay in a second pass.
+ * before it sends anything and then pay in a second pass: a run reads its private copy of the file
+ * (run/input-snapshot.ts), so both passes see the same bytes.
  */
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';
@@ -40,14 +41,17 @@ export interface OpenInputOptions {
   delimiter?: Delimiter;
   /** Columns to leave out (`--ignore-column`), in any spelling. */
   ignoreColumns?: readonly string[];
+  /** Read the bytes from this file (the run's private copy); messages still name `path`. */
+  readFrom?: string;
 }
 
 /** Opens `path` and checks its header; throws InputError when the file cannot be used. */
 export async function openInput(path: string, opts: OpenInputOptions = {}): Promise<InputFile> {
-  const header = await readHeader(path, opts.delimiter);
+  const source = opts.readFrom ?? path;
+  const header = await readHeader(path, opts.delimiter, source);
   const plan = planColumns(header.columns, opts.ignoreColumns);
   checkPlan(path, plan, header, opts.delimiter);
-  if (!(await hasRecord(readBatchesOf(path, header, plan)))) {
+  if (!(await hasRecord(readBatchesOf(path, source, header, plan)))) {
     throw new InputError(
       'no_rows',
       `${path} has a header line but no payout rows: the export looks empty, so nothing was sent. ` +
@@ -61,7 +65,7 @@ export async function openInput(path: string, opts: OpenInputOptions = {}): Prom
     delimiter: header.delimiter,
     columns: plan.columns,
     ignoredColumns: plan.ignoredColumns,
-    batches: () => readBatchesOf(path, header, plan),
+    batches: () => readBatchesOf(path, source, header, plan),
   };
 }
 
@@ -116,16 +120,16 @@ async function hasRecord(batches: AsyncGenerator<InputRecord[]>): Promise<boolea
   return false;
 }
 
-async function* readBatchesOf(path: string, header: Header, plan: ColumnPlan): AsyncGenerator<InputRecord[]> {
+async function* readBatchesOf(path: string, source: string, header: Header, plan: ColumnPlan): AsyncGenerator<InputRecord[]> {
   const { delimiter } = header;
   const fail = (line: number, problem: 'encoding' | 'nul'): never => {
     throw problem === 'nul' ? binaryError(path, line) : encodingError(path, line);
   };
-  const source = Readable.from(checkedUtf8(createReadStream(path), fail));
+  const text = Readable.from(checkedUtf8(createReadStream(source), fail));
   // No `info: true`: its line count drifts on CRLF inside quoted cells and it costs a third of
   // the throughput; lines are counted here instead. Blank lines arrive as one empty cell.
   const parser = parse({ delimiter, bom: true, relax_column_count: true });
-  pipeline(source, parser, () => {});
+  pipeline(text, parser, () => {});
 
   const { targets } = plan;
   const width = targets.length;

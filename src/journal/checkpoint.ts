@@ -12,8 +12,9 @@ import { sameBinding, type JournalBinding } from './binding.js';
 
 const VERSION = 1;
 
-interface FileMark {
+export interface FileMark {
   size: number;
+  /** base64url */
   sha256: string;
 }
 
@@ -21,6 +22,8 @@ interface FileMark {
 export interface CheckpointKey {
   binding: JournalBinding;
   input: string;
+  /** The input's bytes as the run read them (its private copy), not the file as it may be by now. */
+  inputMark: FileMark;
   results: string;
   /** The run options that change what a rerun does (process, wait, delimiter…), as plain data. */
   options: Record<string, unknown>;
@@ -49,8 +52,9 @@ export function checkpointPath(journalPath: string): string {
 
 /** Written last, atomically, owner-only; after it the journal must not change, or it is void. */
 export async function writeCheckpoint<S>(journalPath: string, key: CheckpointKey, content: CheckpointContent<S>): Promise<void> {
-  const [journal, input, results] = await Promise.all([mark(journalPath), mark(key.input), mark(key.results)]);
-  if (!journal || !input || !results) return;
+  const [journal, results] = await Promise.all([mark(journalPath), mark(key.results)]);
+  const input = key.inputMark;
+  if (!journal || !results) return;
   const file: CheckpointFile<S> = {
     v: VERSION,
     binding: key.binding,
@@ -84,11 +88,12 @@ export async function readCheckpoint<S>(journalPath: string, key: CheckpointKey)
   }
   if (file?.v !== VERSION || !file.files || !file.binding || !sameBinding(file.binding, key.binding)) return undefined;
   if (file.input !== key.input || file.results !== key.results || file.options !== JSON.stringify(key.options)) return undefined;
-  // Sizes first (a grown journal, an edited input are the usual cases), then the bytes.
-  const sizes = await Promise.all([size(journalPath), size(key.input), size(key.results)]);
-  if (sizes[0] !== file.files.journal.size || sizes[1] !== file.files.input.size || sizes[2] !== file.files.results.size) return undefined;
-  const [journal, input, results] = await Promise.all([mark(journalPath), mark(key.input), mark(key.results)]);
-  if (!same(journal, file.files.journal) || !same(input, file.files.input) || !same(results, file.files.results)) return undefined;
+  // The input as the run read it (its mark is known), then sizes (a grown journal), then the bytes.
+  if (!same(key.inputMark, file.files.input)) return undefined;
+  const sizes = await Promise.all([size(journalPath), size(key.results)]);
+  if (sizes[0] !== file.files.journal.size || sizes[1] !== file.files.results.size) return undefined;
+  const [journal, results] = await Promise.all([mark(journalPath), mark(key.results)]);
+  if (!same(journal, file.files.journal) || !same(results, file.files.results)) return undefined;
   return { validRows: file.validRows, requested: file.requested, summary: file.summary };
 }
 

@@ -13,10 +13,12 @@ import type { RunOptions } from './run-options.js';
 import type { Progress } from './progress-events.js';
 import type { RunSummary, SummaryBuilder } from './summary.js';
 
-export function checkpointKey(opts: RunOptions, paths: { results: string }, account: Account): CheckpointKey {
+/** `input`: the bytes the run read (its private copy's size and SHA-256, hex). */
+export function checkpointKey(opts: RunOptions, paths: { results: string }, account: Account, input: { size: number; sha256: string }): CheckpointKey {
   return {
     binding: account,
     input: opts.input,
+    inputMark: { size: input.size, sha256: Buffer.from(input.sha256, 'hex').toString('base64url') },
     results: paths.results,
     options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox), ...(opts.ignoreColumns?.length ? { ignoreColumns: opts.ignoreColumns } : {}) },
   };

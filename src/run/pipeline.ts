@@ -9,16 +9,16 @@ import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { replayJournal } from '../journal/replay.js';
 import { fingerprinter } from '../payout/fingerprint.js';
-import { sha256File } from '../plan/input-digest.js';
 import { declaresLive } from './account.js';
 import { RunControl } from '../payout/run-control.js';
 import { feesOf } from './fee-rules.js';
 import { firstPass } from './first-pass.js';
+import { assertUnchangedBeforeSending, inputChangedMessage, takeSnapshot, type InputSnapshot } from './input-snapshot.js';
 import { JournaledRows } from './journaled-rows.js';
 import { RerunResults } from './rerun-results.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates } from './gates.js';
-import { checkOutputPaths } from './paths.js';
+import { checkOutputPaths, type RunPaths } from './paths.js';
 import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
 import { defaultRepeatSettings, RepeatScreen } from './repeat-screen.js';
@@ -36,12 +36,30 @@ import { finishSummary, SummaryBuilder, type HeldSample, type RunSummary } from 
  * checkpoint, reading the journal without writing or locking it.
  */
 export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSummary> {
-  const log = env.logger;
   if (!opts.live && declaresLive(env.target)) {
     throw liveRefused('MILKYPAY_PUBLIC_KEY is a live key (pk_live_…)');
   }
   const paths = await checkOutputPaths(opts);
-  const file = await openInput(opts.input, { ...(opts.delimiter ? { delimiter: opts.delimiter } : {}), ...(opts.ignoreColumns ? { ignoreColumns: opts.ignoreColumns } : {}) });
+  // One read of the file: every pass reads this copy (SPEC §3, the bytes paid are the bytes checked).
+  const snapshot = await takeSnapshot(opts.input);
+  env.logger.debug({ input: opts.input, copy: snapshot.copy, sha256: snapshot.sha256, bytes: snapshot.size }, 'checking and paying a private copy of the input');
+  const forgetSnapshot = env.control?.atForcedStop(() => snapshot.remove());
+  try {
+    const out = await runOnSnapshot(opts, env, paths, snapshot);
+    if (!(await snapshot.changed())) return out;
+    const inputChanged = inputChangedMessage(snapshot, out.dryRun);
+    env.logger.warn({ input: opts.input }, inputChanged);
+    // A person compares the file with what was paid: never a clean exit.
+    return { ...out, inputChanged, exitCode: out.exitCode === 0 ? 1 : out.exitCode };
+  } finally {
+    forgetSnapshot?.();
+    await snapshot.remove();
+  }
+}
+
+async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, snapshot: InputSnapshot): Promise<RunSummary> {
+  const log = env.logger;
+  const file = await openInput(opts.input, { readFrom: snapshot.copy, ...(opts.delimiter ? { delimiter: opts.delimiter } : {}), ...(opts.ignoreColumns ? { ignoreColumns: opts.ignoreColumns } : {}) });
   if (file.ignoredColumns.length) {
     log.warn({ columns: file.ignoredColumns }, `ignoring columns the tool does not know: ${file.ignoredColumns.join(', ')}`);
   }
@@ -56,13 +74,13 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   // no request, before anything a full run needs is loaded (rules, the repeat-payee ledger).
   // A repeated --sandbox rehearsal: the earlier sandbox's journal is set aside (a dry run reads past it).
   const earlierSandbox = opts.sandbox && (opts.dryRun ? await isEarlierSandboxJournal(paths.journal, account) : Boolean(await setAsideEarlierSandboxJournal(paths.journal, account, log)));
-  const key = checkpointKey(opts, paths, account);
+  const key = checkpointKey(opts, paths, account, snapshot);
   if (!opts.dryRun && !opts.applyPlan) {
     const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
     const rerun = await rerunFromCheckpoint(paths.journal, key, opts, env).finally(() => lock.release());
     if (rerun) return rerun;
   }
-  const sha256 = opts.applyPlan || opts.writePlan ? await sha256File(opts.input) : '';
+  const sha256 = snapshot.sha256;
   const repeat = await RepeatScreen.open(opts.repeat ?? defaultRepeatSettings(), account, opts.input, log);
   const holds: HeldSample[] = [];
   const facts = (pass: { validRows: number; rows: number }): FirstPassFacts => ({ input: opts.input, sha256, account, ...pass, totals: summary.totals(), holds, rules: env.rules });
@@ -77,6 +95,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     try {
       const { validRows, rows } = await firstPass(file, env, summary, { journaled, repeat, holds, preview: writer });
       checkGates(opts.gates, summary.gateCounts(holds.length));
+      if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts({ validRows, rows }));
       if (opts.writePlan) await writePlanOf(opts.writePlan, facts({ validRows, rows }));
       start(rows);
     } catch (error) {
@@ -129,6 +148,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
           const what = { account, host, plan, invalid: summary.invalidRows, fees: await feesOf(env.rules, summary.sendServices), ...reviewed };
           if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
         }
+        await assertUnchangedBeforeSending(snapshot);
         log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
         journal ??= await open();
         env.progress?.begin(rows);

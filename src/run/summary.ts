@@ -80,6 +80,8 @@ export interface RunSummary {
   ignoredColumns: string[];
   /** The plan this dry run wrote (`plan`), or the plan this run paid (`run --plan`). */
   planFile?: string;
+  /** The input file changed during the run: what was checked and paid (the copy read at the start), and what to do. */
+  inputChanged?: string;
 }
 
 const SAMPLE = 20;

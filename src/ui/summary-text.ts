@@ -68,10 +68,11 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
     for (const i of s.invalid) lines.push(`  ${i.message.startsWith('line ') ? '' : `line ${i.line}: `}${i.message} [${i.error_code}]`);
   }
   if (s.stopped) lines.push(`Stopped: ${s.stopped.message}`);
+  if (s.inputChanged) lines.push(`Input changed: ${s.inputChanged}`);
   if (s.ignoredColumns.length) lines.push(`Columns ignored (not read, not sent): ${s.ignoredColumns.join(', ')}`);
   lines.push(`Results: ${s.results}${s.dryRun ? ' (the real results file is left as it was)' : ''}`);
   if (s.journal) lines.push(`Journal: ${s.journal}${s.dryRun ? ' (read, not written)' : ''}`);
-  if (s.planFile) lines.push(s.dryRun ? `Plan: ${s.planFile}` : `Paid as planned in ${s.planFile}`);
+  if (s.planFile) lines.push(s.dryRun ? `Plan: ${s.planFile}` : `Paid as planned in ${s.planFile}${s.inputChanged ? ': the copy of the file checked at the start (the file has changed since)' : ''}`);
   lines.push(...nextSteps(s, cmd ?? { input: s.input, program: 'milkypay-payouts', rerun: `milkypay-payouts run ${shellQuote(s.input)}` }));
   return lines.join('\n') + '\n';
 }

@@ -1,0 +1,86 @@
+/**
+ * payFile's options, checked in one place before anything else happens: a value of the wrong type
+ * is refused, never coerced (`Boolean('no')` is true, and `live: 'no'` must not mean "pay live").
+ * Each refusal names the option (as the caller spells it: `live` in the library, `--live` on the
+ * command line) and what it takes.
+ */
+import * as z from 'zod';
+import { UsageError } from './errors.js';
+import type { PayFileOptions } from './library.js';
+
+interface Rule {
+  schema: z.ZodType;
+  takes: string;
+}
+
+const yesNo: Rule = { schema: z.boolean(), takes: 'true or false' };
+const text: Rule = { schema: z.string(), takes: 'a string' };
+const path: Rule = { schema: z.string(), takes: 'a path' };
+const object: Rule = { schema: z.custom<object>((v) => typeof v === 'object' && v !== null), takes: 'an object' };
+const callback: Rule = { schema: z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function'), takes: 'a function' };
+const seconds = (example: string): Rule => ({ schema: z.number().finite().nonnegative(), takes: `a number of seconds, e.g. ${example}` });
+const caps: Rule = { schema: z.union([z.string(), z.array(z.string())]), takes: 'CUR:AMOUNT (a string, e.g. "USD:5000.00", or a list of them)' };
+/** A path that, once given, must name something: an empty one is an unset variable in a script, not "none". */
+const named = (what: string): Rule => ({ schema: z.string().trim().min(1), takes: `the path of ${what}` });
+
+const RULES: { [K in keyof Required<PayFileOptions>]: Rule } = {
+  out: path,
+  journal: path,
+  concurrency: { schema: z.number().int().min(1).max(256), takes: 'a whole number from 1 to 256' },
+  dryRun: yesNo,
+  process: yesNo,
+  wait: seconds('300'),
+  delimiter: { schema: z.enum([',', ';', '\t', 'tab']), takes: '",", ";" or tab (without it the delimiter is found from the header)' },
+  ignoreColumn: { schema: z.union([z.string(), z.array(z.string())]), takes: 'a column name or a list of them' },
+  live: yesNo,
+  maxTotal: caps,
+  expectCount: { schema: z.number().int().nonnegative(), takes: 'a whole number of rows' },
+  expectTotal: caps,
+  maxRate: { schema: z.number().finite().positive(), takes: 'a positive number of requests per second' },
+  maxRetryWait: seconds('120'),
+  refreshServices: yesNo,
+  sandbox: yesNo,
+  config: object,
+  env: object,
+  cwd: path,
+  logger: object,
+  progress: { schema: z.custom((v) => typeof v === 'function' || (typeof v === 'object' && v !== null)), takes: 'a function or a Progress object' },
+  signal: { schema: z.instanceof(AbortSignal), takes: 'an AbortSignal' },
+  onStart: callback,
+  confirm: callback,
+  durable: yesNo,
+  delays: object,
+  adoptJournal: yesNo,
+  ledger: path,
+  repeatWindow: text,
+  allowRepeat: yesNo,
+  plan: named('the plan file `plan` wrote'),
+  writePlan: named('the plan file to write'),
+};
+
+/** `live`, or `--live` for the command line. */
+export type OptionNames = (option: string) => string;
+export const libraryNames: OptionNames = (option) => option;
+export const flagNames: OptionNames = (option) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
+/** Throws a UsageError (nothing sent) for the first option whose value is not what it takes. Keys it does not know are left alone. */
+export function checkPayFileOptions(options: object, names: OptionNames = libraryNames): asserts options is PayFileOptions {
+  const given = options as Record<string, unknown>;
+  for (const [key, rule] of Object.entries(RULES) as Array<[string, Rule]>) {
+    const value = given[key];
+    if (value === undefined || rule.schema.safeParse(value).success) continue;
+    const name = names(key);
+    if (typeof value === 'string' && value.trim() === '' && rule.takes.startsWith('the path of')) {
+      throw new UsageError('bad_option', `${name} is empty: give ${rule.takes} (an unset variable in a script gives an empty value). Nothing was sent`);
+    }
+    throw new UsageError('bad_option', `${name} takes ${rule.takes} (got ${describe(value)}). Nothing was sent`);
+  }
+}
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'a list';
+  return typeof value === 'function' ? 'a function' : 'an object';
+}

@@ -1,0 +1,132 @@
+/**
+ * The bytes paid are the bytes checked: a run reads the input file once, into a private copy (a
+ * folder of its own, 0700, in the temp folder), hashing it as it copies. Every pass reads the
+ * copy: the header check, the first pass (validation, totals, gates, the plan's hash, the live
+ * confirmation) and the paying pass. Whatever happens to the file meanwhile cannot reach a row
+ * that is sent; comparing the file with the copy tells whether it changed, so the run can say so.
+ * Memory stays flat: the copy is streamed through one buffer.
+ */
+import { createHash } from 'node:crypto';
+import type { BigIntStats } from 'node:fs';
+import { mkdtemp, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unreadableInput } from '../csv/head.js';
+import { UsageError } from '../errors.js';
+import { sha256File } from '../plan/input-digest.js';
+
+const CHUNK = 1 << 20;
+
+export interface InputSnapshot {
+  /** The file as the user named it: what messages name. */
+  readonly path: string;
+  /** The private copy every pass reads. */
+  readonly copy: string;
+  /** SHA-256 (hex) and size of the copy: of the bytes checked and paid. */
+  readonly sha256: string;
+  readonly size: number;
+  /** Whether the file no longer holds the bytes of the copy (changed, replaced or gone). */
+  changed(): Promise<boolean>;
+  /** Removes the copy and its folder; safe to call more than once. */
+  remove(): Promise<void>;
+}
+
+/** Copies `path` into a private folder of its own. InputError if the file cannot be read, UsageError if the copy cannot be written. */
+export async function takeSnapshot(path: string): Promise<InputSnapshot> {
+  let source: FileHandle;
+  try {
+    source = await open(path, 'r');
+  } catch (error) {
+    throw unreadableInput(path, error);
+  }
+  const dir = await mkdtemp(join(tmpdir(), 'milkypay-payouts-input-')).catch((error: unknown) => {
+    void source.close();
+    throw copyFailed(path, tmpdir(), error);
+  });
+  const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
+  try {
+    const before = await source.stat({ bigint: true });
+    const copy = join(dir, 'input.csv');
+    const { sha256, size } = await copyHashing(path, source, copy);
+    const changed = async (): Promise<boolean> => {
+      const now = await stat(path, { bigint: true }).catch(() => undefined);
+      if (!now) return true;
+      if (sameFile(before, now)) return false;
+      // Touched, or copied while it was being written: the bytes decide.
+      return (await sha256File(path).catch(() => undefined)) !== sha256;
+    };
+    return { path, copy, sha256, size, changed, remove };
+  } catch (error) {
+    await remove();
+    throw error;
+  } finally {
+    await source.close();
+  }
+}
+
+async function copyHashing(path: string, source: FileHandle, copy: string): Promise<{ sha256: string; size: number }> {
+  const hash = createHash('sha256');
+  const buffer = Buffer.allocUnsafe(CHUNK);
+  let target: FileHandle;
+  try {
+    target = await open(copy, 'wx', 0o600);
+  } catch (error) {
+    throw copyFailed(path, copy, error);
+  }
+  try {
+    let size = 0;
+    for (;;) {
+      const { bytesRead } = await source.read(buffer, 0, CHUNK, null).catch((error: unknown) => Promise.reject(unreadableInput(path, error)));
+      if (bytesRead === 0) return { sha256: hash.digest('hex'), size };
+      const bytes = buffer.subarray(0, bytesRead);
+      hash.update(bytes);
+      await writeAll(target, bytes).catch((error: unknown) => Promise.reject(copyFailed(path, copy, error)));
+      size += bytesRead;
+    }
+  } finally {
+    await target.close();
+  }
+}
+
+/** `write` may write fewer bytes than asked: every byte, or an error. */
+async function writeAll(target: FileHandle, bytes: Buffer): Promise<void> {
+  for (let at = 0; at < bytes.length; ) {
+    const { bytesWritten } = await target.write(bytes, at, bytes.length - at);
+    if (bytesWritten === 0) throw Object.assign(new Error('no byte written'), { code: 'EIO' });
+    at += bytesWritten;
+  }
+}
+
+/** The same file, untouched since: the same inode, size and modification and change times. */
+function sameFile(a: BigIntStats, b: BigIntStats): boolean {
+  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+}
+
+function copyFailed(path: string, where: string, error: unknown): UsageError {
+  const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+  const fix =
+    code === 'EFBIG' ? 'the file size limit (ulimit -f) is reached: raise it'
+    : code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left there: free some space, or point TMPDIR at a folder on a disk with room for a copy of the file'
+    : 'point TMPDIR at a folder you can write to, on a disk with room for a copy of the file';
+  return new UsageError('input_copy_failed', `cannot make the private copy of ${path} that the run checks and pays from, in ${where} (${code}): ${fix}. Nothing was sent`, { path });
+}
+
+/** The run's closing word when the file changed during it (a summary field and a line of the report). */
+export function inputChangedMessage(snapshot: InputSnapshot, dryRun: boolean): string {
+  const copy = `the copy taken at the start (SHA-256 ${snapshot.sha256.slice(0, 12)}…)`;
+  return dryRun
+    ? `${snapshot.path} changed during this run: this dry run describes ${copy}, and any plan it wrote describes that copy, so it will refuse the file as it is now; the changes were not checked. Run it again on the file as it is now`
+    : `${snapshot.path} changed during this run: the rows checked and paid are those of ${copy}; the changes were not paid. ` +
+        'Compare the file with the results CSV before anything else: a rerun checks the file as it is then, and a changed row under a reference already paid is a conflict, never paid again';
+}
+
+/** Before the first row is sent (after the live confirmation, which may wait for minutes): a changed file stops the run, nothing sent. */
+export async function assertUnchangedBeforeSending(snapshot: InputSnapshot): Promise<void> {
+  if (!(await snapshot.changed())) return;
+  throw new UsageError(
+    'input_changed',
+    `${snapshot.path} changed after it was checked (while the confirmation waited, or just before paying): nothing was sent. ` +
+      'Check the file, then run the same command again: it checks and pays the file as it is then (a plan of the old file no longer matches: make a new one)',
+    { path: snapshot.path },
+  );
+}
