@@ -1,14 +1,6 @@
 import { defineConfig } from 'vitest/config';
-import { withHelpOnDemand, YARGS_USAGE_FILE } from './scripts/yargs-help-on-demand.mjs';
 
 export default defineConfig({
-  plugins: [
-    {
-      // The command line the tests run in-process loads yargs as the bundle does (scripts/bundle-cli.mjs).
-      name: 'yargs-help-on-demand',
-      transform: (code, id) => (YARGS_USAGE_FILE.test(id) ? withHelpOnDemand(id, code) : undefined),
-    },
-  ],
   test: {
     include: ['test/**/*.test.ts'],
     // Hang detectors, not speed limits (speed belongs to `npm run bench`): a test takes a few seconds
@@ -23,7 +15,5 @@ export default defineConfig({
     // On the usual 2 cores the default is one worker; most files wait on loopback HTTP, fsync or a
     // child process, so a third worker fills those waits.
     maxWorkers: 3,
-    // yargs goes through Vite (not Node's loader) so that the plugin above applies to it.
-    server: { deps: { inline: [/[\\/]node_modules[\\/]yargs[\\/]/] } },
   },
 });
