@@ -77,6 +77,12 @@ export function checkPayFileOptions(options: object, names: OptionNames = librar
   }
 }
 
+/** The file to pay: a path, never an empty one (an unset variable in a script). */
+export function checkInputPath(input: unknown): asserts input is string {
+  if (typeof input === 'string' && input.trim() !== '') return;
+  throw new UsageError('bad_option', `the input file is not named: give the path of the CSV file to pay (got ${describe(input)}). Nothing was sent`);
+}
+
 function describe(value: unknown): string {
   if (typeof value === 'string') return `the string ${JSON.stringify(value)}`;
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return `the ${typeof value} ${String(value)}`;

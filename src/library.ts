@@ -3,7 +3,7 @@ import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
-import { checkPayFileOptions, libraryNames, type OptionNames } from './library-options.js';
+import { checkInputPath, checkPayFileOptions, libraryNames, type OptionNames } from './library-options.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
 import type { Logger } from './log.js';
@@ -109,6 +109,7 @@ export interface PayFileOptions {
  * was sent; `AbortedError`: rerun to resume), each with its `exitCode`.
  */
 export async function payFile(input: string, options: PayFileOptions = {}): Promise<RunSummary> {
+  checkInputPath(input);
   checkPayFileOptions(options);
   const progress = options.progress ? toProgress(options.progress) : undefined;
   const control = new RunControl({
@@ -123,6 +124,7 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
  * `names`: how refusals name the options (the CLI's `--flags`).
  */
 export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions, names: OptionNames = libraryNames): Promise<RunSummary> {
+  checkInputPath(input);
   checkPayFileOptions(options, names);
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
@@ -172,6 +174,7 @@ export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' 
  * results CSV, as `milkypay-payouts reconcile` does (the command calls this).
  */
 export async function reconcile(journal: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  checkPayFileOptions(options); // its options are payFile's, checked the same way
   const cwd = options.cwd ?? process.cwd();
   const logger = options.logger ?? (await silentLogger());
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) }, { env: options.env ?? process.env, cwd }, logger);

@@ -4,7 +4,7 @@
  * before any request.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { payFile, UsageError, type PayFileOptions } from '../../src/index.js';
+import { payFile, reconcile, UsageError, type PayFileOptions } from '../../src/index.js';
 import { csv, HEADER, rows, workspace, type Workspace } from '../helpers/workspace.js';
 
 describe('payFile options of the wrong type', () => {
@@ -38,6 +38,19 @@ describe('payFile options of the wrong type', () => {
     const error = await refusal(options);
     expect(error.exitCode).toBe(2);
     expect(error.message).toMatch(message);
+    expect(ws.sandbox.counters.requests.create).toBe(0);
+  });
+
+  it('an input that is not a path, and reconcile\'s options of the wrong type, are UsageErrors too', async () => {
+    const env = { ...ws.env, MILKYPAY_LEDGER_DIR: ws.path('ledger') };
+    for (const input of ['', 42]) {
+      const error = await payFile(input as string, { env, cwd: ws.dir }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(UsageError);
+      expect((error as Error).message).toMatch(/the input file .*path of the CSV file to pay/);
+    }
+    const error = await reconcile('a.journal.jsonl', { env, cwd: ws.dir, refreshServices: 'yes' as unknown as boolean }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UsageError);
+    expect((error as Error).message).toMatch(/refreshServices takes true or false \(got the string "yes"\)/);
     expect(ws.sandbox.counters.requests.create).toBe(0);
   });
 
