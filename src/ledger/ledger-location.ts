@@ -24,8 +24,17 @@ export function ledgerRoot(env: NodeJS.ProcessEnv, cwd: string, flag?: string): 
   return join(data, 'milkypay-payouts', 'ledger');
 }
 
-/** One folder per account under the root, named by a digest of what identifies the account. */
+/**
+ * One folder per account under the root, named by a digest of its key id and mode: the ledger
+ * belongs to the account, whatever the spelling of the API's URL (`localhost`, `127.0.0.1`).
+ */
 export function accountFolder(root: string, account: LedgerAccount): string {
+  const digest = createHash('sha256').update(`account\n${account.keyId}\n${account.mode}`).digest('hex').slice(0, 24);
+  return join(root, digest);
+}
+
+/** Where earlier versions kept it: the digest also named the API's origin as spelled (see ledger-migrate.ts). */
+export function originFolder(root: string, account: LedgerAccount): string {
   const digest = createHash('sha256').update(`${account.origin}\n${account.keyId}\n${account.mode}`).digest('hex').slice(0, 24);
   return join(root, digest);
 }

@@ -12,6 +12,7 @@ import { acquireLock, LockError } from '../journal/lock.js';
 import { ledgerWriteFailed } from './ledger-errors.js';
 import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
 import { accountFolder, type LedgerAccount } from './ledger-location.js';
+import { accountLedgerFolder } from './ledger-migrate.js';
 import { catchUp, newTail, readEntryAt } from './ledger-read.js';
 import { passingSecret, readOrCreateSecret, readSecret } from './ledger-secret.js';
 import { appendWhole, diskFiles, type LedgerFiles } from './ledger-write.js';
@@ -30,6 +31,8 @@ export interface OpenLedgerOptions {
   hash?: (key: string) => number;
   /** How the ledger file is appended to (tests inject short writes and full disks). */
   files?: LedgerFiles;
+  /** Look for a ledger of this account kept under the API URL's spelling by earlier versions (default true). */
+  findOld?: boolean;
 }
 
 export interface Ledger {
@@ -50,7 +53,7 @@ export interface Ledger {
  * are keyed with a passing secret, which only compares rows of this run with each other.
  */
 export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
-  const dir = accountFolder(root, account);
+  const dir = options.findOld === false ? accountFolder(root, account) : await accountLedgerFolder(root, account, options.onWarning);
   const file = join(dir, 'payouts.jsonl');
   let secret = await readSecret(dir);
   let created = secret !== undefined;

@@ -81,7 +81,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
     if (rerun) return rerun;
   }
   const sha256 = snapshot.sha256;
-  const repeat = await RepeatScreen.open(opts.repeat ?? defaultRepeatSettings(), account, opts.input, log);
+  const repeat = await RepeatScreen.open(opts.repeat ?? defaultRepeatSettings(), account, opts.input, log, { sandbox: Boolean(opts.sandbox) });
   const holds: HeldSample[] = [];
   const facts = (pass: { validRows: number; rows: number }): FirstPassFacts => ({ input: opts.input, sha256, account, ...pass, totals: summary.totals(), holds, rules: env.rules });
 

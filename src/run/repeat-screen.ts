@@ -78,10 +78,15 @@ export class RepeatScreen {
     this.#log = log;
   }
 
-  static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
+  /**
+   * `sandbox`: the embedded sandbox starts empty every time and its keys are always the same, so
+   * its ledger is one per sandbox (its origin), not one per key id.
+   */
+  static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger, opts: { sandbox?: boolean } = {}): Promise<RepeatScreen> {
     // Entries older than the window can hold nothing in this run: the index keeps only their reference.
     const since = (settings.now ?? Date.now)() - settings.windowMs;
-    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}) });
+    const owner = opts.sandbox ? { ...account, keyId: `${account.keyId}@${account.origin}` } : account;
+    const ledger = await openLedger(settings.ledgerRoot, owner, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}), ...(opts.sandbox ? { findOld: false } : {}) });
     return new RepeatScreen(ledger, settings, input, log);
   }
 
