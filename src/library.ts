@@ -150,6 +150,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
       control,
       throttle,
       target: ctx.config,
+      cacheDir: ctx.config.cacheDir,
       account: ctx.account,
       ...(options.progress ? { progress: toProgress(options.progress) } : {}),
       ...(options.onStart ? { onStart: options.onStart } : {}),

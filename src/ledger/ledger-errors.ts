@@ -51,3 +51,13 @@ export function ledgerWriteFailed(file: string, error: unknown): LedgerError {
     file,
   );
 }
+
+/** The ledger folder cannot be created or written: found before anything is sent, in a dry run too. */
+export function ledgerUnwritable(dir: string, why: string): LedgerError {
+  return new LedgerError(
+    'ledger_unwritable',
+    `the repeat-payee ledger folder ${dir} cannot be created or written: ${why}. Nothing was sent. ` +
+      `Set MILKYPAY_LEDGER_DIR to a persistent folder this user can write (moving the ledger there if it has one), or fix that path, then run again`,
+    dir,
+  );
+}

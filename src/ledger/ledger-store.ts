@@ -9,7 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { AbortedError, PayoutsError } from '../errors.js';
 import { acquireLock, LockError } from '../journal/lock.js';
-import { ledgerWriteFailed } from './ledger-errors.js';
+import { ledgerUnwritable, ledgerWriteFailed } from './ledger-errors.js';
+import { whyNotWritable } from '../writable-folder.js';
 import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
 import { accountFolder, type LedgerAccount } from './ledger-location.js';
 import { accountLedgerFolder } from './ledger-migrate.js';
@@ -55,6 +56,8 @@ export interface Ledger {
 export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
   const dir = options.findOld === false ? accountFolder(root, account) : await accountLedgerFolder(root, account, options.onWarning);
   const file = join(dir, 'payouts.jsonl');
+  const why = await whyNotWritable(dir);
+  if (why) throw ledgerUnwritable(dir, why);
   let secret = await readSecret(dir);
   let created = secret !== undefined;
   secret ??= passingSecret();

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { whyNotWritable } from '../writable-folder.js';
 
 export interface RunPaths {
   results: string;
@@ -88,4 +89,15 @@ export async function checkOutputPaths(opts: PathOptions): Promise<RunPaths> {
     }
   }
   return paths;
+}
+
+/** The service-rules cache must be writable too: a run never finds out half-way that a place it writes is not. */
+export async function checkCacheFolder(folder: string): Promise<void> {
+  const why = await whyNotWritable(folder);
+  if (!why) return;
+  throw new UsageError(
+    'bad_path',
+    `the service-rules cache folder ${folder} cannot be created or written: ${why}. Nothing was sent. Set MILKYPAY_CACHE_DIR (or --cache-dir) to a folder this user can write`,
+    { path: folder, variable: 'MILKYPAY_CACHE_DIR' },
+  );
 }

@@ -18,7 +18,7 @@ import { JournaledRows } from './journaled-rows.js';
 import { RerunResults } from './rerun-results.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates } from './gates.js';
-import { checkOutputPaths, type RunPaths } from './paths.js';
+import { checkCacheFolder, checkOutputPaths, type RunPaths } from './paths.js';
 import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
 import { defaultRepeatSettings, RepeatScreen } from './repeat-screen.js';
@@ -40,6 +40,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
     throw liveRefused('MILKYPAY_PUBLIC_KEY is a live key (pk_live_…)');
   }
   const paths = await checkOutputPaths(opts);
+  if (env.cacheDir) await checkCacheFolder(env.cacheDir);
   // One read of the file: every pass reads this copy (SPEC §3, the bytes paid are the bytes checked).
   const snapshot = await takeSnapshot(opts.input);
   env.logger.debug({ input: opts.input, copy: snapshot.copy, sha256: snapshot.sha256, bytes: snapshot.size }, 'checking and paying a private copy of the input');

@@ -74,6 +74,8 @@ export interface RunEnv {
   throttle?: Throttle;
   /** Where the requests go and as whom (no secret). */
   target: AccountTarget;
+  /** The service-rules cache folder: checked writable before anything is sent. */
+  cacheDir?: string;
   /** Asks the API which account and mode these keys are: a live call, never a cached answer. */
   account: () => Promise<Account>;
   /** Told once every row is validated and the gates passed, before anything is sent. */
