@@ -13,14 +13,14 @@ import type { RunOptions } from './run-options.js';
 import type { Progress } from './progress-events.js';
 import type { RunSummary, SummaryBuilder } from './summary.js';
 
-/** `input`: the bytes the run read (its private copy's size and SHA-256, hex). */
-export function checkpointKey(opts: RunOptions, paths: { results: string }, account: Account, input: { size: number; sha256: string }): CheckpointKey {
+/** `input`: the bytes the run read (its private copy's size and SHA-256, hex); `ledger`: which repeat-payee ledger the run recorded its payouts in (see ledgerIdentity). */
+export function checkpointKey(opts: RunOptions, paths: { results: string }, account: Account, input: { size: number; sha256: string }, ledger: string): CheckpointKey {
   return {
     binding: account,
     input: opts.input,
     inputMark: { size: input.size, sha256: Buffer.from(input.sha256, 'hex').toString('base64url') },
     results: paths.results,
-    options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox), ...(opts.ignoreColumns?.length ? { ignoreColumns: opts.ignoreColumns } : {}) },
+    options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox), ledger, ...(opts.ignoreColumns?.length ? { ignoreColumns: opts.ignoreColumns } : {}) },
   };
 }
 

@@ -4,7 +4,7 @@ import { AbortedError } from '../errors.js';
 import { invalidRow } from '../payout/result-row.js';
 import { plannedRow } from '../payout/row-lifecycle.js';
 import type { RunControl } from '../payout/run-control.js';
-import { createValidator } from '../rules/index.js';
+import { createValidator, type PayoutInstruction } from '../rules/index.js';
 import type { JournaledRows } from './journaled-rows.js';
 import type { RepeatScreen } from './repeat-screen.js';
 import type { RerunResults } from './rerun-results.js';
@@ -20,7 +20,12 @@ export interface FirstPassIo {
   /** A rerun: the results, written while no row needs a request. */
   rerun?: RerunResults;
   control?: RunControl;
+  /** A real run: payouts the journal holds as made and the ledger lacks are recorded again (see RepeatScreen.repair). */
+  repair?: boolean;
 }
+
+/** Outcomes of a row settled before that mean its payout was made, or is on its way: the ledger must hold it. */
+const MADE: ReadonlySet<string> = new Set(['processed', 'partial', 'submitted', 'created']);
 
 /**
  * Validates every row before anything is sent: totals for the gates, file-level errors (exit 2),
@@ -32,6 +37,7 @@ export async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBu
   const validator = createValidator(env.rules, journaled.any ? { settled: (payout) => journaled.settledAsIs(payout) } : {});
   let seq = 0;
   let validRows = 0;
+  let made: { payout: PayoutInstruction; at: string }[] = [];
   // Batches, not rows: one await per batch of what the parser has buffered, not two per row.
   for await (const records of file.batches()) {
     if (control?.stopping) throw stoppedBeforeSending(control);
@@ -46,6 +52,7 @@ export async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBu
         const settled = journaled.any ? journaled.settled(payout) : undefined;
         // Every valid row goes through the check, in file order: a later row may repeat a settled one.
         const verdict = repeat.check(payout, record.cells, journaled.has(payout.referenceId));
+        if (io.repair && settled && MADE.has(settled.outcome) && journaled.settledAsIs(payout)) made.push({ payout, at: journaled.lastAt(payout.referenceId)! });
         if (settled) summary.addSettled(payout.currency, payout.amount);
         else if (verdict.held) holds.push({ line: payout.line, reference_id: payout.referenceId, message: verdict.message });
         else summary.addToSend(payout.currency, payout.amount, payout.service);
@@ -71,6 +78,8 @@ export async function firstPass(file: InputFile, env: RunEnv, summary: SummaryBu
       seq += 1;
     }
     journaled.endBatch();
+    if (made.length > 0) await repeat.repair(made);
+    made = [];
     // The results file keeps up, so memory stays flat in the file's length.
     await preview?.ready();
     await rerun?.ready();

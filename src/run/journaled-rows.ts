@@ -34,6 +34,11 @@ export class JournaledRows {
     return this.#entries.has(ref);
   }
 
+  /** When the journal last recorded this row (ISO 8601), if it holds it. */
+  lastAt(ref: string): string | undefined {
+    return this.#entries.get(ref)?.at;
+  }
+
   /**
    * Settled by an earlier run: where its journal entry left it and the outcome it keeps; undefined
    * when this run sends for it. A submitted row counts as settled though it may still be polled.

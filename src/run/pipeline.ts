@@ -21,7 +21,7 @@ import { checkGates } from './gates.js';
 import { checkCacheFolder, checkOutputPaths, type RunPaths } from './paths.js';
 import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
-import { defaultRepeatSettings, RepeatScreen } from './repeat-screen.js';
+import { defaultRepeatSettings, ledgerIdentity, RepeatScreen } from './repeat-screen.js';
 import type { RunEnv, RunOptions } from './run-options.js';
 import { isEarlierSandboxJournal, setAsideEarlierSandboxJournal } from './sandbox-journal.js';
 import { rowPace, secondPass } from './second-pass.js';
@@ -75,14 +75,16 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
   // no request, before anything a full run needs is loaded (rules, the repeat-payee ledger).
   // A repeated --sandbox rehearsal: the earlier sandbox's journal is set aside (a dry run reads past it).
   const earlierSandbox = opts.sandbox && (opts.dryRun ? await isEarlierSandboxJournal(paths.journal, account) : Boolean(await setAsideEarlierSandboxJournal(paths.journal, account, log)));
-  const key = checkpointKey(opts, paths, account, snapshot);
+  const repeatSettings = opts.repeat ?? defaultRepeatSettings();
+  const ledgerNow = (): Promise<string> => ledgerIdentity(repeatSettings, account, opts.sandbox);
+  const key = checkpointKey(opts, paths, account, snapshot, await ledgerNow());
   if (!opts.dryRun && !opts.applyPlan) {
     const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
     const rerun = await rerunFromCheckpoint(paths.journal, key, opts, env).finally(() => lock.release());
     if (rerun) return rerun;
   }
   const sha256 = snapshot.sha256;
-  const repeat = await RepeatScreen.open(opts.repeat ?? defaultRepeatSettings(), account, opts.input, log, { sandbox: Boolean(opts.sandbox) });
+  const repeat = await RepeatScreen.open(repeatSettings, account, opts.input, log, { sandbox: Boolean(opts.sandbox) });
   const holds: HeldSample[] = [];
   const facts = (pass: { validRows: number; rows: number }): FirstPassFacts => ({ input: opts.input, sha256, account, ...pass, totals: summary.totals(), holds, rules: env.rules });
 
@@ -127,7 +129,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       if (early) forgetEarly = control.atForcedStop(() => early.abort());
       let pass: { validRows: number; rows: number };
       try {
-        pass = await firstPass(file, env, summary, { journaled, repeat, holds, ...(rerun ? { rerun } : {}), control });
+        pass = await firstPass(file, env, summary, { journaled, repeat, holds, ...(rerun ? { rerun } : {}), control, repair: true });
         checkGates(opts.gates, summary.gateCounts(holds.length));
         if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts(pass));
       } catch (error) {
@@ -173,7 +175,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       await journal?.close();
     }
     const out = finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, ignoredColumns: file.ignoredColumns, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
-    await checkpointAfterRun(paths.journal, key, opts, out, summary);
+    await checkpointAfterRun(paths.journal, checkpointKey(opts, paths, account, snapshot, await ledgerNow()), opts, out, summary);
     return out;
   } finally {
     forgetLock();

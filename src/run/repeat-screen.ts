@@ -5,9 +5,11 @@
  * records their intent and before any create: a crash can leave the ledger holding a payout that
  * was never made (a false hold a person can release), never a payout it does not know about.
  */
-import { basename } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import type { LedgerEntry } from '../ledger/ledger-entry.js';
-import { ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
+import { accountFolder, ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from '../ledger/repeat-window.js';
 import { openLedger, type Ledger } from '../ledger/ledger-store.js';
 import { RepeatGuard, type RepeatIndex, type RepeatVerdict } from '../ledger/repeat-check.js';
@@ -35,6 +37,20 @@ export interface RepeatSettings {
 /** On, 3 days, the ledger in the tool's data folder (`MILKYPAY_LEDGER_DIR` or the XDG data home). */
 export function defaultRepeatSettings(): RepeatSettings {
   return { ledgerRoot: ledgerRoot(process.env, process.cwd()), windowMs: parseRepeatWindow(DEFAULT_REPEAT_WINDOW, 'the default window'), windowText: DEFAULT_REPEAT_WINDOW, allowAll: false };
+}
+
+/**
+ * Which ledger a run uses, as the rerun's checkpoint remembers it (a digest of its secret, or
+ * `none`): a ledger deleted or replaced since makes the rerun take the full path, which repairs it.
+ */
+export async function ledgerIdentity(settings: RepeatSettings, account: LedgerAccount, sandbox?: boolean): Promise<string> {
+  const secret = await readFile(join(accountFolder(settings.ledgerRoot, ledgerOwner(account, sandbox)), 'secret')).catch(() => undefined);
+  return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 16) : 'none';
+}
+
+/** The embedded sandbox starts empty every time and its keys are always the same: its ledger is one per sandbox. */
+function ledgerOwner(account: LedgerAccount, sandbox: boolean | undefined): LedgerAccount {
+  return sandbox ? { ...account, keyId: `${account.keyId}@${account.origin}` } : account;
 }
 
 export interface ScreenRow {
@@ -70,6 +86,8 @@ export class RepeatScreen {
   #voiding: Promise<void> | undefined;
   /** A step recorded rows to send: from then on a ledger failure is an exit 3 (a rerun resumes). */
   #mayHaveSent = false;
+  /** Payouts the journal holds that the ledger lacked, recorded again by this run (see `repair`). */
+  #repaired = 0;
 
   private constructor(ledger: Ledger, settings: RepeatSettings, input: string, log: Logger) {
     this.#ledger = ledger;
@@ -85,7 +103,7 @@ export class RepeatScreen {
   static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger, opts: { sandbox?: boolean } = {}): Promise<RepeatScreen> {
     // Entries older than the window can hold nothing in this run: the index keeps only their reference.
     const since = (settings.now ?? Date.now)() - settings.windowMs;
-    const owner = opts.sandbox ? { ...account, keyId: `${account.keyId}@${account.origin}` } : account;
+    const owner = ledgerOwner(account, opts.sandbox);
     const ledger = await openLedger(settings.ledgerRoot, owner, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}), ...(opts.sandbox ? { findOld: false } : {}) });
     return new RepeatScreen(ledger, settings, input, log);
   }
@@ -130,6 +148,26 @@ export class RepeatScreen {
     return verdicts;
   }
 
+  /**
+   * Self-repair, one locked ledger step for a batch of a rerun, before any row is screened or sent:
+   * the payouts the file's journal holds as made (or on their way) for these very rows, which the
+   * ledger lacks (its folder deleted or moved, a disk that filled up under an earlier version), are
+   * recorded again, stamped with when the journal last saw them.
+   */
+  async repair(rows: readonly { payout: PayoutInstruction; at: string }[]): Promise<void> {
+    const since = this.#settings.windowMs > 0 ? (this.#settings.now ?? Date.now)() - this.#settings.windowMs : -Infinity;
+    // Keyed inside each step: a ledger created by the step keys payees with its new secret.
+    const keyed = (list: typeof rows) => list.map((r) => ({ ...r, payee: this.#payee(r.payout) }));
+    const lacks = (index: RepeatIndex) => (row: { payout: PayoutInstruction; payee: string }): boolean =>
+      !index.has(row.payout.referenceId, row.payee, row.payout.currency, row.payout.amount);
+    const lacking = keyed(rows.filter((r) => Date.parse(r.at) >= since)).filter(lacks(this.#ledger.index));
+    if (lacking.length === 0) return;
+    let added: LedgerEntry[] = [];
+    await this.#step((index) => (added = keyed(lacking).filter(lacks(index)).map((r) => ({ ...this.#entry('paid', r.payout, r.payee), at: r.at }))));
+    for (const e of added) this.#recorded.add(e.ref);
+    this.#repaired += added.length;
+  }
+
   /** A ledger step; a ledger that cannot do its job stops the run: exit 2 while this run has sent nothing, else 3. */
   #step(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
     return this.#ledger.update(decide).catch((error: unknown) => {
@@ -154,6 +192,9 @@ export class RepeatScreen {
   /** Waits for the ledger updates `settle` started, and releases the rows-seen sets. */
   async flush(): Promise<void> {
     await this.#voiding;
+    if (this.#repaired > 0) {
+      this.#log.warn({ ledger: this.#ledger.dir, added: this.#repaired }, `the repeat-payee ledger lacked ${this.#repaired} payouts this file's journal holds as made: recorded them again`);
+    }
     this.close();
   }
 
