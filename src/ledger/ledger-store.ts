@@ -11,6 +11,7 @@ import { AbortedError, PayoutsError } from '../errors.js';
 import { acquireLock, LockError } from '../journal/lock.js';
 import { ledgerUnwritable, ledgerWriteFailed } from './ledger-errors.js';
 import { whyNotWritable } from '../writable-folder.js';
+import { keepPrivate, type PrivatePath } from '../private-modes.js';
 import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
 import { accountFolder, type LedgerAccount } from './ledger-location.js';
 import { accountLedgerFolder } from './ledger-migrate.js';
@@ -58,6 +59,8 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   const file = join(dir, 'payouts.jsonl');
   const why = await whyNotWritable(dir);
   if (why) throw ledgerUnwritable(dir, why);
+  const held = (name: string): PrivatePath => ({ path: join(dir, name), what: `the repeat-payee ledger's ${name}` });
+  await keepPrivate([{ path: dir, what: 'the repeat-payee ledger folder' }, held('secret'), held('payouts.jsonl'), held('account.json')], options.onWarning ?? (() => undefined));
   let secret = await readSecret(dir);
   let created = secret !== undefined;
   secret ??= passingSecret();

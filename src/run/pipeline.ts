@@ -4,6 +4,7 @@ import { createResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { newSecret } from '../journal/binding.js';
 import { LedgerError } from '../ledger/ledger-errors.js';
+import { keepPrivate } from '../private-modes.js';
 import { assertJournalBinding } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
@@ -60,6 +61,8 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
 
 async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, snapshot: InputSnapshot): Promise<RunSummary> {
   const log = env.logger;
+  const files = [{ path: paths.journal, what: 'the journal' }, { path: `${paths.journal}.checkpoint`, what: "the journal's checkpoint" }, { path: paths.results, what: 'the results file' }];
+  await keepPrivate(files, (m) => log.warn(m));
   const file = await openInput(opts.input, { readFrom: snapshot.copy, ...(opts.delimiter ? { delimiter: opts.delimiter } : {}), ...(opts.ignoreColumns ? { ignoreColumns: opts.ignoreColumns } : {}) });
   if (file.ignoredColumns.length) {
     log.warn({ columns: file.ignoredColumns }, `ignoring columns the tool does not know: ${file.ignoredColumns.join(', ')}`);
