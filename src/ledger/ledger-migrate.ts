@@ -8,12 +8,12 @@
 import { readdir, readFile, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LedgerError } from './ledger-errors.js';
-import { accountFolder, originFolder, type LedgerAccount } from './ledger-location.js';
+import { accountFolder, isEmbeddedSandbox, originFolder, type LedgerAccount } from './ledger-location.js';
 
 /** The account's folder, with an old-style ledger of this account moved into it first if there is one. */
 export async function accountLedgerFolder(root: string, account: LedgerAccount, onWarning?: (message: string) => void): Promise<string> {
   const dir = accountFolder(root, account);
-  if (await isFolder(dir)) return dir;
+  if (isEmbeddedSandbox(account) || (await isFolder(dir))) return dir;
   const old = await oldFolders(root, account);
   if (old.length === 0) return dir;
   if (old.length > 1) throw ambiguous(dir, account, old);

@@ -13,7 +13,7 @@ import { ledgerUnwritable, ledgerWriteFailed } from './ledger-errors.js';
 import { whyNotWritable } from '../writable-folder.js';
 import { keepPrivate, type PrivatePath } from '../private-modes.js';
 import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
-import { accountFolder, type LedgerAccount } from './ledger-location.js';
+import type { LedgerAccount } from './ledger-location.js';
 import { accountLedgerFolder } from './ledger-migrate.js';
 import { catchUp, newTail, readEntryAt } from './ledger-read.js';
 import { passingSecret, readOrCreateSecret, readSecret } from './ledger-secret.js';
@@ -33,8 +33,6 @@ export interface OpenLedgerOptions {
   hash?: (key: string) => number;
   /** How the ledger file is appended to (tests inject short writes and full disks). */
   files?: LedgerFiles;
-  /** Look for a ledger of this account kept under the API URL's spelling by earlier versions (default true). */
-  findOld?: boolean;
 }
 
 export interface Ledger {
@@ -55,7 +53,7 @@ export interface Ledger {
  * are keyed with a passing secret, which only compares rows of this run with each other.
  */
 export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
-  const dir = options.findOld === false ? accountFolder(root, account) : await accountLedgerFolder(root, account, options.onWarning);
+  const dir = await accountLedgerFolder(root, account, options.onWarning);
   const file = join(dir, 'payouts.jsonl');
   const why = await whyNotWritable(dir);
   if (why) throw ledgerUnwritable(dir, why);

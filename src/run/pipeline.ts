@@ -79,7 +79,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
   // A repeated --sandbox rehearsal: the earlier sandbox's journal is set aside (a dry run reads past it).
   const earlierSandbox = opts.sandbox && (opts.dryRun ? await isEarlierSandboxJournal(paths.journal, account) : Boolean(await setAsideEarlierSandboxJournal(paths.journal, account, log)));
   const repeatSettings = opts.repeat ?? defaultRepeatSettings();
-  const ledgerNow = (): Promise<string> => ledgerIdentity(repeatSettings, account, opts.sandbox);
+  const ledgerNow = (): Promise<string> => ledgerIdentity(repeatSettings, account);
   const key = checkpointKey(opts, paths, account, snapshot, await ledgerNow());
   if (!opts.dryRun && !opts.applyPlan) {
     const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
@@ -87,7 +87,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
     if (rerun) return rerun;
   }
   const sha256 = snapshot.sha256;
-  const repeat = await RepeatScreen.open(repeatSettings, account, opts.input, log, { sandbox: Boolean(opts.sandbox) });
+  const repeat = await RepeatScreen.open(repeatSettings, account, opts.input, log);
   const holds: HeldSample[] = [];
   const facts = (pass: { validRows: number; rows: number }): FirstPassFacts => ({ input: opts.input, sha256, account, ...pass, totals: summary.totals(), holds, rules: env.rules });
 

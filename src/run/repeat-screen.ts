@@ -43,14 +43,9 @@ export function defaultRepeatSettings(): RepeatSettings {
  * Which ledger a run uses, as the rerun's checkpoint remembers it (a digest of its secret, or
  * `none`): a ledger deleted or replaced since makes the rerun take the full path, which repairs it.
  */
-export async function ledgerIdentity(settings: RepeatSettings, account: LedgerAccount, sandbox?: boolean): Promise<string> {
-  const secret = await readFile(join(accountFolder(settings.ledgerRoot, ledgerOwner(account, sandbox)), 'secret')).catch(() => undefined);
+export async function ledgerIdentity(settings: RepeatSettings, account: LedgerAccount): Promise<string> {
+  const secret = await readFile(join(accountFolder(settings.ledgerRoot, account), 'secret')).catch(() => undefined);
   return secret ? createHash('sha256').update(secret).digest('hex').slice(0, 16) : 'none';
-}
-
-/** The embedded sandbox starts empty every time and its keys are always the same: its ledger is one per sandbox. */
-function ledgerOwner(account: LedgerAccount, sandbox: boolean | undefined): LedgerAccount {
-  return sandbox ? { ...account, keyId: `${account.keyId}@${account.origin}` } : account;
 }
 
 export interface ScreenRow {
@@ -96,15 +91,10 @@ export class RepeatScreen {
     this.#log = log;
   }
 
-  /**
-   * `sandbox`: the embedded sandbox starts empty every time and its keys are always the same, so
-   * its ledger is one per sandbox (its origin), not one per key id.
-   */
-  static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger, opts: { sandbox?: boolean } = {}): Promise<RepeatScreen> {
+  static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
     // Entries older than the window can hold nothing in this run: the index keeps only their reference.
     const since = (settings.now ?? Date.now)() - settings.windowMs;
-    const owner = ledgerOwner(account, opts.sandbox);
-    const ledger = await openLedger(settings.ledgerRoot, owner, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}), ...(opts.sandbox ? { findOld: false } : {}) });
+    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}) });
     return new RepeatScreen(ledger, settings, input, log);
   }
 
