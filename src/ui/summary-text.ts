@@ -90,7 +90,9 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   const held = `check the rows held as repeat payees (each names the earlier payment): if the second payment is intended, ${s.dryRun ? 'run' : 'rerun'} with --allow-repeat, or set allow_repeat=yes on those rows.`;
   if (s.dryRun) {
     if (s.counts.repeat_payee) steps.push(held);
-    if (s.planFile) {
+    // The file changed while it was read: this plan describes bytes the file no longer holds.
+    if (s.planFile && s.inputChanged) steps.push(`plan again once the file is final: ${cmd.program} plan ${shellQuote(cmd.input)}`);
+    else if (s.planFile) {
       if (s.counts.invalid) steps.push('fix the invalid rows (or leave them out) and plan again, or accept that they are skipped.');
       // A --sandbox plan names a sandbox that is gone: it can be read, not applied.
       if (!cmd.sandbox && s.plan.send > 0) steps.push(`have the plan reviewed, then pay exactly this file: ${cmd.program} run ${shellQuote(cmd.input)} --plan ${shellQuote(s.planFile)}${cmd.rerun.includes(' --live') ? ' --live' : ''}`);

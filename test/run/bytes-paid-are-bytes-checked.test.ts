@@ -126,6 +126,9 @@ describe('the bytes paid are the bytes checked', () => {
     expect(plan.input.sha256).toBe(sha256(text));
     expect(plan.totals).toEqual([{ currency: 'USD', rows: 160, amount: '4000.00' }]);
     expect(r.stdout).toContain(`${ws.path('a.csv')} changed during this run`);
+    expect(r.stdout).toMatch(/^Next: plan again once the file is final: .* plan a\.csv$/m);
+    expect(r.stdout).not.toMatch(/pay exactly this file/);
+    expect(r.code).toBe(1);
     // And the file as it is now is refused by that plan, nothing sent.
     const refused = await ws.cli(['run', 'a.csv', '--plan', 'a.plan.json', '--log-level', 'warn'], { env: ledgerEnv(ws) });
     expect(refused.code).toBe(2);
