@@ -70,6 +70,8 @@ export function paidRow(payout: RowIdentity, state: RowState, interrupted: boole
     if (state.message) row.error_message = state.message;
     return row;
   }
+  // Stopped while polling (--wait): processing was requested; the row is submitted, as without --wait.
+  if (interrupted && state.kind === 'submitted') return withInvoice(base(payout, 'submitted'), state.invoice, payout.currency);
   if (interrupted && notSent(state)) {
     const row = base(payout, 'not_started');
     row.error_message = `${stopMessage ? `${stopMessage}; ` : ''}the run stopped before this row was sent (no invoice exists for it); rerun the same command to send it`;

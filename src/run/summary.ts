@@ -141,7 +141,7 @@ export class SummaryBuilder {
   addOutcome(outcome: Outcome, row: { line?: number; reference_id?: string; currency?: string; amount?: string; fee?: string | null; invoice_id?: string; status?: string; resolution?: string; error_code?: string; error_message?: string }): void {
     this.rows += 1;
     this.counts[outcome] += 1;
-    if (PROBLEM_OUTCOMES.has(outcome) && this.problems.length < SAMPLE) {
+    if (needsPerson(outcome, row.error_code) && this.problems.length < SAMPLE) {
       const r = row;
       this.problems.push({
         line: r.line ?? 0,
@@ -189,9 +189,17 @@ export class SummaryBuilder {
   }
 }
 
+/**
+ * Whether a row is listed (and logged) as needing a person: not a row the stop left in flight
+ * (`error`, `interrupted`), which the rerun the summary proposes settles; it is counted.
+ */
+function needsPerson(outcome: Outcome, errorCode: string | undefined): boolean {
+  return PROBLEM_OUTCOMES.has(outcome) && !(outcome === 'error' && errorCode === 'interrupted');
+}
+
 /** A row that needs a person or a rerun is logged as it ends; the others are only counted. */
 export function logIfProblem(log: Logger, row: ResultRow): void {
-  if (!PROBLEM_OUTCOMES.has(row.outcome)) return;
+  if (!needsPerson(row.outcome, row.error_code)) return;
   log.warn({ ref: row.reference_id, line: row.line, outcome: row.outcome, error_code: row.error_code, invoice_id: row.invoice_id }, row.error_message ?? `row ${row.outcome}`);
 }
 

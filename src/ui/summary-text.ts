@@ -57,7 +57,9 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   }
   const problemCount = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial + s.counts.error + ((s.counts as Record<string, number>)['repeat_payee'] ?? 0);
   if (s.problems.length) {
-    lines.push(`Rows that need attention${problemCount > s.problems.length ? ` (first ${s.problems.length} of ${problemCount}; all in the results CSV)` : ''}:`);
+    // A short list is the whole list (the count may include rows a stop left in flight, which are not listed).
+    const more = s.problems.length >= 20 && problemCount > s.problems.length;
+    lines.push(`Rows that need attention${more ? ` (first ${s.problems.length} of ${problemCount}; all in the results CSV)` : ''}:`);
     for (const p of s.problems) {
       const code = p.error_code ? ` [${p.error_code}]` : '';
       lines.push(`  line ${p.line}: ${p.reference_id} ${p.outcome}${p.invoice_id ? ` (invoice ${p.invoice_id})` : ''}: ${p.message}${code}`);
