@@ -46,9 +46,12 @@ const PAID: ReadonlySet<string> = new Set(['processed', 'partially_processed']);
 const FAILED: ReadonlySet<string> = new Set(['process_failed', 'expired', 'terminated']);
 
 /** What to do about a row that differs from what its reference was sent as: never "pay it again" first. */
-export const RESTORE_ADVICE =
-  'If the file was edited or re-saved since (a spreadsheet drops leading zeros: keep such columns as text), restore the row as it was paid and rerun; ' +
-  'only if a second payment is really intended, give the row a new reference_id, and the repeat-payee guard then holds it unless --allow-repeat-of <new reference_id> is given';
+function restoreAdvice(paid: boolean): string {
+  return (
+    `If the file was edited or re-saved since (a spreadsheet drops leading zeros: keep such columns as text), restore the row as it was ${paid ? 'paid' : 'sent'} and rerun; ` +
+    'only if a second payment is really intended, give the row a new reference_id, and the repeat-payee guard then holds it unless --allow-repeat-of <new reference_id> is given'
+  );
+}
 
 /** A payout that failed paid nothing: the row as it is now can be paid, under a new reference. */
 const FAILED_ADVICE =
@@ -61,6 +64,6 @@ const FAILED_ADVICE =
 export function alreadySentConflict(referenceId: string, invoice: SentInvoice | undefined, differences: string[], where: SentWhere): string {
   const diff = differences.length ? `this row differs from it: ${differences.join('; ')}` : 'this row has changed since';
   const sent = where === 'api' ? 'nothing was processed for this row' : 'nothing was sent for it again';
-  const advice = invoice && FAILED.has(invoice.status) ? FAILED_ADVICE : RESTORE_ADVICE;
+  const advice = invoice && FAILED.has(invoice.status) ? FAILED_ADVICE : restoreAdvice(!invoice || PAID.has(invoice.status));
   return `reference_id ${referenceId} ${alreadyWhat(invoice, where)}, and ${diff}; ${sent}, since a reference is never paid twice. ${advice}`;
 }

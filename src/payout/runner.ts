@@ -80,7 +80,7 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
       deps.control.stop(command.errorCode, command.message);
       return { state, interrupted: true };
     }
-    if (deps.control.stopping && !finishesAfterStop(state)) return { state, interrupted: true };
+    if (deps.control.stopping && !finishesAfterStop(state, deps.control)) return { state, interrupted: true };
     if (command.delayMs > 0) {
       try {
         await sleep(command.delayMs, undefined, { signal: deps.control.signal });
@@ -89,7 +89,7 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
       }
     }
     const event = deps.slot
-      ? await deps.slot(() => (deps.control.stopping && !finishesAfterStop(state) ? Promise.resolve(undefined) : execute(command, job, deps)))
+      ? await deps.slot(() => (deps.control.stopping && !finishesAfterStop(state, deps.control) ? Promise.resolve(undefined) : execute(command, job, deps)))
       : await execute(command, job, deps);
     if (event === undefined) return { state, interrupted: true }; // stopped while waiting for a slot
     deps.control.observe(event);
@@ -106,10 +106,13 @@ export async function payRow(job: RowJob, deps: RowRunnerDeps): Promise<RowResul
 /**
  * After a stop, the one request a row in flight still makes: the process request of an invoice
  * just created (or found created), sent at once, once. A rerun would send it anyway; sending it
- * now keeps "finishing the payouts in flight" true. A retry after a failed process is left to the rerun.
+ * now keeps "finishing the payouts in flight" true. A retry after a failed process is left to the
+ * rerun, and so is everything when the API asked us to stop sending (credentials refused, a long
+ * Retry-After, the API down) or the stop was forced.
  */
-function finishesAfterStop(state: RowState): boolean {
-  return state.kind === 'processing' && state.attempt === 1 && state.delayMs === 0;
+function finishesAfterStop(state: RowState, control: RunControl): boolean {
+  const code = control.stopReason?.code;
+  return (code === 'signal' || code === 'stopped_part_way') && state.kind === 'processing' && state.attempt === 1 && state.delayMs === 0;
 }
 
 async function execute(command: Command, job: RowJob, { api, classify }: RowRunnerDeps): Promise<RowEvent> {

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createApiClient } from '../../src/api/index.js';
+import { alreadySentConflict } from '../../src/payout/conflict-advice.js';
 import { payeeDifferences } from '../../src/payout/reply-check.js';
 import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
 
@@ -74,5 +75,16 @@ describe('payeeDifferences', () => {
 
   it('adds nothing when the masks already differ', () => {
     expect(payeeDifferences({ account: '123456789' }, { account: '999999999' }, true)).toEqual(['fields.account ****9999 (the row says ****6789)']);
+  });
+});
+
+describe('alreadySentConflict', () => {
+  it('says "paid" only of a paid invoice, and advises retry-failed for one that failed', () => {
+    const created = alreadySentConflict('r-1', { id: 'inv-1', status: 'created' }, ['amount 9 (the row says 10)'], 'api');
+    expect(created).toMatch(/^reference_id r-1 already belongs to invoice inv-1 \(status created\), and this row differs from it: amount 9/);
+    expect(created).toContain('restore the row as it was sent');
+    const failed = alreadySentConflict('r-1', { id: 'inv-1', status: 'process_failed' }, [], { line: 4 });
+    expect(failed).toMatch(/^reference_id r-1 was already sent as invoice inv-1 \(status process_failed; journaled from line 4\)/);
+    expect(failed).toContain('retry-failed');
   });
 });
