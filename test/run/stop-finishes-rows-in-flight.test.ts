@@ -24,8 +24,8 @@ describe('a stop (Ctrl-C, SIGTERM, an AbortSignal) finishes the rows in flight',
   }
 
   it('an invoice created after the stop is still processed (one request each); rows never sent are not_started; nothing is listed as needing a person', async () => {
-    // The first four creates are answered a second late: the stop lands while they are in flight.
-    const { options, warnings, stop } = await setUp({ faults: { script: [{ endpoint: 'create', kind: 'delay', delayMs: 1000, times: 4 }] } }, 10);
+    // The first four creates are answered seconds late: the stop lands while they are in flight.
+    const { options, warnings, stop } = await setUp({ faults: { script: [{ endpoint: 'create', kind: 'delay', delayMs: 3000, times: 4 }] } }, 10);
     const paying = payFile(ws.path('payouts.csv'), options);
     await vi.waitFor(() => expect(ws.sandbox.counters.requests.create).toBe(4), { timeout: 20_000, interval: 5 });
     stop.abort();
@@ -45,9 +45,13 @@ describe('a stop (Ctrl-C, SIGTERM, an AbortSignal) finishes the rows in flight',
   });
 
   it('a row a rerun settles (its create answered with an unknown effect) is counted, not listed as needing a person, and logs no warning of its own', async () => {
-    const { options, warnings, stop } = await setUp({ faults: { latencyMs: 300, script: [{ endpoint: 'create', referenceId: 'ref-1', kind: 'commit-then-500' }] } }, 1);
+    // The create takes effect but is answered 500; every lookup of it fails, and the row waits long
+    // before looking again: the stop lands while the row is in doubt.
+    const lookupsFail = { endpoint: 'listInvoices' as const, referenceId: 'ref-1', kind: 'status' as const, status: 503, times: 4 };
+    const { options, warnings, stop } = await setUp({ faults: { script: [{ endpoint: 'create', referenceId: 'ref-1', kind: 'commit-then-500' }, lookupsFail] } }, 1);
+    options.delays = { ...FAST_DELAYS, retry: { baseMs: 60_000, capMs: 60_000 } };
     const paying = payFile(ws.path('payouts.csv'), options);
-    await vi.waitFor(() => expect(ws.sandbox.counters.requests.create).toBe(1), { timeout: 20_000, interval: 2 });
+    await vi.waitFor(() => expect(ws.sandbox.counters.requests.listInvoices).toBeGreaterThanOrEqual(1), { timeout: 20_000, interval: 5 });
     stop.abort();
     const summary = await paying;
     expect(summary.exitCode).toBe(3);
