@@ -68,7 +68,8 @@ describe('a stop (Ctrl-C, SIGTERM, an AbortSignal) finishes the rows in flight',
   it('a stop while --wait polls leaves the rows submitted, not error', async () => {
     const { options, warnings, stop } = await setUp({ processDelayMs: 600_000 }, 3);
     const paying = payFile(ws.path('payouts.csv'), { ...options, wait: 600 });
-    await vi.waitFor(() => expect(ws.sandbox.counters.requests.getInvoice).toBeGreaterThanOrEqual(3), { timeout: 20_000, interval: 5 });
+    // Every row's process request has reached the sandbox, and polling has begun.
+    await vi.waitFor(() => expect([ws.sandbox.counters.processRequests.size, ws.sandbox.counters.requests.getInvoice >= 3]).toEqual([3, true]), { timeout: 20_000, interval: 5 });
     stop.abort();
     const summary = await paying;
     expect(summary.counts.submitted).toBe(3);
