@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiClient } from '../../src/api/index.js';
 import { payFile, type PayFileOptions } from '../../src/library.js';
 import type { SandboxOptions, ScriptedFault } from '../../src/sandbox/sandbox-types.js';
@@ -109,12 +109,19 @@ describe('a reply carrying another reference’s invoice is never taken as the r
   });
 
   it('polls answered with another invoice until the wait ends: `error` naming it, never another invoice’s status', async () => {
-    // Both rows at once, so ref-2 polls for most of the wait however long ref-1 took on a busy machine
-    // (one after the other, ref-1 could use up a short wait and leave ref-2 none).
-    const code = await run([{ endpoint: 'getInvoice', referenceId: 'ref-2', kind: 'foreign-reply', replyWith: 'ref-1', times: 1000 }], 2, { wait: 1, concurrency: 2 }, {
-      processDelayMs: 60_000,
-    });
-    expect(code).not.toBe(0); // SPEC §10 wants 3 for rows left `error`; the exit code is the summary's to decide
+    // The wait ends when the test says, not when a busy machine lets the clock run past it: the
+    // clock (Date) stands still until ref-2 has been answered with ref-1's invoice three times.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    try {
+      ws = await workspace({ faults: { script: [{ endpoint: 'getInvoice', referenceId: 'ref-2', kind: 'foreign-reply', replyWith: 'ref-1', times: 1000 }] }, processDelayMs: 60_000 });
+      await ws.write('payouts.csv', csv(HEADER, rows(2)));
+      const paying = pay(ws, { wait: 1, concurrency: 2 });
+      await vi.waitFor(() => expect(ws.sandbox.counters.faultsInjected['foreign-reply']).toBeGreaterThanOrEqual(3), { timeout: 30_000, interval: 5 });
+      vi.setSystemTime(Date.now() + 1_001); // the wait is over
+      expect(await paying).not.toBe(0); // SPEC §10 wants 3 for rows left `error`; the exit code is the summary's to decide
+    } finally {
+      vi.useRealTimers();
+    }
     const ids = sandboxIds(ws);
     const row = (await ws.results())[1]!;
     expect(row).toMatchObject({ outcome: 'error', error_code: 'foreign_reply', invoice_id: ids.get('ref-2'), status: 'processing' });
