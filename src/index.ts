@@ -14,6 +14,10 @@ export { OUTCOMES, SUCCESS_OUTCOMES } from './payout/outcome.js';
 export { PayoutsError, UsageError, AbortedError, exitCodeOf } from './errors.js';
 export type { ExitCode, ErrorContext } from './errors.js';
 export { ApiError, isApiError } from './api/api-error.js';
+export { InputError } from './csv/input-error.js';
+export { ResultsError } from './csv/results.js';
+export { JournalError, LockError } from './journal/journal-errors.js';
+export { LedgerError } from './ledger/ledger-errors.js';
 import type { Sandbox, SandboxOptions } from './sandbox/sandbox-types.js';
 
 export type { Sandbox, SandboxOptions, SandboxCredentials, Faults } from './sandbox/sandbox-types.js';

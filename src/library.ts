@@ -4,6 +4,7 @@ import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
 import { checkInputPath, checkPayFileOptions, libraryNames, type OptionNames } from './library-options.js';
+import { withLibraryWords } from './library-words.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
 import type { Logger } from './log.js';
@@ -116,7 +117,10 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
     ...(options.maxRetryWait !== undefined ? { maxRetryWaitMs: options.maxRetryWait * 1000 } : {}),
     ...(progress?.waiting ? { onWait: (until: number) => progress.waiting?.(until) } : {}),
   });
-  return payFileUnder(control, input, { ...options, ...(progress ? { progress } : {}) });
+  // Messages name command-line flags; a caller of the library passed options, and reads their names.
+  return payFileUnder(control, input, { ...options, ...(progress ? { progress } : {}) }).catch((error: unknown) => {
+    throw withLibraryWords(error);
+  });
 }
 
 /**
@@ -175,6 +179,13 @@ export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' 
  * results CSV, as `milkypay-payouts reconcile` does (the command calls this).
  */
 export async function reconcile(journal: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+  return reconcileUnder(journal, options).catch((error: unknown) => {
+    throw withLibraryWords(error);
+  });
+}
+
+/** `reconcile`, its errors in the command line's words (the command calls this). */
+export async function reconcileUnder(journal: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
   checkPayFileOptions(options); // its options are payFile's, checked the same way
   const cwd = options.cwd ?? process.cwd();
   const logger = options.logger ?? (await silentLogger());

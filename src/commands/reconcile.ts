@@ -1,5 +1,5 @@
 import type { ExitCode } from '../errors.js';
-import { reconcile } from '../library.js';
+import { reconcileUnder as reconcile } from '../library.js';
 import { makeLogger, type CommonArgs, type Io } from '../wiring.js';
 
 export interface ReconcileArgs extends CommonArgs {
