@@ -37,7 +37,9 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
   const guardOptions = {
     ledger: { type: 'string', describe: 'folder of the repeat-payee ledger (overrides MILKYPAY_LEDGER_DIR)' },
     'repeat-window': { type: 'string', describe: 'hold a payee, currency and amount paid under another reference this recently: 12h, 3d, 30d; 0 turns it off (default 3d)' },
-    'allow-repeat': { type: 'boolean', describe: 'let rows the repeat-payee guard would hold through' },
+    'allow-repeat': { type: 'boolean', describe: 'let every row the repeat-payee guard would hold through' },
+    'allow-repeat-of': { type: 'string', array: true, describe: 'let the row with this reference_id through the repeat-payee guard, which still holds the others (repeatable)' },
+    'repeat-key': { type: 'string', describe: 'what makes two rows the same payout: parts from payee, amount, description (service and currency always count); default all, e.g. payee,amount to ignore descriptions' },
   } as const;
   const runOptions = {
     out: { type: 'string', describe: 'results CSV (default <input-stem>.results.csv)' },

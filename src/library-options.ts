@@ -54,6 +54,8 @@ const RULES: { [K in keyof Required<PayFileOptions>]: Rule } = {
   ledger: path,
   repeatWindow: text,
   allowRepeat: yesNo,
+  allowRepeatOf: { schema: z.array(z.string().min(1)), takes: 'a list of reference_ids (e.g. ["fee-2026-12-01"])' },
+  repeatKey: { schema: z.union([z.string(), z.array(z.string())]), takes: 'the parts that make two rows the same payout, e.g. "payee,amount" or ["payee", "amount"]' },
   plan: named('the plan file `plan` wrote'),
   writePlan: named('the plan file to write'),
 };

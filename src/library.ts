@@ -7,6 +7,7 @@ import { checkInputPath, checkPayFileOptions, libraryNames, type OptionNames } f
 import { withLibraryWords } from './library-words.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
+import { DEFAULT_REPEAT_KEY, parseRepeatKey } from './ledger/repeat-key.js';
 import type { Logger } from './log.js';
 import { DEFAULT_BACKOFF, DEFAULT_POLL_BACKOFF } from './payout/backoff.js';
 import { readPlan } from './plan/plan-file.js';
@@ -98,6 +99,13 @@ export interface PayFileOptions {
   repeatWindow?: string;
   /** Let rows the repeat-payee guard would hold through. */
   allowRepeat?: boolean;
+  /** Let these rows (by reference) through the repeat-payee guard, which still holds the others. */
+  allowRepeatOf?: string[];
+  /**
+   * The parts that make two rows the same payout, from `payee`, `amount`, `description` (`service`
+   * and `currency` are always compared); default all, e.g. `['payee', 'amount']` to ignore descriptions.
+   */
+  repeatKey?: string | string[];
   /** Pay only the file this plan (written by `plan`) describes; a UsageError says what differs. */
   plan?: string;
   /** With `dryRun`: write the plan of this run to this path (what `milkypay-payouts plan` does). */
@@ -243,8 +251,15 @@ function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.Proce
   const fromEnv = env['MILKYPAY_REPEAT_WINDOW'] || undefined;
   const windowText = (o.repeatWindow ?? fromEnv ?? DEFAULT_REPEAT_WINDOW).trim();
   const windowMs = parseRepeatWindow(windowText, o.repeatWindow !== undefined ? '--repeat-window' : fromEnv !== undefined ? 'MILKYPAY_REPEAT_WINDOW' : 'the default window');
-  // A --sandbox run's ledger is set once its private state folder exists (payFileUnder).
-  return { ledgerRoot: ledgerRoot(env, cwd, o.ledger), windowMs, windowText, allowAll: o.allowRepeat === true };
+  return {
+    // A --sandbox run's ledger is set once its private state folder exists (payFileUnder).
+    ledgerRoot: ledgerRoot(env, cwd, o.ledger),
+    windowMs,
+    windowText,
+    allowAll: o.allowRepeat === true,
+    key: o.repeatKey === undefined ? DEFAULT_REPEAT_KEY : parseRepeatKey(o.repeatKey),
+    allowRepeatOf: o.allowRepeatOf ?? [],
+  };
 }
 
 /**

@@ -18,6 +18,8 @@ export interface PlanArgs extends CommonArgs {
   ledger?: string;
   repeatWindow?: string;
   allowRepeat?: boolean;
+  allowRepeatOf?: string[];
+  repeatKey?: string;
 }
 
 /** `plan`: the dry run of `run`, written to `<stem>.plan.json` for review. */

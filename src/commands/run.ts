@@ -33,6 +33,8 @@ export interface RunArgs extends CommonArgs {
   ledger?: string;
   repeatWindow?: string;
   allowRepeat?: boolean;
+  allowRepeatOf?: string[];
+  repeatKey?: string;
   plan?: string;
   /** `plan`: write the plan of this dry run here. */
   writePlan?: string;
@@ -105,6 +107,12 @@ function commandLine(args: RunArgs, io: Io): CommandLine {
     ...(args.maxTotal ?? []).map((t) => `--max-total ${quote(t)}`),
     args.expectCount !== undefined ? `--expect-count ${args.expectCount}` : '',
     ...(args.expectTotal ?? []).map((t) => `--expect-total ${quote(t)}`),
+    // So does the repeat-payee guard, as it was set.
+    args.ledger ? `--ledger ${quote(args.ledger)}` : '',
+    args.repeatWindow !== undefined ? `--repeat-window ${quote(args.repeatWindow)}` : '',
+    args.repeatKey !== undefined ? `--repeat-key ${quote(args.repeatKey)}` : '',
+    args.allowRepeat ? '--allow-repeat' : '',
+    ...(args.allowRepeatOf ?? []).map((r) => `--allow-repeat-of ${quote(r)}`),
   ].filter(Boolean);
   return { input: args.input, program, rerun: [program, 'run', quote(args.input), ...flags].join(' '), ...(args.journal ? { journal: args.journal } : {}), ...(args.sandbox ? { sandbox: true } : {}) };
 }

@@ -18,8 +18,9 @@ import { accountLedgerFolder } from './ledger-migrate.js';
 import { catchUp, newTail, readEntryAt } from './ledger-read.js';
 import { passingSecret, readOrCreateSecret, readSecret } from './ledger-secret.js';
 import { appendWhole, diskFiles, type LedgerFiles } from './ledger-write.js';
-import { payeeKey, type Payee } from './payee-key.js';
+import { legacyPayeeKey, payeeKeys, type Payee, type PayeeKeys } from './payee-key.js';
 import { RepeatIndex } from './repeat-check.js';
+import type { RepeatKey } from './repeat-key.js';
 
 export interface OpenLedgerOptions {
   /** fsync each append (default true). */
@@ -33,12 +34,17 @@ export interface OpenLedgerOptions {
   hash?: (key: string) => number;
   /** How the ledger file is appended to (tests inject short writes and full disks). */
   files?: LedgerFiles;
+  /** The parts the index compares (default: all). */
+  key?: RepeatKey;
 }
 
 export interface Ledger {
   readonly dir: string;
   readonly index: RepeatIndex;
+  /** The version-1 payee key (every field as sent). */
   payeeKey(payee: Payee): string;
+  /** The keyed hashes of what the guard compares, with the ledger's secret. */
+  readonly keys: PayeeKeys;
   /**
    * Under the ledger lock: reads what other runs appended since, lets `decide` look at the up to
    * date index, and appends (and fsyncs) the entries it returns before resolving. The index does
@@ -62,17 +68,21 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   let secret = await readSecret(dir);
   let created = secret !== undefined;
   secret ??= passingSecret();
-  const index = new RepeatIndex({ source: { read: (position) => readEntryAt(file, position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}) });
+  const index = new RepeatIndex({ source: { read: (position) => readEntryAt(file, position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}), ...(options.key ? { key: options.key } : {}) });
   const tail = newTail();
   if (created) await catchUp(file, index, tail);
   const write = { files: options.files ?? diskFiles, durable: options.durable ?? true, onWarning: options.onWarning };
   const lockWaitMs = options.lockWaitMs ?? 30_000;
   // One append at a time from this process; other processes are kept out by the lock file.
   let queue: Promise<unknown> = Promise.resolve();
+  let keys: PayeeKeys | undefined;
   return {
     dir,
     index,
-    payeeKey: (payee) => payeeKey(secret!, payee),
+    payeeKey: (payee) => legacyPayeeKey(secret!, payee),
+    get keys() {
+      return (keys ??= payeeKeys(secret!));
+    },
     update(decide) {
       const next = queue.then(() => append(decide));
       queue = next.catch(() => undefined);
@@ -85,6 +95,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       secret = await create().catch((error: unknown) => {
         throw error instanceof PayoutsError ? error : ledgerWriteFailed(dir, error);
       });
+      keys = undefined; // keyed with the ledger's own secret from now on
       created = true;
     }
     const lock = await lockWithin(file, lockWaitMs);

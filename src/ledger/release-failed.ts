@@ -43,7 +43,7 @@ export async function releaseFailed(root: string, account: LedgerAccount, failed
     for (const payout of failed) {
       const entries = held(index, payout);
       if (entries.length) released.push(payout.ref);
-      for (const e of entries) voids.push({ v: 1, kind: 'void', ref: e.ref, payee: e.payee, currency: e.currency, amount: e.amount, at, file: e.file });
+      for (const e of entries) voids.push({ ...e, kind: 'void', at });
     }
     return voids;
   });

@@ -1,17 +1,20 @@
 /**
- * The repeat-payee check, pure: the same payee, currency and amount already paid under another
+ * The repeat-payee check, pure: the same payout (the parts of the repeat key: service, payee,
+ * currency, amount and, when both rows have one, description) already paid under another
  * reference within the window (from the ledger), or earlier in the same file, is held.
  *
  * Compact and exact: the index keeps, per ledger entry, its time and where its line is (17 bytes)
- * plus 32-bit hashes of its reference and of its payee, currency and amount in HashSlots; a hash
+ * plus 32-bit hashes of its reference and of its signature under the key in HashSlots; a hash
  * that matches is confirmed on the entry itself, read back from the ledger, so a collision never
  * holds a row wrongly nor lets a repeat through. Only entries read from the ledger are indexed:
  * what this run records itself is known to the run (its rows, and the file's own repeats).
  */
-import { canonicalAmount } from '../money.js';
 import { HashSlots } from '../hash-slots.js';
 import type { LedgerEntry } from './ledger-entry.js';
-import { FirstSeen, hashOf } from '../rules/first-seen.js';
+import { hashOf } from '../rules/first-seen.js';
+import type { RepeatCandidate } from './repeat-guard.js';
+import { DEFAULT_REPEAT_KEY, type RepeatKey } from './repeat-key.js';
+import { descriptionsDiffer, entrySignature, identityOf, legacySignatureOf, partsIdentity, signatureOf, type PayoutParts } from './repeat-signature.js';
 
 export interface PaidPayout {
   ref: string;
@@ -36,13 +39,16 @@ export interface RepeatIndexOptions {
    * is indexed (a row paid under its own reference is never held, however long ago).
    */
   since?: number;
+  /** The parts compared (default: all of them). */
+  key?: RepeatKey;
 }
 
 const ALIVE = 1;
 const BY_SIGNATURE = 2;
 
-/** What the ledger says was paid, by reference and by payee + currency + amount. */
+/** What the ledger says was paid, by reference and by signature under the key. */
 export class RepeatIndex {
+  readonly key: RepeatKey;
   readonly #byRef = new HashSlots();
   readonly #bySignature = new HashSlots();
   readonly #hash: (key: string) => number;
@@ -53,8 +59,10 @@ export class RepeatIndex {
   #position = new Float64Array(256);
   #flags = new Uint8Array(256);
   #count = 0;
+  #legacy = 0;
 
   constructor(options: RepeatIndexOptions = {}) {
+    this.key = options.key ?? DEFAULT_REPEAT_KEY;
     this.#hash = options.hash ?? hashOf;
     this.#since = options.since ?? -Infinity;
     if (options.source) {
@@ -75,8 +83,7 @@ export class RepeatIndex {
       if (!this.#memory) throw new Error('RepeatIndex.apply: an index reading from a source needs the entry\'s position');
       position = this.#memory.push(entry) - 1;
     }
-    const sig = signature(entry.payee, entry.currency, entry.amount);
-    const same = this.#find(entry.ref, sig);
+    const same = this.#find(entry.ref, identityOf(entry));
     if (entry.kind === 'void') {
       if (same !== undefined) this.#flags[same] = 0;
       return;
@@ -93,8 +100,14 @@ export class RepeatIndex {
     this.#position[id] = position;
     if (at >= this.#since && !(this.#flags[id]! & BY_SIGNATURE)) {
       this.#flags[id] = ALIVE | BY_SIGNATURE;
-      this.#bySignature.add(this.#hash(sig), id);
+      this.#bySignature.add(this.#hash(entrySignature(entry, this.key)), id);
+      if (entry.v === 1) this.#legacy += 1;
     }
+  }
+
+  /** Entries in the window written before payouts had every part of the key (version 1). */
+  get legacyEntries(): number {
+    return this.#legacy;
   }
 
   /** Whether a payout under this reference is recorded (and not void). */
@@ -113,36 +126,40 @@ export class RepeatIndex {
     return found;
   }
 
-  /** Whether this exact payout (reference, payee, currency, amount) is recorded and not void. */
-  has(ref: string, payee: string, currency: string, amount: string): boolean {
-    return this.#find(ref, signature(payee, currency, amount)) !== undefined;
+  /** Whether this exact payout (reference and every part, as a version-2 entry) is recorded and not void. */
+  has(ref: string, parts: PayoutParts): boolean {
+    return this.#find(ref, partsIdentity(parts)) !== undefined;
   }
 
-  /** The latest payout to this payee, currency and amount under another reference since `since`. */
-  latestOther(payee: string, currency: string, amount: string, ref: string, since: number): PaidPayout | undefined {
-    const sig = signature(payee, currency, amount);
+  /** The latest payout that is the same as `row` under the key, under another reference since `since`. */
+  latestOther(row: Pick<RepeatCandidate, 'ref' | 'legacyPayee'> & PayoutParts, since: number): PaidPayout | undefined {
+    const sig = signatureOf(row, this.key);
+    // Version-1 entries are found by their own key (the payee as sent), when the ledger has any.
+    const legacy = this.#legacy > 0 && (row.legacyPayee || !this.key.payee) ? legacySignatureOf(this.key.payee ? row.legacyPayee!() : '', row.currency, row.amount, this.key) : undefined;
     const candidates: number[] = [];
-    this.#bySignature.find(this.#hash(sig), (id) => {
+    const collect = (id: number): void => {
       if (this.#alive(id) && this.#at[id]! >= since) candidates.push(id);
-    });
+    };
+    this.#bySignature.find(this.#hash(sig), collect);
+    if (legacy !== undefined) this.#bySignature.find(this.#hash(legacy), collect);
     // Latest first (the earliest recorded among equal times); each confirmed on the entry itself.
     candidates.sort((a, b) => this.#at[b]! - this.#at[a]! || a - b);
     for (const id of candidates) {
       const e = this.#source.read(this.#position[id]!);
-      if (e.ref !== ref && signature(e.payee, e.currency, e.amount) === sig) {
-        return { ref: e.ref, currency: e.currency, amount: e.amount, at: this.#at[id]!, file: e.file };
-      }
+      if (e.ref === row.ref || entrySignature(e, this.key) !== (e.v === 1 ? legacy : sig)) continue;
+      if (this.key.description && e.v === 2 && descriptionsDiffer(e.desc, row.desc)) continue;
+      return { ref: e.ref, currency: e.currency, amount: e.amount, at: this.#at[id]!, file: e.file };
     }
     return undefined;
   }
 
-  /** The live entry recording `ref` for this signature. */
-  #find(ref: string, sig: string): number | undefined {
+  /** The live entry recording `ref` for this payout (see identityOf). */
+  #find(ref: string, identity: string): number | undefined {
     let found: number | undefined;
     this.#byRef.find(this.#hash(ref), (id) => {
       if (!this.#alive(id)) return false;
       const e = this.#source.read(this.#position[id]!);
-      if (e.ref !== ref || signature(e.payee, e.currency, e.amount) !== sig) return false;
+      if (e.ref !== ref || identityOf(e) !== identity) return false;
       found = id;
       return true;
     });
@@ -165,73 +182,4 @@ export class RepeatIndex {
     this.#position = position;
     this.#flags = flags;
   }
-}
-
-export interface RepeatCandidate {
-  ref: string;
-  line: number;
-  payee: string;
-  currency: string;
-  amount: string;
-  /** `--allow-repeat`, or the row's `allow_repeat` column is `yes`. */
-  allowRepeat: boolean;
-}
-
-export type RepeatVerdict = { held: false } | { held: true; message: string };
-
-export interface RepeatGuardOptions {
-  /** 0 turns the guard off. */
-  windowMs: number;
-  /** The window as the operator wrote it, for messages (`3d`). */
-  windowText: string;
-  now: number;
-  /** The 32-bit hash of the rows-seen set (a test forces collisions with a tiny one). */
-  hash?: (key: string) => number;
-}
-
-/** One run's check: the ledger as it was when the run started, plus the rows seen so far in the file. */
-export class RepeatGuard {
-  #seen: FirstSeen | undefined;
-
-  constructor(
-    readonly index: RepeatIndex,
-    readonly options: RepeatGuardOptions,
-  ) {}
-
-  get enabled(): boolean {
-    return this.options.windowMs > 0;
-  }
-
-  /** Call once per valid row, in file order. */
-  check(row: RepeatCandidate): RepeatVerdict {
-    if (!this.enabled) return { held: false };
-    this.#seen ??= new FirstSeen(this.options.hash);
-    const before = this.#seen.firstOrAdd(signature(row.payee, row.currency, row.amount), { ref: row.ref, line: row.line });
-    // A row already paid under its own reference is the journal's business (a rerun), never a repeat.
-    if (row.allowRepeat || this.index.hasRef(row.ref)) return { held: false };
-    const what = `${row.currency} ${row.amount}`;
-    const fix = 'nothing was sent for it. If this second payout is intended, rerun with --allow-repeat or set the row\'s allow_repeat column to yes';
-    if (before && before.ref !== row.ref) {
-      return { held: true, message: `the same payee and amount (${what}) appears earlier in this file under reference ${JSON.stringify(before.ref)} (line ${before.line}): ${fix}` };
-    }
-    const earlier = this.index.latestOther(row.payee, row.currency, row.amount, row.ref, this.options.now - this.options.windowMs);
-    if (earlier) {
-      const when = new Date(earlier.at).toISOString().replace(/\.\d{3}Z$/, 'Z');
-      return {
-        held: true,
-        message: `the same payee and amount (${what}) was paid, or is due to be, under reference ${JSON.stringify(earlier.ref)} from ${earlier.file} at ${when}, within the ${this.options.windowText} repeat window: ${fix}`,
-      };
-    }
-    return { held: false };
-  }
-
-  /** Releases the rows-seen set (and its scratch file). */
-  close(): void {
-    this.#seen?.close();
-    this.#seen = undefined;
-  }
-}
-
-function signature(payee: string, currency: string, amount: string): string {
-  return `${payee}\u0000${currency}\u0000${canonicalAmount(amount)}`;
 }

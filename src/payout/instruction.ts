@@ -43,4 +43,9 @@ export interface PayoutInstruction {
   /** Exact, with the currency's digits (`10.5` USD -> `10.50`). */
   amount: string;
   request: CreateInvoiceRequest;
+  /**
+   * Who is paid: the keys of the service's required fields (optional extras left out). Absent when
+   * the row was checked without the service rules (a settled row), or the service requires none.
+   */
+  payeeFields?: readonly string[];
 }

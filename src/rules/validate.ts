@@ -94,7 +94,23 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
   // Fields
   const fieldProblem = checkFields(rec.cells, rule);
   if (fieldProblem) return failure(rec, fieldProblem.code, `line ${line}: ${fieldProblem.message}`, fieldProblem.column);
-  return checkTail(rec, head);
+  const result = checkTail(rec, head);
+  const payeeFields = requiredKeys(rule);
+  if (result.ok && payeeFields) result.payout.payeeFields = payeeFields;
+  return result;
+}
+
+const requiredKeysCache = new WeakMap<ServiceRule, readonly string[] | null>();
+
+/** The keys of a service's required fields (once per rule), or undefined when it requires none. */
+function requiredKeys(rule: ServiceRule): readonly string[] | undefined {
+  let keys = requiredKeysCache.get(rule);
+  if (keys === undefined) {
+    const required = rule.fields.filter((f) => f.required).map((f) => f.key);
+    keys = required.length ? required : null;
+    requiredKeysCache.set(rule, keys);
+  }
+  return keys ?? undefined;
 }
 
 /**

@@ -100,6 +100,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
     const writer = await createResultsWriter(paths.results);
     try {
       const { validRows, rows } = await firstPass(file, env, summary, { journaled, repeat, holds, preview: writer });
+      repeat.assertAllowancesUsed();
       checkGates(opts.gates, summary.gateCounts(holds.length));
       if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts({ validRows, rows }));
       if (opts.writePlan) await writePlanOf(opts.writePlan, facts({ validRows, rows }));
@@ -133,6 +134,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       let pass: { validRows: number; rows: number };
       try {
         pass = await firstPass(file, env, summary, { journaled, repeat, holds, ...(rerun ? { rerun } : {}), control, repair: true });
+        repeat.assertAllowancesUsed();
         checkGates(opts.gates, summary.gateCounts(holds.length));
         if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, facts(pass));
       } catch (error) {

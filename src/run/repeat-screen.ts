@@ -8,13 +8,18 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import type { LedgerEntry } from '../ledger/ledger-entry.js';
+import { UsageError } from '../errors.js';
+import type { LedgerEntry, LedgerEntryV2 } from '../ledger/ledger-entry.js';
 import { accountFolder, ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from '../ledger/repeat-window.js';
 import { openLedger, type Ledger } from '../ledger/ledger-store.js';
-import { RepeatGuard, type RepeatIndex, type RepeatVerdict } from '../ledger/repeat-check.js';
+import { RepeatGuard, type RepeatCandidate, type RepeatVerdict } from '../ledger/repeat-guard.js';
+import type { RepeatIndex } from '../ledger/repeat-check.js';
 import { LedgerError } from '../ledger/ledger-errors.js';
 import type { LedgerFiles } from '../ledger/ledger-write.js';
+import { DEFAULT_REPEAT_KEY, type RepeatKey } from '../ledger/repeat-key.js';
+import { canonicalAmount } from '../money.js';
+import { identityOf } from '../ledger/repeat-signature.js';
 import type { Logger } from '../log.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction } from '../rules/index.js';
@@ -28,6 +33,10 @@ export interface RepeatSettings {
   windowText: string;
   /** `--allow-repeat`. */
   allowAll: boolean;
+  /** `--repeat-key`: the parts that make two rows the same payout (default: all). */
+  key?: RepeatKey;
+  /** `--allow-repeat-of`: references let through; each must name a row of the file. */
+  allowRepeatOf?: readonly string[];
   /** Clock, for tests. */
   now?: () => number;
   /** How the ledger file is appended to (tests inject short writes and full disks). */
@@ -77,7 +86,10 @@ export class RepeatScreen {
    */
   readonly #recorded = new Set<string>();
   /** Void entries waiting for the ledger step under way; written together in the next one. */
-  #pendingVoids: { payout: PayoutInstruction; payee: string; outcome: Outcome; recorded: boolean }[] = [];
+  #pendingVoids: PendingVoid[] = [];
+  readonly #allowRefs: ReadonlySet<string>;
+  /** The `--allow-repeat-of` references seen as valid rows of the file. */
+  readonly #allowSeen = new Set<string>();
   #voiding: Promise<void> | undefined;
   /** A step recorded rows to send: from then on a ledger failure is an exit 3 (a rerun resumes). */
   #mayHaveSent = false;
@@ -89,12 +101,20 @@ export class RepeatScreen {
     this.#settings = settings;
     this.#file = basename(input);
     this.#log = log;
+    this.#allowRefs = new Set(settings.allowRepeatOf ?? []);
   }
 
   static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
     // Entries older than the window can hold nothing in this run: the index keeps only their reference.
     const since = (settings.now ?? Date.now)() - settings.windowMs;
-    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, ...(settings.files ? { files: settings.files } : {}) });
+    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, key: settings.key ?? DEFAULT_REPEAT_KEY, ...(settings.files ? { files: settings.files } : {}) });
+    const legacy = ledger.index.legacyEntries;
+    if (legacy > 0 && settings.windowMs > 0) {
+      log.warn(
+        { ledger: ledger.dir, entries: legacy },
+        `the repeat-payee ledger holds ${legacy} payouts in the window recorded by an earlier version: they are compared on the payee fields exactly as sent (not normalised) and hold a row whatever its description`,
+      );
+    }
     return new RepeatScreen(ledger, settings, input, log);
   }
 
@@ -105,7 +125,18 @@ export class RepeatScreen {
   /** First pass (dry run, plan, the gates): the ledger as it was when the run started. */
   check(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled = false): RepeatVerdict {
     this.#firstPass ??= this.#guard();
+    if (this.#allowRefs.has(payout.referenceId)) this.#allowSeen.add(payout.referenceId);
     return this.#firstPass.check(this.#candidate(payout, cells, journaled));
+  }
+
+  /** After the first pass: an `--allow-repeat-of` reference that names no valid row is a mistake (exit 2). */
+  assertAllowancesUsed(): void {
+    const unused = [...this.#allowRefs].filter((ref) => !this.#allowSeen.has(ref));
+    if (unused.length === 0) return;
+    throw new UsageError(
+      'bad_option',
+      `--allow-repeat-of names ${unused.map((r) => JSON.stringify(r)).join(', ')}, which ${unused.length === 1 ? 'is not the reference of a valid row' : 'are not references of valid rows'} of ${this.#file}; nothing was sent. Check the reference against the results CSV`,
+    );
   }
 
   /**
@@ -126,9 +157,7 @@ export class RepeatScreen {
       verdicts = rows.map((row) => {
         const candidate = this.#candidate(row.payout, row.cells, row.journaled);
         const verdict = guard.check(candidate);
-        if (row.sends && !verdict.held && !index.has(candidate.ref, candidate.payee, candidate.currency, candidate.amount)) {
-          entries.push(this.#entry('paid', row.payout, candidate.payee));
-        }
+        if (row.sends && !verdict.held && !index.has(candidate.ref, candidate)) entries.push(this.#entry('paid', candidate));
         return verdict;
       });
       return entries;
@@ -136,6 +165,13 @@ export class RepeatScreen {
     this.#mayHaveSent = true;
     for (const e of entries) this.#recorded.add(e.ref);
     return verdicts;
+  }
+
+  /** A ledger step; a ledger that cannot do its job stops the run: exit 2 while this run has sent nothing, else 3. */
+  #step(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
+    return this.#ledger.update(decide).catch((error: unknown) => {
+      throw error instanceof LedgerError ? error.afterSending(this.#mayHaveSent) : error;
+    });
   }
 
   /**
@@ -147,35 +183,27 @@ export class RepeatScreen {
   async repair(rows: readonly { payout: PayoutInstruction; at: string }[]): Promise<void> {
     const since = this.#settings.windowMs > 0 ? (this.#settings.now ?? Date.now)() - this.#settings.windowMs : -Infinity;
     // Keyed inside each step: a ledger created by the step keys payees with its new secret.
-    const keyed = (list: typeof rows) => list.map((r) => ({ ...r, payee: this.#payee(r.payout) }));
-    const lacks = (index: RepeatIndex) => (row: { payout: PayoutInstruction; payee: string }): boolean =>
-      !index.has(row.payout.referenceId, row.payee, row.payout.currency, row.payout.amount);
+    const keyed = (list: typeof rows) => list.map((r) => ({ ...r, candidate: this.#candidate(r.payout, {}, false) }));
+    const lacks = (index: RepeatIndex) => (row: { candidate: RepeatCandidate }): boolean => this.#heldBy(index, row.candidate).length === 0;
     const lacking = keyed(rows.filter((r) => Date.parse(r.at) >= since)).filter(lacks(this.#ledger.index));
     if (lacking.length === 0) return;
     let added: LedgerEntry[] = [];
-    await this.#step((index) => (added = keyed(lacking).filter(lacks(index)).map((r) => ({ ...this.#entry('paid', r.payout, r.payee), at: r.at }))));
+    await this.#step((index) => (added = keyed(lacking).filter(lacks(index)).map((r) => ({ ...this.#entry('paid', r.candidate), at: r.at }))));
     for (const e of added) this.#recorded.add(e.ref);
     this.#repaired += added.length;
-  }
-
-  /** A ledger step; a ledger that cannot do its job stops the run: exit 2 while this run has sent nothing, else 3. */
-  #step(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
-    return this.#ledger.update(decide).catch((error: unknown) => {
-      throw error instanceof LedgerError ? error.afterSending(this.#mayHaveSent) : error;
-    });
   }
 
   /** A row's final outcome: a payout that failed or never happened stops holding its payee. */
   settle(payout: PayoutInstruction, outcome: Outcome): void {
     const recorded = this.#recorded.delete(payout.referenceId);
     if (!VOID_OUTCOMES.has(outcome)) return;
-    const payee = this.#payee(payout);
+    const candidate = this.#candidate(payout, {}, false);
     // Only a payout the ledger holds needs a void: one this run recorded, or one the index read from
     // the ledger. A row that holds nothing (a rerun's conflict, a payout made before the ledger
     // existed) costs no locked ledger step; one recorded meanwhile by another file's run is not this
     // row's to void.
-    if (!recorded && !this.#ledger.index.has(payout.referenceId, payee, payout.currency, payout.amount)) return;
-    this.#pendingVoids.push({ payout, payee, outcome, recorded });
+    if (!recorded && this.#heldBy(this.#ledger.index, candidate).length === 0) return;
+    this.#pendingVoids.push({ entry: this.#entry('void', candidate), candidate, outcome, recorded });
     this.#voiding ??= this.#writeVoids();
   }
 
@@ -201,14 +229,30 @@ export class RepeatScreen {
       this.#pendingVoids = [];
       await this.#ledger
         // Recorded by this run, or by an earlier one and not void yet: nothing else needs a void.
-        .update((index) => batch.filter((v) => v.recorded || index.has(v.payout.referenceId, v.payee, v.payout.currency, v.payout.amount)).map((v) => this.#entry('void', v.payout, v.payee)))
+        .update((index) => batch.flatMap((v) => this.#voidsOf(index, v)))
         .catch((error: unknown) => {
-          for (const { payout, outcome } of batch) {
-            this.#log.warn({ ref: payout.referenceId, err: (error as Error).message }, `could not record in the ledger that ${payout.referenceId} ended ${outcome}: it may hold a later payout to this payee as a repeat`);
+          for (const { entry, outcome } of batch) {
+            this.#log.warn({ ref: entry.ref, err: (error as Error).message }, `could not record in the ledger that ${entry.ref} ended ${outcome}: it may hold a later payout to this payee as a repeat`);
           }
         });
     }
     this.#voiding = undefined;
+  }
+
+  /** The voids one settled row needs: its own entry if this run wrote it, and those the ledger holds for it. */
+  #voidsOf(index: Ledger['index'], v: PendingVoid): LedgerEntry[] {
+    const held = this.#heldBy(index, v.candidate).map((e) => ({ ...e, kind: 'void' as const, at: v.entry.at }));
+    const own = v.recorded && !held.some((e) => e.v === 2 && identityOf(e) === identityOf(v.entry));
+    return own ? [...held, v.entry] : held;
+  }
+
+  /** The live entries recording this very payout under its reference (a version-1 one by its own key). */
+  #heldBy(index: Ledger['index'], row: RepeatCandidate): LedgerEntry[] {
+    const v2 = identityOf(this.#entry('paid', row));
+    const entries = index.liveUnder(row.ref).filter((e) => e.currency === row.currency && canonicalAmount(e.amount) === canonicalAmount(row.amount));
+    if (entries.length === 0) return entries;
+    const v1 = entries.some((e) => e.v === 1) ? identityOf({ v: 1, kind: 'paid', ref: row.ref, payee: row.legacyPayee!(), currency: row.currency, amount: row.amount, at: '', file: '' }) : '';
+    return entries.filter((e) => identityOf(e) === (e.v === 1 ? v1 : v2));
   }
 
   #guard(): RepeatGuard {
@@ -216,24 +260,39 @@ export class RepeatScreen {
     return new RepeatGuard(this.#ledger.index, { windowMs: this.#settings.windowMs, windowText: this.#settings.windowText, now });
   }
 
-  #payee(payout: PayoutInstruction): string {
-    return this.#ledger.payeeKey({ service: payout.service, fields: payout.request.fields });
-  }
-
-  #candidate(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled: boolean) {
+  /** The row as the guard compares it: the payee is the service's required fields (see PayoutInstruction.payeeFields). */
+  #candidate(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled: boolean): RepeatCandidate {
+    const keys = this.#ledger.keys;
+    const fields = payout.request.fields;
+    const ref = payout.referenceId;
     return {
-      ref: payout.referenceId,
+      ref,
       line: payout.line,
-      payee: this.#payee(payout),
+      service: payout.service,
+      payee: keys.payee(payout.payeeFields ? pick(fields, payout.payeeFields) : fields),
       currency: payout.currency,
       amount: payout.amount,
-      allowRepeat: this.#settings.allowAll || journaled || cells.allow_repeat?.trim().toLowerCase() === 'yes',
+      desc: keys.description(payout.request.description),
+      legacyPayee: () => this.#ledger.payeeKey({ service: payout.service, fields }),
+      allowRepeat: this.#settings.allowAll || journaled || this.#allowRefs.has(ref) || cells.allow_repeat?.trim().toLowerCase() === 'yes',
     };
   }
 
-  #entry(kind: LedgerEntry['kind'], payout: PayoutInstruction, payee: string): LedgerEntry {
+  #entry(kind: LedgerEntry['kind'], row: RepeatCandidate): LedgerEntryV2 {
     const at = new Date((this.#settings.now ?? Date.now)()).toISOString();
-    return { v: 1, kind, ref: payout.referenceId, payee, currency: payout.currency, amount: payout.amount, at, file: this.#file };
+    return { v: 2, kind, ref: row.ref, service: row.service, payee: row.payee, currency: row.currency, amount: row.amount, desc: row.desc, at, file: this.#file };
   }
 }
 
+interface PendingVoid {
+  entry: LedgerEntryV2;
+  candidate: RepeatCandidate;
+  outcome: Outcome;
+  recorded: boolean;
+}
+
+function pick(fields: Readonly<Record<string, string>>, keys: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of keys) if (fields[k] !== undefined) out[k] = fields[k];
+  return out;
+}

@@ -79,6 +79,23 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   return lines.join('\n') + '\n';
 }
 
+/**
+ * Held rows: nothing to do when they are repeats; the command that pays the listed ones if a second
+ * payment is intended (the guard still holds the rest); a flat fee paid on a schedule needs a window
+ * shorter than its interval.
+ */
+function heldStep(s: RunSummary, cmd: CommandLine): string {
+  const refs = s.problems.filter((p) => p.outcome === 'repeat_payee').map((p) => p.reference_id);
+  const count = s.counts.repeat_payee;
+  const some = refs.length < count ? ` (the first ${refs.length} of ${count}; the results CSV lists them all)` : '';
+  const allow = refs.map((r) => ` --allow-repeat-of ${shellQuote(r)}`).join('');
+  return (
+    `check the rows held as repeat payees (each names the earlier payment); if they are repeats, nothing was sent and nothing is to be done. ` +
+    `If paying them again is intended${some}: ${cmd.rerun}${allow} ` +
+    `(a flat fee paid on a schedule: give it a --repeat-window shorter than its interval instead, e.g. --repeat-window 12h for a nightly one).`
+  );
+}
+
 /** `-r2`, or the next number when the file's name already ends with one (`payouts-r2.csv` -> `-r3`). */
 export function nextSuffix(input: string): string {
   const stem = basename(input, extname(input));
@@ -89,7 +106,7 @@ export function nextSuffix(input: string): string {
 function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   const steps: string[] = [];
   const problems = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial;
-  const held = `check the rows held as repeat payees (each names the earlier payment): if the second payment is intended, ${s.dryRun ? 'run' : 'rerun'} with --allow-repeat, or set allow_repeat=yes on those rows.`;
+  const held = heldStep(s, cmd);
   if (s.dryRun) {
     if (s.counts.repeat_payee) steps.push(held);
     // The file changed while it was read: this plan describes bytes the file no longer holds.

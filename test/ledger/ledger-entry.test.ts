@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { formatLedgerEntry, parseLedgerLine, type LedgerEntry } from '../../src/ledger/ledger-entry.js';
+import { formatLedgerEntry, parseLedgerLine, type LedgerEntry, type LedgerEntryV1 } from '../../src/ledger/ledger-entry.js';
 
-function entry(over: Partial<LedgerEntry> = {}): LedgerEntry {
+function entry(over: Partial<LedgerEntryV1> = {}): LedgerEntry {
   return { v: 1, kind: 'paid', ref: 'r-1', payee: 'kXy_-9', currency: 'USD', amount: '10.50', at: '2026-11-27T12:00:00.000Z', file: 'payouts.csv', ...over };
 }
 
@@ -19,5 +19,23 @@ describe('ledger lines', () => {
     expect(parseLedgerLine(line.replace('"kind":"paid"', '"kind":"held"'))).toBeUndefined();
     expect(parseLedgerLine(line.slice(0, -5))).toBeUndefined();
     expect(parseLedgerLine(`${line} `)).toEqual(entry()); // JSON.parse allows whitespace around
+  });
+});
+
+describe('version-2 ledger lines (every part of the repeat key)', () => {
+  const v2: LedgerEntry = { v: 2, kind: 'paid', ref: 'r-1', service: 'test_usd', payee: 'kXy_-9', currency: 'USD', amount: '10.50', desc: '', at: '2026-11-27T12:00:00.000Z', file: 'payouts.csv' };
+
+  it('read back exactly what was written, on the fast path and through JSON.parse', () => {
+    for (const e of [v2, { ...v2, desc: 'd3sc' }, { ...v2, kind: 'void' as const }, { ...v2, ref: 'a "quoted" ref' }]) {
+      expect(parseLedgerLine(formatLedgerEntry(e).trimEnd())).toEqual(e);
+    }
+  });
+
+  it('refuse a version-2 line without its service or description part', () => {
+    const { service: _s, ...noService } = v2;
+    const { desc: _d, ...noDesc } = v2;
+    expect(parseLedgerLine(JSON.stringify(noService))).toBeUndefined();
+    expect(parseLedgerLine(JSON.stringify(noDesc))).toBeUndefined();
+    expect(parseLedgerLine(JSON.stringify({ ...v2, v: 3 }))).toBeUndefined();
   });
 });

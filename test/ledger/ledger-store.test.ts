@@ -2,14 +2,14 @@ import { mkdtemp, readdir, readFile, rm, stat, appendFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerEntry } from '../../src/ledger/ledger-entry.js';
+import type { LedgerEntry, LedgerEntryV1 } from '../../src/ledger/ledger-entry.js';
 import { accountFolder, ledgerRoot, type LedgerAccount } from '../../src/ledger/ledger-location.js';
 import { openLedger } from '../../src/ledger/ledger-store.js';
 
 const ACCOUNT: LedgerAccount = { origin: 'https://api.example.com', keyId: 'key_1', mode: 'test' };
 const CARD = '4111111111111111';
 
-function entry(ref: string, payee: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
+function entry(ref: string, payee: string, over: Partial<LedgerEntryV1> = {}): LedgerEntry {
   return { v: 1, kind: 'paid', ref, payee, currency: 'USD', amount: '10.00', at: new Date().toISOString(), file: 'payouts.csv', ...over };
 }
 

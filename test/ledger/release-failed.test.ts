@@ -10,7 +10,7 @@ import { releaseFailed } from '../../src/ledger/release-failed.js';
 const ACCOUNT: LedgerAccount = { origin: 'https://api.example.com', keyId: 'key_1', mode: 'test' };
 
 function paid(ref: string, payee: string, over: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { v: 1, kind: 'paid', ref, payee, currency: 'USD', amount: '10.00', at: new Date().toISOString(), file: 'batch.csv', ...over };
+  return { v: 2, kind: 'paid', ref, service: 'test_usd', payee, currency: 'USD', amount: '10.00', at: new Date().toISOString(), file: 'batch.csv', desc: '', ...over } as LedgerEntry;
 }
 
 describe('releasing payouts found failed after their run', () => {
@@ -32,10 +32,10 @@ describe('releasing payouts found failed after their run', () => {
     ]);
     expect(released).toEqual(['f-1']);
     const after = await openLedger(root, ACCOUNT);
-    expect(after.index.has('f-1', 'payee-a', 'USD', '10.00')).toBe(false);
-    expect(after.index.latestOther('payee-a', 'USD', '10.00', 'f-1-r2', 0)).toBeUndefined();
-    expect(after.index.has('f-2', 'payee-b', 'USD', '20.00')).toBe(true);
-    expect(after.index.has('p-1', 'payee-c', 'USD', '10.00')).toBe(true);
+    expect(after.index.has('f-1', { service: 'test_usd', payee: 'payee-a', currency: 'USD', amount: '10.00', desc: '' })).toBe(false);
+    expect(after.index.latestOther({ ref: 'f-1-r2', service: 'test_usd', payee: 'payee-a', currency: 'USD', amount: '10.00', desc: '' }, 0)).toBeUndefined();
+    expect(after.index.has('f-2', { service: 'test_usd', payee: 'payee-b', currency: 'USD', amount: '20.00', desc: '' })).toBe(true);
+    expect(after.index.has('p-1', { service: 'test_usd', payee: 'payee-c', currency: 'USD', amount: '10.00', desc: '' })).toBe(true);
     // Already released: nothing more to write.
     expect(await releaseFailed(root, ACCOUNT, [{ ref: 'f-1', currency: 'USD', amount: '10.00' }])).toEqual([]);
   });

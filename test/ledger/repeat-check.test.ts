@@ -1,21 +1,23 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/ledger/ledger-entry.js';
 import { parseRepeatWindow } from '../../src/ledger/repeat-window.js';
-import { RepeatGuard, RepeatIndex, type RepeatCandidate } from '../../src/ledger/repeat-check.js';
+import { parseRepeatKey, type RepeatKey } from '../../src/ledger/repeat-key.js';
+import { RepeatIndex } from '../../src/ledger/repeat-check.js';
+import { RepeatGuard, type RepeatCandidate } from '../../src/ledger/repeat-guard.js';
 
 const NOW = Date.parse('2026-11-27T12:00:00Z');
 const DAY = 86_400_000;
 
 function paid(ref: string, at: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { v: 1, kind: 'paid', ref, payee: 'P1', currency: 'USD', amount: '25.00', at: new Date(at).toISOString(), file: 'affiliates.csv', ...over };
+  return { v: 2, kind: 'paid', ref, service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', at: new Date(at).toISOString(), file: 'affiliates.csv', desc: '', ...over } as LedgerEntry;
 }
 
 function row(ref: string, line: number, over: Partial<RepeatCandidate> = {}): RepeatCandidate {
-  return { ref, line, payee: 'P1', currency: 'USD', amount: '25.00', allowRepeat: false, ...over };
+  return { ref, line, service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', desc: '', allowRepeat: false, ...over };
 }
 
-function guard(entries: LedgerEntry[], windowMs = 3 * DAY): RepeatGuard {
-  const index = new RepeatIndex();
+function guard(entries: LedgerEntry[], windowMs = 3 * DAY, key?: RepeatKey): RepeatGuard {
+  const index = new RepeatIndex(key ? { key } : {});
   for (const e of entries) index.apply(e);
   return new RepeatGuard(index, { windowMs, windowText: '3d', now: NOW });
 }
@@ -80,5 +82,46 @@ describe('the repeat-payee check', () => {
     for (const bad of ['3', '3w', '-1d', '1.5d', '']) {
       expect(() => parseRepeatWindow(bad, 'MILKYPAY_REPEAT_WINDOW')).toThrow(/MILKYPAY_REPEAT_WINDOW .* is not a window/);
     }
+  });
+
+  it('descriptions: two payouts with different ones are two payouts; a row without one matches any', () => {
+    const g = guard([paid('a', NOW - DAY, { desc: 'D1' })]);
+    expect(g.check(row('b', 2, { desc: 'D2' })).held).toBe(false);
+    expect(g.check(row('c', 3, { desc: 'D1' })).held).toBe(true);
+    expect(guard([paid('a', NOW - DAY, { desc: 'D1' })]).check(row('d', 4)).held).toBe(true);
+    expect(guard([paid('a', NOW - DAY)]).check(row('e', 5, { desc: 'D9' })).held).toBe(true);
+    expect(guard([paid('a', NOW - DAY, { desc: 'D1' })], 3 * DAY, parseRepeatKey('payee,amount')).check(row('f', 6, { desc: 'D2' })).held).toBe(true);
+  });
+
+  it('descriptions in one file: the same rule, whatever the order of the rows', () => {
+    const g = guard([]);
+    expect(g.check(row('r1', 2, { desc: 'D1' })).held).toBe(false);
+    expect(g.check(row('r2', 3, { desc: 'D2' })).held).toBe(false);
+    const third = g.check(row('r3', 4, { desc: 'D1' }));
+    expect(third.held && third.message).toMatch(/under reference "r1" \(line 2\)/);
+    expect(g.check(row('r4', 5)).held).toBe(true); // no description: the same as any of them
+    const after = guard([]);
+    expect(after.check(row('s1', 2)).held).toBe(false);
+    expect(after.check(row('s2', 3, { desc: 'D7' })).held).toBe(true); // an earlier row without one
+  });
+
+  it('a key without the amount holds any amount to the payee; without the payee, any payee at that amount', () => {
+    expect(guard([paid('a', NOW - DAY)], 3 * DAY, parseRepeatKey('payee')).check(row('b', 2, { amount: '99.00' })).held).toBe(true);
+    expect(guard([paid('a', NOW - DAY)], 3 * DAY, parseRepeatKey('amount')).check(row('b', 2, { payee: 'P7' })).held).toBe(true);
+    expect(guard([paid('a', NOW - DAY)], 3 * DAY, parseRepeatKey('amount')).check(row('b', 2, { service: 'other' })).held).toBe(false);
+  });
+
+  it('a version-1 entry (payee as sent, no description) holds by its own key whatever the description', () => {
+    const v1: LedgerEntry = { v: 1, kind: 'paid', ref: 'old', payee: 'L1', currency: 'USD', amount: '25.00', at: new Date(NOW - DAY).toISOString(), file: 'old.csv' };
+    const held = guard([v1]).check(row('n', 2, { payee: 'P-new', desc: 'D1', legacyPayee: () => 'L1' }));
+    expect(held.held && held.message).toMatch(/"old" from old\.csv/);
+    expect(guard([v1]).check(row('n', 2, { payee: 'P-new', legacyPayee: () => 'L2' })).held).toBe(false);
+    expect(guard([v1]).check(row('n', 2, { legacyPayee: () => 'L1', amount: '25.01' })).held).toBe(false);
+  });
+
+  it('the advice names the command for this row, and for a payout due on a schedule a shorter window', () => {
+    const v = guard([paid('fee-2026-11-26', NOW - DAY)]).check(row("fee 27'th", 2));
+    expect(v.held && v.message).toContain(`--allow-repeat-of 'fee 27'\\''th'`);
+    expect(v.held && v.message).toContain('--repeat-window shorter than its interval (e.g. --repeat-window 12h)');
   });
 });

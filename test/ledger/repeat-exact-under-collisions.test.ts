@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerEntry } from '../../src/ledger/ledger-entry.js';
 import type { LedgerAccount } from '../../src/ledger/ledger-location.js';
 import { openLedger } from '../../src/ledger/ledger-store.js';
-import { RepeatGuard, RepeatIndex, type RepeatCandidate } from '../../src/ledger/repeat-check.js';
+import { RepeatIndex } from '../../src/ledger/repeat-check.js';
+import { RepeatGuard, type RepeatCandidate } from '../../src/ledger/repeat-guard.js';
 import { FirstSeen, hashOf } from '../../src/rules/first-seen.js';
 
 // The index and the rows-seen set keep only 32-bit hashes in memory. With these, every key (or
@@ -18,11 +19,11 @@ const DAY = 86_400_000;
 const ACCOUNT: LedgerAccount = { origin: 'https://api.example.com', keyId: 'key_1', mode: 'test' };
 
 function paid(ref: string, payee: string, at: number, over: Partial<LedgerEntry> = {}): LedgerEntry {
-  return { v: 1, kind: 'paid', ref, payee, currency: 'USD', amount: '25.00', at: new Date(at).toISOString(), file: 'affiliates.csv', ...over };
+  return { v: 2, kind: 'paid', ref, service: 'test_usd', payee, currency: 'USD', amount: '25.00', at: new Date(at).toISOString(), file: 'affiliates.csv', desc: '', ...over } as LedgerEntry;
 }
 
 function row(ref: string, line: number, payee: string, over: Partial<RepeatCandidate> = {}): RepeatCandidate {
-  return { ref, line, payee, currency: 'USD', amount: '25.00', allowRepeat: false, ...over };
+  return { ref, line, service: 'test_usd', payee, currency: 'USD', amount: '25.00', desc: '', allowRepeat: false, ...over };
 }
 
 describe('the repeat-payee check is exact when hashes collide', () => {
@@ -41,8 +42,8 @@ describe('the repeat-payee check is exact when hashes collide', () => {
     expect(guard.check(row('new-4', 5, 'P4', { currency: 'GBP' })).held).toBe(false);
     expect(index.hasRef('a') && index.hasRef('d')).toBe(true);
     expect(index.hasRef('e') || index.hasRef('A')).toBe(false);
-    expect(index.has('a', 'P1', 'USD', '25.0')).toBe(true);
-    expect(index.has('a', 'P2', 'USD', '25.00') || index.has('b', 'P1', 'USD', '25.00')).toBe(false);
+    expect(index.has('a', { service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.0', desc: '' })).toBe(true);
+    expect(index.has('a', { service: 'test_usd', payee: 'P2', currency: 'USD', amount: '25.00', desc: '' }) || index.has('b', { service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', desc: '' })).toBe(false);
   });
 
   it('a void cancels only the payout it names, and the latest of several payouts is the one named', () => {
@@ -100,10 +101,10 @@ describe('the repeat-payee check is exact when hashes collide', () => {
       const reopened = await openLedger(root, ACCOUNT, { hash: ONE_HASH, since: NOW - 3 * DAY, onWarning: (m) => warnings.push(m) });
       const index = reopened.index;
       expect([index.hasRef('a'), index.hasRef('b'), index.hasRef('c'), index.hasRef('torn')]).toEqual([true, false, true, false]);
-      expect(index.has('c', 'P1', 'USD', '25.00')).toBe(true);
-      expect(index.latestOther('P1', 'USD', '25.00', 'z', NOW - 30 * DAY)?.ref).toBe('a');
-      expect(index.latestOther('P2', 'USD', '25.00', 'z', NOW - 30 * DAY)).toBeUndefined();
-      expect(index.latestOther('P1', 'USD', '25.00', 'a', NOW - 30 * DAY)).toBeUndefined();
+      expect(index.has('c', { service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', desc: '' })).toBe(true);
+      expect(index.latestOther({ ref: 'z', service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', desc: '' }, NOW - 30 * DAY)?.ref).toBe('a');
+      expect(index.latestOther({ ref: 'z', service: 'test_usd', payee: 'P2', currency: 'USD', amount: '25.00', desc: '' }, NOW - 30 * DAY)).toBeUndefined();
+      expect(index.latestOther({ ref: 'a', service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', desc: '' }, NOW - 30 * DAY)).toBeUndefined();
       expect(warnings).toHaveLength(0); // the torn line is the last: left for later, not a warning yet
     });
 
@@ -114,7 +115,7 @@ describe('the repeat-payee check is exact when hashes collide', () => {
       expect(a.index.hasRef('a-1')).toBe(false);
       let seenByB = false;
       await b.update((index) => {
-        seenByB = index.hasRef('a-1') && index.latestOther('P1', 'USD', '25.00', 'b-1', NOW - DAY)?.ref === 'a-1';
+        seenByB = index.hasRef('a-1') && index.latestOther({ ref: 'b-1', service: 'test_usd', payee: 'P1', currency: 'USD', amount: '25.00', desc: '' }, NOW - DAY)?.ref === 'a-1';
         return [];
       });
       expect(seenByB).toBe(true);

@@ -124,6 +124,8 @@ describe('validateRecord: a valid row becomes a payout instruction', () => {
         service: 'test_usd',
         currency: 'USD',
         amount: '10.50',
+        // Who is paid: the service's required fields (test_details_* are optional extras).
+        payeeFields: ['account'],
         request: {
           referenceId: 'ref-1',
           service: 'test_usd',
