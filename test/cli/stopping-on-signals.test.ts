@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { collect, csv, HEADER, rows, workspace, type CliResult, type Workspace } from '../helpers/workspace.js';
 
@@ -72,9 +72,11 @@ describe('stopping on a signal, through the built CLI', () => {
     // The sandbox holds the first 8 creates (until it closes): whenever the signals land, 8 payouts are in flight.
     ws = await workspace({ faults: { script: [{ endpoint: 'create', kind: 'delay', delayMs: 600_000, times: 8 }] } });
     await ws.write('payouts.csv', csv(HEADER, rows(60)));
-    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8'], { MILKYPAY_PROGRESS_INTERVAL_MS: '20' });
+    await mkdir(ws.path('tmp')); // where the run keeps the private copy of its input
+    const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8'], { MILKYPAY_PROGRESS_INTERVAL_MS: '20', TMPDIR: ws.path('tmp') });
     const done = collect(child);
     await vi.waitFor(() => expect(ws.sandbox.counters.requests.create).toBe(8), { timeout: 20_000, interval: 5 });
+    expect(await readdir(ws.path('tmp'))).toEqual([expect.stringMatching(/^milkypay-payouts-input-/)]);
     child.kill('SIGINT');
     await waitForStderr(child, /^stopping: finishing 8 payouts in flight; press Ctrl-C again to force$/m);
     child.kill('SIGINT');
@@ -84,6 +86,7 @@ describe('stopping on a signal, through the built CLI', () => {
     expect(r.stderr.endsWith('milkypay-payouts: forced stop: the journal is consistent; rerun the same command\n')).toBe(true);
     expect(r.stderr).not.toContain('unexpected failure');
     expect(await leftovers(ws)).toEqual([]);
+    expect(await readdir(ws.path('tmp'))).toEqual([]);
     expect(ws.sandbox.counters.requests.create).toBe(8); // nothing was sent after the signals
     const again = await ws.cli(['run', 'payouts.csv', '--concurrency', '16']);
     expect(again.code, again.stderr).toBe(0);
