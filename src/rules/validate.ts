@@ -3,6 +3,7 @@
  * The first failing check is reported, in this order: structure, currency, amount format,
  * service, amount range, fields, customer, callback URL.
  */
+import { closest } from '../did-you-mean.js';
 import { maskValue, isSensitiveField } from '../mask.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
 import { comparePlainDecimals, currencyProblem, isPlainDecimal, minorDigits, multiplyDecimal, withDigits } from '../money.js';
@@ -251,6 +252,12 @@ function checkService(service: string, currency: string, rule: ServiceRule | und
   return undefined;
 }
 
+/** `: did you mean fields.account?` for a key within two edits of one of the service's. */
+function typoText(key: string, rule: ServiceRule): string {
+  const meant = closest(key, rule.fields.map((f) => f.key), 2);
+  return meant ? `: did you mean fields.${meant}?` : '';
+}
+
 function checkFields(cells: Record<string, string>, rule: ServiceRule): Problem | undefined {
   for (const column in cells) {
     if (!column.startsWith('fields.')) continue;
@@ -258,7 +265,7 @@ function checkFields(cells: Record<string, string>, rule: ServiceRule): Problem 
       return {
         code: 'unknown_field',
         column,
-        message: `${column} is not a field of service ${rule.code} (almost always a typo); the service's fields are: ${rule.fields.map((f) => f.key).join(', ') || '(none)'}`,
+        message: `${column} is not a field of service ${rule.code} (almost always a typo${typoText(column.slice(7), rule)}); the service's fields are: ${rule.fields.map((f) => f.key).join(', ') || '(none)'}`,
       };
     }
   }

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { formatHeader } from '../../src/journal/entry.js';
 import { runCli } from '../helpers/in-process.js';
 import { csv, HEADER, workspace, type Workspace } from '../helpers/workspace.js';
 
@@ -77,5 +78,22 @@ describe('the rough edges an operator meets every week', () => {
     expect(noPlan.code).toBe(2);
     expect(noPlan.stderr).toContain('node dist/cli.js plan');
     expect(noPlan.stderr).not.toContain('milkypay-payouts plan');
+  });
+});
+
+describe('retry-failed keeps the file as the spreadsheet wrote it', () => {
+  let ws: Workspace;
+  afterEach(async () => {
+    await ws.close();
+  });
+
+  it('an Excel sep= line stays first, and the header is not taken for a row', async () => {
+    ws = await workspace();
+    await ws.write('payouts.csv', `sep=;\r\n${csv(HEADER, [['ref-1', 'test_usd', 'USD', '1.00', '11111'], ['ref-2', 'test_usd', 'USD', '2.00', '22222']], '\r\n', ';')}`);
+    const header = { origin: new URL(ws.sandbox.url).origin, keyId: 'sandbox_key_id', mode: 'test' as const, secret: 'A'.repeat(43), created: '' };
+    await ws.write('payouts.journal.jsonl', formatHeader(header) + JSON.stringify({ v: 2, ref: 'ref-2', state: 'failed', fp: 'x', line: 4, at: 'x' }) + '\n');
+    const r = await runCli(['retry-failed', 'payouts.csv'], { env: ws.env, cwd: ws.dir, invokedAs: 'node dist/cli.js' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readFile(ws.path('payouts-r2.csv'), 'utf8')).toBe(`sep=;\n${HEADER.join(';')}\nref-2-r2;test_usd;USD;2.00;22222\n`);
   });
 });

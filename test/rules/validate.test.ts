@@ -43,7 +43,7 @@ describe('validateRecord: one error code per failing check', () => {
     ['an optional field not matching', { 'fields.test_details_payout_status': 'done!' }, 'field_mismatch', 'fields.test_details_payout_status', ['"done!"', '^[A-Z\\-\\sa-z]{2,64}$']],
     ['an account with a trailing space', { 'fields.account': '123 ' }, 'field_mismatch', 'fields.account', ['fields.account "123␠"', 'ends with a space (U+0020); remove it']],
     ['an account with a no-break space', { 'fields.account': '12\u00a03' }, 'field_mismatch', 'fields.account', ['"12<U+00A0>3"', 'holds a no-break space (U+00A0)']],
-    ['a field typo', { 'fields.acount': '12345', 'fields.account': '' }, 'unknown_field', 'fields.acount', ['almost always a typo', 'account, test_details_payout_status']],
+    ['a field typo', { 'fields.acount': '12345', 'fields.account': '' }, 'unknown_field', 'fields.acount', ['did you mean fields.account?', 'account, test_details_payout_status']],
     ['a field whose API regexp is broken', { service: 'broken_usd', 'fields.account': '1' }, 'service_rule_invalid', 'fields.account', ['does not compile']],
     ['a bad e-mail', { 'customer.reference_id': 'c1', 'customer.email': 'john@' }, 'invalid_email', 'customer.email', ['"john@"']],
     ['an ftp callback', { callback_url: 'ftp://example.com/x' }, 'invalid_callback_url', 'callback_url', ['http(s)']],
