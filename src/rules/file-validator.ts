@@ -10,7 +10,7 @@ import { findInvisible } from './invisible-characters.js';
 import { ReferenceSet } from './reference-set.js';
 import type { CurrencyRules, RulesBook } from './currency-rules.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
-import { instructionWithoutRules, validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
+import { instructionWithoutRules, requiredKeys, validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
 
 export interface Validator {
   /** A batch of records (see `InputFile.batches()`), in order: one await per batch, not per row. */
@@ -112,6 +112,14 @@ export function createValidator(book: RulesBook, options: ValidatorOptions = {})
     if (currency && !settled.has(currency)) settled.set(currency, await book.forCurrency(currency));
   }
 
+  /** A settled row's payee (the service's required fields) when its currency's rules are loaded already: none is asked for it. */
+  function withLoadedPayee(payout: PayoutInstruction): PayoutInstruction {
+    const rule = settled.get(payout.currency)?.services.get(payout.service);
+    const keys = rule && requiredKeys(rule);
+    if (keys) payout.payeeFields = keys;
+    return payout;
+  }
+
   async function validateSlow(rec: InputRecord, layout: Layout): Promise<ValidationResult> {
     await load(rec, layout);
     return trySync(rec, layout)!;
@@ -128,7 +136,7 @@ export function createValidator(book: RulesBook, options: ValidatorOptions = {})
         }
         // The standard layout names its currency: a row's instruction needs no rules (the dashboard's asks them).
         const settled = isSettled && layout === 'standard' ? instructionWithoutRules(rec) : undefined;
-        if (settled && isSettled!(settled)) results.push({ ok: true, payout: settled });
+        if (settled && isSettled!(settled)) results.push({ ok: true, payout: withLoadedPayee(settled) });
         else results.push(trySync(rec, layout) ?? (await validateSlow(rec, layout)));
       }
       return results;

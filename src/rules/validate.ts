@@ -104,7 +104,7 @@ export function validateRecord(rec: InputRecord, rules: CurrencyRules | undefine
 const requiredKeysCache = new WeakMap<ServiceRule, readonly string[] | null>();
 
 /** The keys of a service's required fields (once per rule), or undefined when it requires none. */
-function requiredKeys(rule: ServiceRule): readonly string[] | undefined {
+export function requiredKeys(rule: ServiceRule): readonly string[] | undefined {
   let keys = requiredKeysCache.get(rule);
   if (keys === undefined) {
     const required = rule.fields.filter((f) => f.required).map((f) => f.key);

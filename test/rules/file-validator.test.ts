@@ -187,6 +187,21 @@ describe('createValidator with rows an earlier run settled', () => {
     ]);
   });
 
+  it("a settled row names its payee (the service's required fields) when its currency's rules are loaded already, and asks none for it", async () => {
+    const { results, asked } = await validateSettled(
+      [
+        'reference_id,service,currency,amount,fields.account,fields.test_details_success_rate',
+        's-0,test_eur,EUR,1,1,50', // settled before any EUR row loaded the rules: the payee is every field
+        'n-1,test_eur,EUR,1,2,', // judged by the rules: they are loaded for EUR
+        's-1,test_eur,EUR,1,3,50',
+      ].join('\n'),
+      (ref) => ref.startsWith('s-'),
+    );
+    expect(asked).toEqual(['EUR']);
+    const payeeFields = results.map((r) => (r.ok ? r.payout.payeeFields : 'invalid'));
+    expect(payeeFields).toEqual([undefined, ['account'], ['account']]);
+  });
+
   it('judges a row the journal does not hold as settled by the rules', async () => {
     const { results, asked } = await validateSettled(
       ['reference_id,service,currency,amount,fields.account', 'a,test_usd,USD,1,1', 'b,no_such_service,USD,20,1'].join('\n'),
