@@ -1,8 +1,8 @@
 /**
  * payFile's options, checked in one place before anything else happens: a value of the wrong type
  * is refused, never coerced (`Boolean('no')` is true, and `live: 'no'` must not mean "pay live").
- * Each refusal names the option (as the caller spells it: `live` in the library, `--live` on the
- * command line) and what it takes.
+ * Each refusal names the option and what it takes, as every message does: `--live` on the command
+ * line, `live` for a caller of the library (library-words.ts translates).
  */
 import * as z from 'zod';
 import { UsageError } from './errors.js';
@@ -60,18 +60,18 @@ const RULES: { [K in keyof Required<PayFileOptions>]: Rule } = {
   writePlan: named('the plan file to write'),
 };
 
-/** `live`, or `--live` for the command line. */
-export type OptionNames = (option: string) => string;
-export const libraryNames: OptionNames = (option) => option;
-export const flagNames: OptionNames = (option) => `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+/** `maxTotal` -> `--max-total`: messages are written in the command line's words, and payFile's callers read them in theirs (library-words.ts). */
+function flagOf(option: string): string {
+  return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
 
 /** Throws a UsageError (nothing sent) for the first option whose value is not what it takes. Keys it does not know are left alone. */
-export function checkPayFileOptions(options: object, names: OptionNames = libraryNames): asserts options is PayFileOptions {
+export function checkPayFileOptions(options: object): asserts options is PayFileOptions {
   const given = options as Record<string, unknown>;
   for (const [key, rule] of Object.entries(RULES) as Array<[string, Rule]>) {
     const value = given[key];
     if (value === undefined || rule.schema.safeParse(value).success) continue;
-    const name = names(key);
+    const name = flagOf(key);
     if (typeof value === 'string' && value.trim() === '' && rule.takes.startsWith('the path of')) {
       throw new UsageError('bad_option', `${name} is empty: give ${rule.takes} (an unset variable in a script gives an empty value). Nothing was sent`);
     }

@@ -3,7 +3,7 @@ import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
 import { withDotEnv, type Config } from './config.js';
-import { checkInputPath, checkPayFileOptions, libraryNames, type OptionNames } from './library-options.js';
+import { checkInputPath, checkPayFileOptions } from './library-options.js';
 import { withLibraryWords } from './library-words.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
@@ -118,8 +118,13 @@ export interface PayFileOptions {
  * was sent; `AbortedError`: rerun to resume), each with its `exitCode`.
  */
 export async function payFile(input: string, options: PayFileOptions = {}): Promise<RunSummary> {
-  checkInputPath(input);
-  checkPayFileOptions(options);
+  try {
+    // Before the control below reads them.
+    checkInputPath(input);
+    checkPayFileOptions(options);
+  } catch (error) {
+    throw withLibraryWords(error);
+  }
   const progress = options.progress ? toProgress(options.progress) : undefined;
   const control = new RunControl({
     ...(options.maxRetryWait !== undefined ? { maxRetryWaitMs: options.maxRetryWait * 1000 } : {}),
@@ -131,13 +136,10 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
   });
 }
 
-/**
- * `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it.
- * `names`: how refusals name the options (the CLI's `--flags`).
- */
-export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions, names: OptionNames = libraryNames): Promise<RunSummary> {
+/** `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it. */
+export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions): Promise<RunSummary> {
   checkInputPath(input);
-  checkPayFileOptions(options, names);
+  checkPayFileOptions(options);
   const cwd = options.cwd ?? process.cwd();
   const env = options.env ?? process.env;
   const runOptions = toRunOptions(input, options, cwd, env);

@@ -2,7 +2,6 @@ import { createInterface } from 'node:readline/promises';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
 import { delimiterArgument } from '../csv/head.js';
-import { flagNames } from '../library-options.js';
 import { RunControl } from '../payout/run-control.js';
 import type { LiveConfirmation, RunStart } from '../run/run-options.js';
 import { programName } from '../ui/command-name.js';
@@ -76,7 +75,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
       // The report goes to stdout (logs and progress stay on stderr); --json replaces it.
       ...(args.json ? {} : { onStart: (start: RunStart) => io.stdout.write(formatStart(start, args.input)) }),
       ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (what: LiveConfirmation) => confirmLive(what, io, control.signal) } : {}),
-    }, flagNames);
+    });
     const summary = await Promise.race([paying, control.forced]);
     progress.end();
     io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, commandLine(args, io)));
