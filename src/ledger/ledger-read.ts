@@ -69,10 +69,21 @@ function damagedLine(file: string, line: number, text: string): LedgerError {
   );
 }
 
-/** The entry whose line starts at `position`, read back to confirm a hash match. */
-export function readEntryAt(file: string, position: number): LedgerEntry {
-  const fd = openSync(file, 'r');
-  try {
+/**
+ * Reads entries back by the position of their line, to confirm a hash match. The file is kept open
+ * between reads (an open and a close cost twice the read itself, and a screening step or a
+ * rerun's self-repair reads one entry per row); `close` lets it go, and a later read opens it again.
+ */
+export class EntryReader {
+  readonly #file: string;
+  #fd: number | undefined;
+
+  constructor(file: string) {
+    this.#file = file;
+  }
+
+  read(position: number): LedgerEntry {
+    const fd = (this.#fd ??= openSync(this.#file, 'r'));
     let bytes = Buffer.alloc(0);
     for (;;) {
       const chunk = Buffer.allocUnsafe(bytes.length ? bytes.length : 512);
@@ -81,11 +92,14 @@ export function readEntryAt(file: string, position: number): LedgerEntry {
       const nl = bytes.indexOf(10);
       const entry = nl === -1 && n > 0 ? undefined : parseLedgerLine(bytes.toString('utf8', 0, nl === -1 ? bytes.length : nl));
       if (nl !== -1 || n === 0) {
-        if (!entry) throw new AbortedError('ledger_changed', `the ledger ${file} changed under this run (no entry at byte ${position} any more): run again`);
+        if (!entry) throw new AbortedError('ledger_changed', `the ledger ${this.#file} changed under this run (no entry at byte ${position} any more): run again`);
         return entry;
       }
     }
-  } finally {
-    closeSync(fd);
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
   }
 }

@@ -15,7 +15,7 @@ import { keepPrivate, type PrivatePath } from '../private-modes.js';
 import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
 import type { LedgerAccount } from './ledger-location.js';
 import { accountLedgerFolder } from './ledger-migrate.js';
-import { catchUp, newTail, readEntryAt } from './ledger-read.js';
+import { catchUp, EntryReader, newTail } from './ledger-read.js';
 import { passingSecret, readOrCreateSecret, readSecret } from './ledger-secret.js';
 import { appendWhole, diskFiles, type LedgerFiles } from './ledger-write.js';
 import { legacyPayeeKey, payeeKeys, type Payee, type PayeeKeys } from './payee-key.js';
@@ -51,6 +51,8 @@ export interface Ledger {
    * not learn them: the run that writes them knows its own rows.
    */
   update(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void>;
+  /** Lets go of the file the index reads entries back from (a later read opens it again). */
+  close(): void;
 }
 
 /**
@@ -68,7 +70,8 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   let secret = await readSecret(dir);
   let created = secret !== undefined;
   secret ??= passingSecret();
-  const index = new RepeatIndex({ source: { read: (position) => readEntryAt(file, position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}), ...(options.key ? { key: options.key } : {}) });
+  const reader = new EntryReader(file);
+  const index = new RepeatIndex({ source: { read: (position) => reader.read(position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}), ...(options.key ? { key: options.key } : {}) });
   const tail = newTail();
   if (created) await catchUp(file, index, tail);
   const write = { files: options.files ?? diskFiles, durable: options.durable ?? true, onWarning: options.onWarning };
@@ -88,6 +91,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       queue = next.catch(() => undefined);
       return next;
     },
+    close: () => reader.close(),
   };
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {

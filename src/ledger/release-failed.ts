@@ -32,20 +32,24 @@ export interface ReleaseOptions {
 export async function releaseFailed(root: string, account: LedgerAccount, failed: readonly FailedPayout[], options: ReleaseOptions = {}): Promise<string[]> {
   if (failed.length === 0) return [];
   const ledger = await openLedger(root, account, { ...(options.onWarning ? { onWarning: options.onWarning } : {}), ...(options.durable !== undefined ? { durable: options.durable } : {}) });
-  const held = (index: typeof ledger.index, payout: FailedPayout): LedgerEntry[] =>
-    index.liveUnder(payout.ref).filter((e) => e.currency === payout.currency && canonicalAmount(e.amount) === canonicalAmount(payout.amount));
-  if (!failed.some((p) => held(ledger.index, p).length > 0)) return [];
-  const released: string[] = [];
-  await ledger.update((index) => {
-    // Read again under the lock: another run may have voided (or recorded) meanwhile.
-    const at = new Date((options.now ?? Date.now)()).toISOString();
-    const voids: LedgerEntry[] = [];
-    for (const payout of failed) {
-      const entries = held(index, payout);
-      if (entries.length) released.push(payout.ref);
-      for (const e of entries) voids.push({ ...e, kind: 'void', at });
-    }
-    return voids;
-  });
-  return released;
+  try {
+    const held = (index: typeof ledger.index, payout: FailedPayout): LedgerEntry[] =>
+      index.liveUnder(payout.ref).filter((e) => e.currency === payout.currency && canonicalAmount(e.amount) === canonicalAmount(payout.amount));
+    if (!failed.some((p) => held(ledger.index, p).length > 0)) return [];
+    const released: string[] = [];
+    await ledger.update((index) => {
+      // Read again under the lock: another run may have voided (or recorded) meanwhile.
+      const at = new Date((options.now ?? Date.now)()).toISOString();
+      const voids: LedgerEntry[] = [];
+      for (const payout of failed) {
+        const entries = held(index, payout);
+        if (entries.length) released.push(payout.ref);
+        for (const e of entries) voids.push({ ...e, kind: 'void', at });
+      }
+      return voids;
+    });
+    return released;
+  } finally {
+    ledger.close(); // the index's reader keeps the file open
+  }
 }

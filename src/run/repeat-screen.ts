@@ -220,6 +220,7 @@ export class RepeatScreen {
   close(): void {
     this.#firstPass?.close();
     this.#secondPass?.close();
+    this.#ledger.close();
   }
 
   /** One ledger step for all the voids waiting, then the next for those that came meanwhile. */
