@@ -1,10 +1,10 @@
-import { open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { ResultRow } from '../payout/result-row.js';
 import { PayoutsError } from '../errors.js';
-import { syncDirectory } from '../journal/sync-directory.js';
+import { openAtomic, type AtomicFile } from '../write-atomic.js';
 
 export const RESULT_COLUMNS = [
   'line', 'reference_id', 'outcome', 'invoice_id', 'status', 'resolution',
@@ -40,37 +40,34 @@ const BATCH_ROWS = 512;
 const HIGH_WATER_BYTES = 1 << 20;
 
 /**
- * Writes the results CSV in input order, streaming, to `<outPath>.tmp-<pid>` beside it, and renames
+ * Writes the results CSV in input order, streaming, to a temp file beside it (`openAtomic`), and renames
  * it onto `outPath` on close: a reader sees the old complete file or the new complete file, never half.
  */
 export async function createResultsWriter(outPath: string): Promise<ResultsWriter> {
-  const tempPath = `${outPath}.tmp-${process.pid}`;
   // The rename would replace a device such as /dev/null (as root), or a pipe someone reads.
   const existing = await stat(outPath).catch(() => undefined);
   if (existing && !existing.isFile()) {
     throw new ResultsError('results_unwritable', `cannot write the results file ${outPath}: it is not a regular file (a directory, device, pipe or socket); name a regular file`, 2, { path: outPath });
   }
   await removeOrphanedTemps(outPath);
-  let handle: FileHandle;
+  let file: AtomicFile;
   try {
-    // Owner-only: the results name payees and amounts. chmod too, in case a stale temp file existed.
-    handle = await open(tempPath, 'w', 0o600);
-    await handle.chmod(0o600);
+    file = await openAtomic(outPath, { durable: true }); // owner-only: the results name payees and amounts
   } catch (error) {
     throw new ResultsError('results_unwritable', `cannot write the results file ${outPath}: ${messageOf(error)}`, 2, {
       path: outPath,
     });
   }
-  return new OrderedResultsWriter(outPath, tempPath, handle);
+  return new OrderedResultsWriter(outPath, file);
 }
 
-/** `<outPath>.tmp-<pid>` files whose process is gone (a run killed with SIGKILL or a power cut): nobody will finish them. */
+/** `<outPath>.tmp-<pid>[-<random>]` files whose process is gone (a run killed with SIGKILL or a power cut): nobody will finish them. */
 async function removeOrphanedTemps(outPath: string): Promise<void> {
   const prefix = `${basename(outPath)}.tmp-`;
   const names = await readdir(dirname(outPath)).catch(() => [] as string[]);
   for (const name of names) {
     if (!name.startsWith(prefix)) continue;
-    const pid = Number(name.slice(prefix.length));
+    const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
     await unlink(join(dirname(outPath), name)).catch(() => undefined);
   }
@@ -87,8 +84,7 @@ function isAlive(pid: number): boolean {
 
 class OrderedResultsWriter implements ResultsWriter {
   readonly #outPath: string;
-  readonly #tempPath: string;
-  readonly #handle: FileHandle;
+  readonly #file: AtomicFile;
   /** The chain of file writes, in order; each batch is written after the previous one. */
   #writing: Promise<void> = Promise.resolve();
   #unwrittenBytes = 0;
@@ -98,10 +94,9 @@ class OrderedResultsWriter implements ResultsWriter {
   #failure: Error | undefined;
   #state: 'open' | 'closing' | 'closed' | 'aborted' = 'open';
 
-  constructor(outPath: string, tempPath: string, handle: FileHandle) {
+  constructor(outPath: string, file: AtomicFile) {
     this.#outPath = outPath;
-    this.#tempPath = tempPath;
-    this.#handle = handle;
+    this.#file = file;
     this.#writeText(formatRecords([RESULT_COLUMNS]));
   }
 
@@ -157,10 +152,7 @@ class OrderedResultsWriter implements ResultsWriter {
       this.#flushBatch();
       await this.#writing;
       if (this.#failure) throw this.#failure;
-      await this.#handle.sync();
-      await this.#handle.close();
-      await rename(this.#tempPath, this.#outPath);
-      await syncDirectory(dirname(this.#outPath));
+      await this.#file.commit();
     } catch (error) {
       this.#state = 'open';
       await this.abort();
@@ -176,8 +168,7 @@ class OrderedResultsWriter implements ResultsWriter {
     this.#waiting.clear();
     this.#batch = [];
     await this.#writing;
-    await this.#handle.close().catch(() => undefined);
-    await unlink(this.#tempPath).catch(() => undefined);
+    await this.#file.abort();
   }
 
   #emit(row: ResultRow): void {
@@ -197,7 +188,7 @@ class OrderedResultsWriter implements ResultsWriter {
     this.#unwrittenBytes += bytes.length;
     this.#writing = this.#writing.then(async () => {
       try {
-        if (!this.#failure && this.#state !== 'aborted') await writeFully(this.#handle, bytes);
+        if (!this.#failure && this.#state !== 'aborted') await writeFully(this.#file.handle, bytes);
       } catch (error) {
         this.#failure ??= this.#writeFailure(error);
       } finally {

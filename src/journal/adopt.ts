@@ -1,16 +1,15 @@
 import { constants } from 'node:fs';
-import { chmod, copyFile, open, rename, rm } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { chmod, copyFile, rm } from 'node:fs/promises';
+import { writeAtomic } from '../write-atomic.js';
 import type { JournalHeader } from './binding.js';
 import { formatEntry, formatHeader } from './entry.js';
 import type { ReplayResult } from './replay.js';
-import { syncDirectory } from './sync-directory.js';
 
 /** The state of a row adopted from an unbound journal: nothing is known until its reference is looked up. */
 export const UNVERIFIED = 'unverified';
 
 /**
- * Binds a journal written before bindings existed: rewrites it (atomically, temp file + rename)
+ * Binds a journal written before bindings existed: rewrites it (atomically)
  * as a header and one `unverified` line per reference, keeping the line number only. What the old
  * lines claimed (invoice ids, outcomes) may come from another API, and their fingerprints were
  * unkeyed; the old file stays beside it, owner-only, under `<path>.unbound-<time>`.
@@ -18,23 +17,14 @@ export const UNVERIFIED = 'unverified';
 export async function adoptLegacyJournal(path: string, replay: ReplayResult, header: JournalHeader, durable: boolean): Promise<{ legacyPath: string }> {
   const at = new Date().toISOString();
   const legacyPath = `${path}.unbound-${at.replace(/[:.]/g, '-')}`;
-  const temp = `${path}.adopt-${process.pid}`;
-  const handle = await open(temp, 'w', 0o600);
-  try {
-    const lines = [formatHeader(header)];
-    for (const entry of replay.entries.values()) lines.push(formatEntry({ ref: entry.ref, state: UNVERIFIED, fp: '', line: entry.line, at }));
-    await handle.write(lines.join(''), null, 'utf8');
-    if (durable) await handle.datasync();
-  } catch (error) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await handle.close();
+  const lines = [formatHeader(header)];
+  for (const entry of replay.entries.values()) lines.push(formatEntry({ ref: entry.ref, state: UNVERIFIED, fp: '', line: entry.line, at }));
   // The old file keeps its name until the new one replaces it: a crash in between leaves it unbound, as before.
   await copyFile(path, legacyPath, constants.COPYFILE_EXCL);
   await chmod(legacyPath, 0o600);
-  await rename(temp, path);
-  if (durable) await syncDirectory(dirname(path));
+  await writeAtomic(path, lines.join(''), { durable }).catch(async (error: unknown) => {
+    await rm(legacyPath, { force: true }); // the journal was not replaced: no copy of it to explain
+    throw error;
+  });
   return { legacyPath };
 }

@@ -7,7 +7,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
+import { writeAtomic } from '../write-atomic.js';
 import { sameBinding, type JournalBinding } from './binding.js';
 
 const VERSION = 1;
@@ -64,14 +65,8 @@ export async function writeCheckpoint<S>(journalPath: string, key: CheckpointKey
     files: { journal, input, results },
     ...content,
   };
-  const path = checkpointPath(journalPath);
-  const temp = `${path}.tmp-${process.pid}`;
-  try {
-    await writeFile(temp, JSON.stringify(file), { mode: 0o600 });
-    await rename(temp, path);
-  } catch {
-    await rm(temp, { force: true }); // a rerun then takes the full path: nothing is lost
-  }
+  // A checkpoint not written is not an error: a rerun then takes the full path, nothing is lost.
+  await writeAtomic(checkpointPath(journalPath), JSON.stringify(file), { durable: false }).catch(() => undefined);
 }
 
 export async function removeCheckpoint(journalPath: string): Promise<void> {

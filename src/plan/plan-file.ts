@@ -2,12 +2,11 @@
  * `<stem>.plan.json`: what a reviewed dry run saw, so that `run --plan` pays exactly that file.
  * Written atomically and readable by its owner only.
  */
-import { randomBytes } from 'node:crypto';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { UsageError } from '../errors.js';
-import { syncDirectory } from '../journal/sync-directory.js';
+import { writeAtomic } from '../write-atomic.js';
 
 export const PLAN_VERSION = 1;
 
@@ -48,19 +47,7 @@ export function defaultPlanPath(input: string): string {
 }
 
 export async function writePlan(path: string, plan: PlanFile): Promise<void> {
-  const temp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const handle = await open(temp, 'wx', 0o600);
-  try {
-    await handle.writeFile(`${JSON.stringify(plan, null, 2)}\n`);
-    await handle.sync();
-  } catch (error) {
-    await handle.close();
-    await unlink(temp).catch(() => undefined);
-    throw error;
-  }
-  await handle.close();
-  await rename(temp, path);
-  await syncDirectory(dirname(path));
+  await writeAtomic(path, `${JSON.stringify(plan, null, 2)}\n`, { durable: true });
 }
 
 export async function readPlan(path: string): Promise<PlanFile> {

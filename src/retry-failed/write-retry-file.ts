@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
@@ -9,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { describeBinding, unbound } from '../journal/binding.js';
 import { replayJournal } from '../journal/replay.js';
 import { defaultPaths } from '../run/paths.js';
+import { writeAtomic } from '../write-atomic.js';
 
 export interface RetryFailedOptions {
   input: string;
@@ -63,8 +63,6 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
     lines.push(stringify([cells], { delimiter, record_delimiter: '\n' }));
   }
   if (references.length === 0) return { out, boundTo, rows: 0, references }; // no file of a header alone
-  const temp = `${out}.tmp-${process.pid}`;
-  await writeFile(temp, lines.join(''), { mode: 0o600 }); // it holds the rows' payee data in clear
-  await rename(temp, out);
+  await writeAtomic(out, lines.join(''), { durable: false }); // owner-only: it holds the rows' payee data in clear
   return { out, boundTo, rows: references.length, references };
 }

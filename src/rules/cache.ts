@@ -2,10 +2,11 @@
  * The on-disk cache of API answers: one JSON file per answer, written atomically, trusted
  * only while younger than its TTL and only for the same API and key.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { writeAtomic } from '../write-atomic.js';
 
 interface CacheEnvelope {
   version: 1;
@@ -40,15 +41,8 @@ export function createDiskCache(opts: { dir: string; cacheKey: string; ttlMs: nu
     async write(name: string, data: unknown): Promise<void> {
       await mkdir(opts.dir, { recursive: true, mode: 0o700 }); // the owner only, as every file the tool writes
       const file = fileOf(name);
-      const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
       const envelope: CacheEnvelope = { version: 1, cacheKey: opts.cacheKey, fetchedAt: opts.now(), data };
-      try {
-        await writeFile(temp, JSON.stringify(envelope), { mode: 0o600 });
-        await rename(temp, file);
-      } catch (error) {
-        await rm(temp, { force: true });
-        throw error;
-      }
+      await writeAtomic(file, JSON.stringify(envelope), { durable: false });
     },
   };
 }
