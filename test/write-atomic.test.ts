@@ -50,13 +50,13 @@ describe('writeAtomic, the one way a file is replaced', () => {
     expect(await readFile(path, 'utf8')).toBe('old');
   });
 
-  it('is the only temp-file-and-rename in src/ (the sandbox moves its state aside, a rename of a whole file)', async () => {
+  it('is the only temp-file-and-rename in src/ (the others move a whole file or folder: a sandbox journal aside, an old ledger)', async () => {
     const src = resolve(import.meta.dirname, '../src');
     const files = (await readdir(src, { recursive: true })).filter((name) => name.endsWith('.ts'));
     const renaming: string[] = [];
     for (const name of files) {
       if (/\brename\(/.test(await readFile(join(src, name), 'utf8'))) renaming.push(name);
     }
-    expect(renaming.sort()).toEqual(['run/sandbox-journal.ts', 'write-atomic.ts']);
+    expect(renaming.sort()).toEqual(['ledger/ledger-migrate.ts', 'run/sandbox-journal.ts', 'write-atomic.ts']);
   });
 });
