@@ -5,19 +5,13 @@
  * (no request, the same results file and summary). The JSONL journal stays the source of truth:
  * a checkpoint that does not match it byte for byte is ignored, and the run takes the full path.
  */
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { readFile, rm, stat } from 'node:fs/promises';
+import { digestFile, type FileMark } from '../file-digest.js';
 import { writeAtomic } from '../write-atomic.js';
 import { sameBinding, type JournalBinding } from './binding.js';
 
-const VERSION = 1;
+const VERSION = 2; // 2: SHA-256 in hex, as everywhere else
 
-export interface FileMark {
-  size: number;
-  /** base64url */
-  sha256: string;
-}
 
 /** What decides a rerun's outcome besides the files: a change in any of them takes the full path. */
 export interface CheckpointKey {
@@ -101,15 +95,5 @@ async function size(path: string): Promise<number | undefined> {
 }
 
 async function mark(path: string): Promise<FileMark | undefined> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-      hash.update(chunk as Buffer);
-      bytes += (chunk as Buffer).length;
-    }
-  } catch {
-    return undefined;
-  }
-  return { size: bytes, sha256: hash.digest('base64url') };
+  return digestFile(path).catch(() => undefined);
 }

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { keyedDigest, sortedFields } from '../payout/keyed-digest.js';
 
 /** Who a payout pays: its service and the payee fields (the service's required fields). */
 export interface Payee {
@@ -7,7 +7,7 @@ export interface Payee {
 }
 
 /**
- * Keyed hashes (HMAC-SHA-256 with the ledger's secret) of what the guard compares: equal values
+ * Keyed hashes (`keyedDigest` with the ledger's secret) of what the guard compares: equal values
  * give equal keys, and a ledger line alone cannot be brute-forced back into an account or card
  * number (a card number has few unknown digits once its mask is known; without the secret no guess
  * can be checked).
@@ -22,7 +22,7 @@ export interface PayeeKeys {
 }
 
 export function payeeKeys(secret: Buffer): PayeeKeys {
-  const hmac = (text: string): string => createHmac('sha256', secret).update(text).digest('base64url');
+  const hmac = (text: string): string => keyedDigest(secret, text);
   return {
     payee: (fields) => hmac(JSON.stringify(['payee/2', sortedPairs(fields, normalisePayeeValue)])),
     description: (text) => {
@@ -35,7 +35,7 @@ export function payeeKeys(secret: Buffer): PayeeKeys {
 
 /** The payee key the ledger's version-1 entries hold (the tool's key before payees were normalised). */
 export function legacyPayeeKey(secret: Buffer, payee: Payee): string {
-  return createHmac('sha256', secret).update(JSON.stringify([payee.service, sortedPairs(payee.fields, (v) => v)])).digest('base64url');
+  return keyedDigest(secret, JSON.stringify([payee.service, sortedFields(payee.fields)]));
 }
 
 /**

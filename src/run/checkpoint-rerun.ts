@@ -18,7 +18,7 @@ export function checkpointKey(opts: RunOptions, paths: { results: string }, acco
   return {
     binding: account,
     input: opts.input,
-    inputMark: { size: input.size, sha256: Buffer.from(input.sha256, 'hex').toString('base64url') },
+    inputMark: { size: input.size, sha256: input.sha256 },
     results: paths.results,
     options: { process: opts.process, wait: opts.waitSeconds !== undefined, delimiter: opts.delimiter ?? null, sandbox: Boolean(opts.sandbox), ledger, ...(opts.ignoreColumns?.length ? { ignoreColumns: opts.ignoreColumns } : {}) },
   };

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unreadableInput } from '../csv/head.js';
 import { UsageError } from '../errors.js';
-import { sha256File } from '../plan/input-digest.js';
+import { digestFile } from '../file-digest.js';
 
 const CHUNK = 1 << 20;
 
@@ -53,7 +53,7 @@ export async function takeSnapshot(path: string): Promise<InputSnapshot> {
       if (!now) return true;
       if (sameFile(before, now)) return false;
       // Touched, or copied while it was being written: the bytes decide.
-      return (await sha256File(path).catch(() => undefined)) !== sha256;
+      return (await digestFile(path).catch(() => undefined))?.sha256 !== sha256;
     };
     return { path, copy, sha256, size, changed, remove };
   } catch (error) {
