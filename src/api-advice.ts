@@ -9,6 +9,21 @@ export function credentialVariables(endpoint: string): string {
   return PUBLIC_ENDPOINTS.has(endpoint) ? 'MILKYPAY_PUBLIC_KEY' : 'MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY';
 }
 
+export function isCredentialsRefusal(error: ApiError): boolean {
+  return error.status === 401 || error.status === 403;
+}
+
+/** The one sentence for credentials the API refused (401/403), naming the variables to check. */
+export function credentialsRefused(error: ApiError): UsageError {
+  const variables = credentialVariables(error.endpoint);
+  const said = error.apiMessage ? `: ${error.apiMessage}` : '';
+  return new UsageError(
+    'credentials_refused',
+    `the API refused the credentials (${error.status} on ${error.method} ${error.endpoint}${said}): check ${variables} (keys of this account, for this MILKYPAY_API_URL); nothing was paid by this step`,
+    { status: error.status, variable: variables },
+  );
+}
+
 /** Connection failures that mean the address itself is wrong, not that the API is down for a while. */
 const WRONG_ADDRESS = new Set(['ENOTFOUND']);
 const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNRESET']);
@@ -20,14 +35,7 @@ const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUN
 export function adviceFor(error: ApiError, apiUrl: string, now = Date.now()): PayoutsError {
   const what = `${error.message}${error.apiMessage ? ` (${error.apiMessage})` : ''}`;
   const context = { ...(error.status !== undefined ? { status: error.status } : {}) };
-  if (error.status === 401 || error.status === 403) {
-    const variables = credentialVariables(error.endpoint);
-    return new UsageError(
-      'credentials_refused',
-      `the API at ${apiUrl} refused the credentials (${what}): check ${variables} (keys of this account, for this MILKYPAY_API_URL); nothing was sent`,
-      { ...context, variable: variables },
-    );
-  }
+  if (isCredentialsRefusal(error)) return credentialsRefused(error);
   if (error.status === 404) {
     return new UsageError(
       'api_not_found',

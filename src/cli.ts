@@ -4,7 +4,7 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Io } from './wiring.js';
 import { isApiError } from './api/api-error.js';
-import { credentialVariables } from './api-advice.js';
+import { credentialsRefused, isCredentialsRefusal } from './api-advice.js';
 import { exitThreeOnCrash } from './crash-exit.js';
 import { asTyped, badNumber, usageMessage } from './cli-usage.js';
 import { exitCodeOf, userSystemError, type ExitCode } from './errors.js';
@@ -278,13 +278,13 @@ function report(error: unknown, io: Io): ExitCode {
     io.stderr.write(`milkypay-payouts: ${mistake.message}\n`);
     return mistake.exitCode;
   }
+  if (isApiError(error) && isCredentialsRefusal(error)) {
+    io.stderr.write(`milkypay-payouts: ${credentialsRefused(error).message}\n`);
+    return 2;
+  }
   if (isApiError(error)) {
-    const auth = error.status === 401 || error.status === 403;
-    const hint = auth
-      ? `the API refused the credentials: check ${credentialVariables(error.endpoint)} (and that they are for this MILKYPAY_API_URL)`
-      : 'the API could not be used; try again later (nothing was paid by this step)';
-    io.stderr.write(`milkypay-payouts: ${error.message}${error.apiMessage ? ` (${error.apiMessage})` : ''}: ${hint}\n`);
-    return auth ? 2 : 3;
+    io.stderr.write(`milkypay-payouts: ${error.message}${error.apiMessage ? ` (${error.apiMessage})` : ''}: the API could not be used; try again later (nothing was paid by this step)\n`);
+    return 3;
   }
   io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
   return 3;

@@ -5,7 +5,7 @@
  */
 import { isApiError } from '../api/api-error.js';
 import type { ApiClient, Prerequest } from '../api/client-types.js';
-import { UsageError } from '../errors.js';
+import { credentialsRefused, isCredentialsRefusal } from '../api-advice.js';
 
 export type AccountMode = 'test' | 'live';
 
@@ -48,13 +48,13 @@ export async function learnAccount(api: ApiClient, target: AccountTarget): Promi
   const prerequest = (currency: string): Promise<Prerequest | undefined> =>
     api.prerequest(currency).catch((error: unknown) => {
       if (isApiError(error) && error.kind === 'http' && NOT_OFFERED.has(error.status ?? 0)) return undefined;
-      throw credentialsRefused(error, 'MILKYPAY_PUBLIC_KEY');
+      throw refusedOr(error);
     });
   const paging = api.payoutServicesPage(1, 1);
   const guessed = prerequest(FIRST_GUESS);
   guessed.catch(() => undefined); // awaited below, or not needed when the page fails
   const page = await paging.catch((error: unknown) => {
-    throw credentialsRefused(error, 'MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY');
+    throw refusedOr(error);
   });
   const currency = page.items[0]?.currency ?? FIRST_GUESS;
   const pre = await (currency === FIRST_GUESS ? guessed : prerequest(currency));
@@ -68,11 +68,6 @@ export function rulesCacheKey(target: AccountTarget, account: Account): string {
   return [target.apiUrl, target.publicKey, account.keyId, account.mode].join('|');
 }
 
-function credentialsRefused(error: unknown, variables: string): unknown {
-  if (!isApiError(error) || (error.status !== 401 && error.status !== 403)) return error;
-  return new UsageError(
-    'credentials_refused',
-    `the API refused the credentials (${error.status} on ${error.method} ${error.endpoint}): check ${variables} (and that they belong to MILKYPAY_API_URL); nothing was sent`,
-    { status: error.status },
-  );
+function refusedOr(error: unknown): unknown {
+  return isApiError(error) && isCredentialsRefusal(error) ? credentialsRefused(error) : error;
 }
