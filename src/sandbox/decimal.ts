@@ -1,10 +1,9 @@
 /**
  * Exact decimals for the sandbox's money: a bigint of units and a scale (10.55 = 1055n × 10^-2).
- * The sandbox parses as the API does (exponents, signs) and rounds fees; the text it writes is
- * the tool's own `decimalToString`.
+ * The sandbox parses as the API does (exponents, signs) and rounds fees, with its own code: it is
+ * the referee the product's money.ts is tested against, so it shares none of it.
  */
 import currencyCodes from 'currency-codes';
-import { decimalToString } from '../money.js';
 
 const PLAIN = /^(-?)(\d+)(?:\.(\d+))?(?:[eE]([+-]?\d+))?$/;
 const MAX_EXPONENT = 400;
@@ -113,4 +112,11 @@ const ISO_DIGITS: ReadonlyMap<string, number> = new Map(currencyCodes.data.map((
 /** ISO 4217 minor digits (USD 2, JPY 0, KWD 3, HUF 2), as the API counts them; undefined for a code ISO 4217 does not list. */
 export function currencyDigits(currency: string): number | undefined {
   return ISO_DIGITS.get(currency);
+}
+
+/** 1055n at scale 2 -> `10.55`; -5n at scale 3 -> `-0.005`. */
+function decimalToString({ units, scale }: { units: bigint; scale: number }): string {
+  const digits = (units < 0n ? -units : units).toString().padStart(scale + 1, '0');
+  const whole = digits.slice(0, digits.length - scale);
+  return `${units < 0n ? '-' : ''}${whole}${scale > 0 ? `.${digits.slice(digits.length - scale)}` : ''}`;
 }
