@@ -1,15 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
+import type { Account } from '../run/account.js';
 
-/** The API, account and mode a journal's rows were sent to (the run's `Account`). */
-export interface JournalBinding {
-  /** The API's origin, e.g. `https://api.example.com`. */
-  origin: string;
-  /** The private key id: the account. */
-  keyId: string;
-  /** As the API answered in this run (`test_mode`), never from a cache. */
-  mode: 'test' | 'live';
-}
+/** The API, account and mode a journal's rows were sent to: the run's `Account`. */
+export type JournalBinding = Account;
 
 /** The journal's first line: its binding, and the secret that keys its fingerprints. */
 export interface JournalHeader extends JournalBinding {

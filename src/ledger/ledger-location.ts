@@ -1,14 +1,10 @@
 import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { Account } from '../run/account.js';
 
-/** What a ledger belongs to: one API, one account, one mode. */
-export interface LedgerAccount {
-  /** The API's origin, e.g. `https://api.example.com`. */
-  origin: string;
-  keyId: string;
-  mode: 'test' | 'live';
-}
+/** What a ledger belongs to: one API, one account, one mode (the run's `Account`). */
+export type LedgerAccount = Account;
 
 /**
  * Where ledgers live: `--ledger DIR`, else `MILKYPAY_LEDGER_DIR`, else the tool's data folder

@@ -15,6 +15,7 @@ export interface Account {
   origin: string;
   /** BasicAuth user of the private API: names the account without being a secret. */
   keyId: string;
+  /** As the API answered in this run (`test_mode`), never from a cache. */
   mode: AccountMode;
 }
 
