@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
-import { defaultPlanPath } from '../plan/plan-file.js';
+import { defaultPlanPath } from '../run/paths.js';
 import type { CommonArgs, Io } from '../wiring.js';
 import { runCommand } from './run.js';
 

@@ -3,7 +3,6 @@
  * Written atomically and readable by its owner only.
  */
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, extname, join, resolve } from 'node:path';
 import * as z from 'zod';
 import { UsageError } from '../errors.js';
 import { writeAtomic } from '../write-atomic.js';
@@ -39,12 +38,6 @@ const planSchema = z.object({
   rulesDigest: z.string(),
   holds: z.array(z.object({ line: z.number().int(), reference_id: z.string(), message: z.string() })),
 });
-
-/** `payouts.csv` -> `payouts.plan.json` beside it. */
-export function defaultPlanPath(input: string): string {
-  const full = resolve(input);
-  return join(dirname(full), `${basename(full, extname(full))}.plan.json`);
-}
 
 export async function writePlan(path: string, plan: PlanFile): Promise<void> {
   await writeAtomic(path, `${JSON.stringify(plan, null, 2)}\n`, { durable: true });

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { extname } from 'node:path';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { columnName } from '../csv/columns.js';
@@ -7,7 +7,7 @@ import { readHeader } from '../csv/head.js';
 import { UsageError } from '../errors.js';
 import { describeBinding, unbound } from '../journal/binding.js';
 import { replayJournal } from '../journal/replay.js';
-import { defaultPaths } from '../run/paths.js';
+import { besideInput, defaultPaths } from '../run/paths.js';
 import { writeAtomic } from '../write-atomic.js';
 
 export interface RetryFailedOptions {
@@ -43,8 +43,7 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
   if (replay.legacy || !replay.header) throw unbound(journalPath, false);
   const boundTo = describeBinding(replay.header);
   const failed = new Set([...replay.entries.values()].filter((e) => e.state === 'failed').map((e) => e.ref));
-  const full = resolve(opts.input);
-  const out = opts.out ?? join(dirname(full), `${basename(full, extname(full))}${opts.suffix}${extname(full) || '.csv'}`);
+  const out = opts.out ?? besideInput(opts.input, `${opts.suffix}${extname(opts.input) || '.csv'}`);
   const { delimiter, columns, sepLine } = await readHeader(opts.input);
   const refColumn = columns.map(columnName).indexOf('reference_id');
   // An Excel `sep=` line is kept: the new file opens in Excel as the old one did.

@@ -14,8 +14,19 @@ export interface RunPaths {
  * A `--sandbox` run gets `payouts.sandbox.*` so a rehearsal never touches the real run's files.
  */
 export function defaultPaths(input: string, opts: { sandbox?: boolean } = {}): RunPaths {
-  const { dir, stem } = stemOf(input, opts.sandbox);
-  return { results: join(dir, `${stem}.results.csv`), journal: join(dir, `${stem}.journal.jsonl`) };
+  return { results: besideInput(input, '.results.csv', opts), journal: besideInput(input, '.journal.jsonl', opts) };
+}
+
+/** `payouts.csv` -> `payouts.plan.json` beside it. */
+export function defaultPlanPath(input: string): string {
+  return besideInput(input, '.plan.json');
+}
+
+/** Every file named after the input: `payouts.csv` + `.plan.json` -> `payouts.plan.json` in its folder. */
+export function besideInput(input: string, ending: string, opts: { sandbox?: boolean } = {}): string {
+  const full = resolve(input);
+  const stem = basename(full, extname(full));
+  return join(dirname(full), `${opts.sandbox ? `${stem}.sandbox` : stem}${ending}`);
 }
 
 /** Where a run writes: the options, else the defaults; a dry run writes `<stem>.dryrun.csv`, never the real results. */
@@ -29,15 +40,8 @@ export interface PathOptions {
 
 export function runPaths(opts: PathOptions): RunPaths {
   const defaults = defaultPaths(opts.input, opts);
-  const { dir, stem } = stemOf(opts.input, opts.sandbox);
-  const results = opts.out ?? (opts.dryRun ? join(dir, `${stem}.dryrun.csv`) : defaults.results);
+  const results = opts.out ?? (opts.dryRun ? besideInput(opts.input, '.dryrun.csv', opts) : defaults.results);
   return { results: resolve(results), journal: resolve(opts.journal ?? defaults.journal) };
-}
-
-function stemOf(input: string, sandbox?: boolean): { dir: string; stem: string } {
-  const full = resolve(input);
-  const stem = basename(full, extname(full));
-  return { dir: dirname(full), stem: sandbox ? `${stem}.sandbox` : stem };
 }
 
 /**

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { comparePlan } from '../../src/plan/plan-compare.js';
-import { defaultPlanPath, readPlan, writePlan, type PlanFacts, type PlanFile } from '../../src/plan/plan-file.js';
+import { readPlan, writePlan, type PlanFacts, type PlanFile } from '../../src/plan/plan-file.js';
+import { defaultPlanPath } from '../../src/run/paths.js';
 
 const FACTS: PlanFacts = {
   input: { file: 'refunds.csv', sha256: 'a'.repeat(64) },
