@@ -1,7 +1,7 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import nodeModule from 'node:module';
 import { join, resolve } from 'node:path';
-import { defaultCacheDir } from './config-cache-dir.js';
+import { defaultCacheDir } from './config-folders.js';
 
 type EnableCompileCache = (directory: string) => unknown;
 

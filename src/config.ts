@@ -2,10 +2,21 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import * as z from 'zod';
-import { defaultCacheDir } from './config-cache-dir.js';
+import { defaultCacheDir } from './config-folders.js';
 import { UsageError } from './errors.js';
 
-export { defaultCacheDir } from './config-cache-dir.js';
+export { defaultCacheDir, defaultDataDir, ledgerDirVariable } from './config-folders.js';
+
+/** Every variable besides the API's, read here only; the library's `env` option passes its own. */
+export const settingsFrom = (env: NodeJS.ProcessEnv) => ({
+  /** How often a non-TTY run logs its progress; 5 s unless MILKYPAY_PROGRESS_INTERVAL_MS says. */
+  progressIntervalMs: Number(env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000,
+  /** MILKYPAY_JOURNAL_FSYNC=0 is for the benchmark only (it measures what durability costs). */
+  journalFsync: env.MILKYPAY_JOURNAL_FSYNC !== '0',
+  /** https://no-color.org */
+  color: !env.NO_COLOR,
+  repeatWindow: env.MILKYPAY_REPEAT_WINDOW || undefined,
+});
 
 /** Where to reach the API and with which keys: env, then `.env`, then flags. */
 export interface Config {

@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
-import { withDotEnv, type Config } from './config.js';
+import { ledgerDirVariable, settingsFrom, withDotEnv, type Config } from './config.js';
 import { checkInputPath, checkPayFileOptions } from './library-options.js';
 import { withLibraryWords } from './library-words.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
@@ -234,9 +234,8 @@ function toRunOptions(input: string, o: PayFileOptions, cwd: string, env: NodeJS
       ...(o.expectCount !== undefined ? { expectCount: o.expectCount } : {}),
       expectTotal: list(o.expectTotal).map((t) => parseCurrencyAmount(t, '--expect-total')),
     },
-    // MILKYPAY_JOURNAL_FSYNC=0 is for the benchmark only (it measures what durability costs):
-    // a crash could then lose journal lines, and a rerun could not tell what was sent.
-    durable: o.durable !== false && env['MILKYPAY_JOURNAL_FSYNC'] !== '0',
+    // Without fsync a crash could lose journal lines, and a rerun could not tell what was sent.
+    durable: o.durable !== false && settingsFrom(env).journalFsync,
     ...(o.delays ? { delays: machineDelays(o.delays) } : {}),
     repeat: repeatSettings(o, cwd, env),
     ...(o.writePlan ? { writePlan: resolve(cwd, o.writePlan) } : {}),
@@ -250,7 +249,7 @@ function machineDelays(d: Delays): NonNullable<RunOptions['delays']> {
 
 function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.ProcessEnv): RepeatSettings {
   const env = withDotEnv(processEnv, cwd);
-  const fromEnv = env['MILKYPAY_REPEAT_WINDOW'] || undefined;
+  const fromEnv = settingsFrom(env).repeatWindow;
   const windowText = (o.repeatWindow ?? fromEnv ?? DEFAULT_REPEAT_WINDOW).trim();
   const windowMs = parseRepeatWindow(windowText, o.repeatWindow !== undefined ? '--repeat-window' : fromEnv !== undefined ? 'MILKYPAY_REPEAT_WINDOW' : 'the default window');
   return {
@@ -269,7 +268,7 @@ function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.Proce
  * names one, its ledger lives in the run's private state folder and goes with it.
  */
 function usesSandboxLedger(o: Pick<PayFileOptions, 'sandbox' | 'ledger'>, env: NodeJS.ProcessEnv, cwd: string): boolean {
-  return Boolean(o.sandbox) && !o.ledger && !withDotEnv(env, cwd)['MILKYPAY_LEDGER_DIR'];
+  return Boolean(o.sandbox) && !o.ledger && !ledgerDirVariable(withDotEnv(env, cwd));
 }
 
 function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {

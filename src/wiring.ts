@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { rulesSource } from './api/rules-source.js';
 import { createApiClient } from './api/index.js';
 import type { ApiClient, ApiClientOptions, RetryEvent } from './api/client-types.js';
-import { readConfig, withDotEnv, type Config } from './config.js';
+import { readConfig, settingsFrom, withDotEnv, type Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import type { BackoffPolicy } from './payout/backoff.js';
 import { createRulesBook, type RulesBook } from './rules/index.js';
@@ -71,7 +71,7 @@ const terminals = new WeakMap<Io, TerminalOutput>();
 export async function makeLogger(io: Io, level?: string): Promise<Logger> {
   const terminal = terminalOf(io);
   // NO_COLOR (any non-empty value) turns colours off: https://no-color.org
-  return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), color: !io.env.NO_COLOR, destination: terminal ? terminal.asWritable() : io.stderr });
+  return createLogger({ level: level ?? 'info', pretty: Boolean(terminal), color: settingsFrom(io.env).color, destination: terminal ? terminal.asWritable() : io.stderr });
 }
 
 /** Where the API is and with which keys: the embedded sandbox, or flags over the environment and `.env`. */

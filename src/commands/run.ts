@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import { settingsFrom } from '../config.js';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
 import { delimiterArgument } from '../csv/head.js';
@@ -42,7 +43,7 @@ export interface RunArgs extends CommonArgs {
 /** `run`: `payFile` with the terminal around it (signals, progress, the live confirmation, the summary). */
 export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   const logger = await makeLogger(io, args.logLevel);
-  const progress = createProgress(io.stderr, Number(io.env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000, terminalOf(io));
+  const progress = createProgress(io.stderr, settingsFrom(io.env).progressIntervalMs, terminalOf(io));
   const control = new RunControl({
     ...(args.maxRetryWait !== undefined ? { maxRetryWaitMs: args.maxRetryWait * 1000 } : {}),
     onWait: (until) => progress.waiting?.(until),

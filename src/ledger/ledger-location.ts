@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { defaultDataDir, ledgerDirVariable } from '../config-folders.js';
 import type { Account } from '../run/account.js';
 
 /** What a ledger belongs to: one API, one account, one mode (the run's `Account`). */
@@ -12,12 +12,9 @@ export type LedgerAccount = Account;
  * `%LOCALAPPDATA%\milkypay-payouts\ledger` on Windows).
  */
 export function ledgerRoot(env: NodeJS.ProcessEnv, cwd: string, flag?: string): string {
-  const chosen = flag ?? (env.MILKYPAY_LEDGER_DIR || undefined);
+  const chosen = flag ?? ledgerDirVariable(env);
   if (chosen) return resolve(cwd, chosen);
-  const data =
-    env.XDG_DATA_HOME ||
-    (process.platform === 'win32' && env.LOCALAPPDATA ? env.LOCALAPPDATA : join(env.HOME || env.USERPROFILE || homedir(), '.local', 'share'));
-  return join(data, 'milkypay-payouts', 'ledger');
+  return join(defaultDataDir(env), 'ledger');
 }
 
 /**
