@@ -1,21 +1,19 @@
 /**
- * The one way the tool replaces a file: written beside it under `<path>.tmp-<pid>-<random>`,
- * owner-only (0600), then renamed onto it, so a reader sees the old whole file or the new whole
- * file, never half. `durable` fsyncs the file before the rename and its folder after it, so the
- * new file also survives a power cut.
+ * The one way the tool replaces a file: written beside it as `<path>.tmp-<pid>-<random>`, owner-only
+ * (0600), then renamed onto it, so a reader sees the old whole file or the new one, never half.
+ * `durable` fsyncs the file before the rename and its folder after, so it survives a power cut.
  */
 import { randomBytes } from 'node:crypto';
-import { open, rename, unlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncDirectory } from './journal/sync-directory.js';
 
 export interface AtomicOptions {
-  /** fsync the file and its folder (a plan, results, a rewritten journal); not for a cache. */
+  /** A plan, results, a rewritten journal: yes; a cache: no. */
   durable: boolean;
 }
 
-/** A temp file being written; `commit` renames it onto its path, `abort` removes it. */
+/** A temp file being written: `commit` renames it onto its path, `abort` removes it (both safe twice). */
 export interface AtomicFile {
   readonly handle: FileHandle;
   readonly tempPath: string;
@@ -25,12 +23,10 @@ export interface AtomicFile {
 
 export async function writeAtomic(path: string, data: string | Uint8Array, options: AtomicOptions): Promise<void> {
   const file = await openAtomic(path, options);
-  try {
-    await file.handle.writeFile(data);
-  } catch (error) {
+  await file.handle.writeFile(data).catch(async (error: unknown) => {
     await file.abort();
     throw error;
-  }
+  });
   await file.commit();
 }
 
@@ -38,12 +34,8 @@ export async function writeAtomic(path: string, data: string | Uint8Array, optio
 export async function openAtomic(path: string, { durable }: AtomicOptions): Promise<AtomicFile> {
   const tempPath = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
   const handle = await open(tempPath, 'wx', 0o600);
-  let closed = false;
-  const close = async (): Promise<void> => {
-    if (closed) return;
-    closed = true;
-    await handle.close();
-  };
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => (closing ??= handle.close());
   const abort = async (): Promise<void> => {
     await close().catch(() => undefined);
     await unlink(tempPath).catch(() => undefined);

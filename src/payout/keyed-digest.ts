@@ -7,7 +7,6 @@ import { createHmac, type KeyObject } from 'node:crypto';
  * gives nothing to test a guess against.
  */
 export function keyedDigest(key: KeyObject | Buffer, text: string, bytes = 32): string {
-  // Encoded on their own: a short string, not a slice keeping a longer one alive.
   return createHmac('sha256', key).update(text).digest().toString('base64url', 0, bytes);
 }
 
