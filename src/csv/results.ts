@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { ResultRow } from '../payout/result-row.js';
 import { PayoutsError } from '../errors.js';
+import { isAlive } from '../journal/lock-file.js';
 import { openAtomic, type AtomicFile } from '../write-atomic.js';
 
 export const RESULT_COLUMNS = [
@@ -70,15 +71,6 @@ async function removeOrphanedTemps(outPath: string): Promise<void> {
     const pid = Number(name.slice(prefix.length).split('-')[0]);
     if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isAlive(pid)) continue;
     await unlink(join(dirname(outPath), name)).catch(() => undefined);
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM'; // alive, another user's
   }
 }
 
