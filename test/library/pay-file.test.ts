@@ -26,7 +26,7 @@ describe('payFile from the built entry point', () => {
   it('pays a file with only the config given, resolving to the summary and telling progress per row', async () => {
     await writeFile(join(dir, 'payouts.csv'), csv(HEADER, [...rows(3), ['bad', 'test_usd', 'USD', '-1', '1']]));
     const updates: ProgressUpdate[] = [];
-    const summary = await lib.payFile('payouts.csv', { config, cwd: dir, env: {}, progress: (u) => updates.push(u) });
+    const summary = await lib.payFile('payouts.csv', { config, cwd: dir, env: { HOME: dir }, progress: (u) => updates.push(u) });
     expect(summary.exitCode).toBe(1);
     expect(summary.counts.processed).toBe(3);
     expect(summary.counts.invalid).toBe(1);
@@ -62,7 +62,7 @@ describe('payFile from the built entry point', () => {
     expect(error).toBeInstanceOf(lib.UsageError);
     expect((error as InstanceType<typeof lib.UsageError>).exitCode).toBe(2);
     expect((error as Error).message).toMatch(/MILKYPAY_PUBLIC_KEY(, \w+)* (is|are) not set/);
-    const wrong = await lib.payFile('payouts.csv', { cwd: dir, env: {}, config: { ...config, secretKey: 'wrong' } }).catch((e: unknown) => e);
+    const wrong = await lib.payFile('payouts.csv', { cwd: dir, env: { HOME: dir }, config: { ...config, secretKey: 'wrong' } }).catch((e: unknown) => e);
     expect(wrong).toBeInstanceOf(lib.PayoutsError);
     expect(lib.exitCodeOf(wrong)).toBe(2); // refused before anything was sent (SPEC §6)
     expect((wrong as Error).message).toContain('MILKYPAY_SECRET_KEY');
@@ -75,7 +75,7 @@ describe('payFile from the built entry point', () => {
     const first = await lib.payFile('payouts.csv', {
       config,
       cwd: dir,
-      env: {},
+      env: { HOME: dir },
       concurrency: 2,
       progress: (u) => {
         if (u.done === 5) stop.abort();
@@ -86,7 +86,7 @@ describe('payFile from the built entry point', () => {
     expect(first.stopped?.message).toMatch(/stopped/);
     expect(first.counts.not_started).toBeGreaterThan(0);
     expect(sandbox.counters.invoicesCreated.size).toBeLessThan(40);
-    const second = await lib.payFile('payouts.csv', { config, cwd: dir, env: {} });
+    const second = await lib.payFile('payouts.csv', { config, cwd: dir, env: { HOME: dir } });
     expect(second.exitCode).toBe(0);
     expect(second.counts.processed).toBe(40);
     for (let i = 1; i <= 40; i += 1) expect(sandbox.counters.invoicesCreated.get(`ref-${i}`)).toBe(1);
@@ -98,9 +98,9 @@ describe('payFile from the built entry point', () => {
     try {
       await writeFile(join(dir, 'payouts.csv'), csv(HEADER, rows(2)));
       const slowConfig = { ...config, apiUrl: slow.url };
-      const run = await lib.payFile('payouts.csv', { config: slowConfig, cwd: dir, env: {} });
+      const run = await lib.payFile('payouts.csv', { config: slowConfig, cwd: dir, env: { HOME: dir } });
       expect(run.counts.submitted).toBe(2);
-      const options = { config: slowConfig, cwd: dir, env: {} };
+      const options = { config: slowConfig, cwd: dir, env: { HOME: dir } };
       clock.advance(50); // the processing is over
       const report = await lib.reconcile('payouts.journal.jsonl', options);
       expect(report).toMatchObject({ checked: 2, changed: 2 });

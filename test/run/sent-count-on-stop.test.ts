@@ -15,7 +15,7 @@ describe('a stopped run reports as sent only what reached the API', () => {
     const summary = await payFile('payouts.csv', {
       config: { apiUrl: ws.sandbox.url, ...ws.sandbox.credentials, cacheDir: ws.path('cache') },
       cwd: ws.dir,
-      env: {},
+      env: { HOME: ws.dir },
       concurrency: 4,
       progress: (u) => {
         if (u.done === 3) stop.abort();
