@@ -117,17 +117,20 @@ describe('scripted faults', () => {
   });
 
   it('delay: the work is still done when the client gave up waiting', async () => {
-    const s = await start({ faults: { script: [{ endpoint: 'create', kind: 'delay', delayMs: 400 }] } });
+    // The client gives up once the sandbox holds its request (an event, not a timer racing the delay).
+    const s = await start({ faults: { script: [{ endpoint: 'create', kind: 'delay', delayMs: 2000 }] } });
+    const giveUp = new AbortController();
     const aborted = fetch(`${s.url}/payout-invoices`, {
       method: 'POST',
       headers: { authorization: basicAuth(s), 'content-type': 'application/json' },
       body: createBody(testUsd('late-1')),
-      signal: AbortSignal.timeout(50),
+      signal: giveUp.signal,
     });
-    await expect(aborted).rejects.toThrow();
+    await vi.waitFor(() => expect(s.counters.faultsInjected).toEqual({ delay: 1 }), { timeout: 30_000, interval: 5 });
     expect(s.invoices()).toHaveLength(0);
+    giveUp.abort();
+    await expect(aborted).rejects.toThrow();
     await vi.waitFor(() => expect(s.invoices().map((i) => i.referenceId)).toEqual(['late-1']), { timeout: 30_000, interval: 10 });
-    expect(s.counters.faultsInjected).toEqual({ delay: 1 });
   });
 });
 
