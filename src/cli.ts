@@ -233,10 +233,10 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
 }
 
 const EXIT_CODES = `Exit codes:
-  0  every row done (valid, created, submitted or processed)
+  0  every row done (valid, created, submitted, processed or reissued)
   1  finished; rows need a person (invalid, repeat_payee, rejected, conflict, partial, failed)
   2  usage, configuration or input error: nothing was sent; fix the set-up
-  3  incomplete (stopped, or rows left error/not_started): rerun the same command, it resumes
+  3  incomplete (stopped, rows left error/not_started, or still processing after --wait): rerun, it resumes
 
 Settings: MILKYPAY_API_URL, MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID, MILKYPAY_SECRET_KEY (or .env)`;
 

@@ -12,10 +12,12 @@ export type Outcome =
   | 'partial'
   | 'failed'
   | 'error'
-  | 'not_started';
+  | 'not_started'
+  /** Failed, and `retry-failed` reissued it under a new reference (journaled): nobody needs to look at it again. */
+  | 'reissued';
 
 /** Outcomes that leave the exit code at 0. */
-export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set(['valid', 'created', 'submitted', 'processed']);
+export const SUCCESS_OUTCOMES: ReadonlySet<Outcome> = new Set(['valid', 'created', 'submitted', 'processed', 'reissued']);
 
 export const OUTCOMES: readonly Outcome[] = [
   'valid',
@@ -30,10 +32,11 @@ export const OUTCOMES: readonly Outcome[] = [
   'failed',
   'error',
   'not_started',
+  'reissued',
 ];
 
 /** Final outcomes: a rerun leaves them as they are, with no request (whatever the API or the rules say now). */
-export const FINAL_OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['processed', 'partial', 'failed', 'conflict']);
+export const FINAL_OUTCOMES: ReadonlySet<string> = new Set<Outcome>(['processed', 'partial', 'failed', 'conflict', 'reissued']);
 
 /** Outcomes of an incomplete run: a rerun of the same command finishes them (exit 3). */
 export const INCOMPLETE_OUTCOMES: ReadonlySet<Outcome> = new Set(['error', 'not_started']);

@@ -22,6 +22,8 @@ export interface RowRecord {
   attempt?: number;
   error_code?: string;
   error_message?: string;
+  /** State `reissued`: the reference `retry-failed` reissued this failed payout under. */
+  reissued_as?: string;
 }
 
 /** The journal state name of a row state, or undefined for states that are not written. */

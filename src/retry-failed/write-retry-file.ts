@@ -1,11 +1,13 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse } from 'csv-parse';
 import { stringify } from 'csv-stringify/sync';
 import { columnName } from '../csv/columns.js';
 import { readHeader } from '../csv/head.js';
 import { UsageError } from '../errors.js';
-import { describeBinding, unbound } from '../journal/binding.js';
+import { describeBinding, unbound, type JournalHeader } from '../journal/binding.js';
+import { openJournal, type JournalEntry } from '../journal/journal.js';
+import { acquireLock } from '../journal/lock.js';
 import { replayJournal } from '../journal/replay.js';
 import { besideInput, defaultPaths } from '../run/paths.js';
 import { writeAtomic } from '../write-atomic.js';
@@ -35,14 +37,46 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
     throw new UsageError('bad_option', `--suffix ${JSON.stringify(opts.suffix)} must be letters, digits, - _ . or :, e.g. --suffix -r2`);
   }
   const journalPath = opts.journal ?? defaultPaths(opts.input).journal;
+  if (!existsSync(journalPath)) {
+    throw new UsageError('no_journal', `no journal at ${journalPath}: run the file first, or pass --journal`, { path: journalPath });
+  }
+  // Read and marked under the journal's lock: a run of the file meanwhile would not see the reissue.
+  const lock = await acquireLock(journalPath, { command: 'retry-failed' });
+  try {
+    const { header, failed, ...report } = await writeUnderLock(opts, journalPath);
+    await recordReissues(journalPath, header, report.references.map(({ from, to }) => ({ failed: failed.get(from)!, to })));
+    return report;
+  } finally {
+    await lock.release();
+  }
+}
+
+/**
+ * Each reissued row's journal line: the failed payout as it was, state `reissued`, naming its new
+ * reference. Written after the new file: a crash between the two leaves the row `failed`, and
+ * retry-failed writes it again, never a row marked reissued with no file holding it.
+ */
+async function recordReissues(journalPath: string, header: JournalHeader, reissues: Array<{ failed: JournalEntry; to: string }>): Promise<void> {
+  if (reissues.length === 0) return;
+  const journal = await openJournal(journalPath, { binding: header });
+  try {
+    const line = ({ failed: { at: _at, ...failed }, to }: (typeof reissues)[number]) => ({ ...failed, state: 'reissued', reissued_as: to, error_message: `failed, then reissued under reference ${to} by retry-failed` });
+    await Promise.all(reissues.map((r) => journal.append(line(r))));
+  } finally {
+    await journal.close();
+  }
+}
+
+async function writeUnderLock(opts: RetryFailedOptions, journalPath: string) {
   const replay = await replayJournal(journalPath);
   if (replay.size === 0) {
     throw new UsageError('no_journal', `no journal at ${journalPath}: run the file first, or pass --journal`, { path: journalPath });
   }
   // Which rows failed is known only on the API a journal names: an unbound one may be a rehearsal's.
   if (replay.legacy || !replay.header) throw unbound(journalPath, false);
-  const boundTo = describeBinding(replay.header);
-  const failed = new Set([...replay.entries.values()].filter((e) => e.state === 'failed').map((e) => e.ref));
+  const header = replay.header;
+  const boundTo = describeBinding(header);
+  const failed = new Map([...replay.entries.values()].filter((e) => e.state === 'failed').map((e) => [e.ref, e]));
   const out = opts.out ?? besideInput(opts.input, `${opts.suffix}${extname(opts.input) || '.csv'}`);
   const { delimiter, columns, sepLine } = await readHeader(opts.input);
   const refColumn = columns.map(columnName).indexOf('reference_id');
@@ -63,5 +97,5 @@ export async function writeRetryFile(opts: RetryFailedOptions): Promise<RetryFai
   }
   if (references.length === 0) return { out, boundTo, rows: 0, references }; // no file of a header alone
   await writeAtomic(out, lines.join(''), { durable: false }); // owner-only: it holds the rows' payee data in clear
-  return { out, boundTo, rows: references.length, references };
+  return { out, boundTo, rows: references.length, references, header, failed };
 }

@@ -179,7 +179,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       await repeat.flush();
       await journal?.close();
     }
-    const out = finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, ignoredColumns: file.ignoredColumns, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}) });
+    const out = finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, ignoredColumns: file.ignoredColumns, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}), ...(opts.waitSeconds !== undefined ? { waitSeconds: opts.waitSeconds } : {}) });
     await checkpointAfterRun(paths.journal, checkpointKey(opts, paths, account, snapshot, await ledgerNow()), opts, out, summary);
     return out;
   } finally {

@@ -71,7 +71,7 @@ export interface ScreenRow {
  * send it under that reference. `error` and `not_started` rows keep holding: a rerun of their file
  * sends them, so paying their payee from another file meanwhile would pay twice.
  */
-const VOID_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'rejected', 'conflict']);
+const VOID_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'rejected', 'conflict', 'reissued']);
 
 export class RepeatScreen {
   readonly #ledger: Ledger;

@@ -82,6 +82,8 @@ export interface RunSummary {
   planFile?: string;
   /** The input file changed during the run: what was checked and paid (the copy read at the start), and what to do. */
   inputChanged?: string;
+  /** `--wait`: how long, and how many payouts were still processing (`submitted`) when the time was up. */
+  waited?: { seconds: number; stillProcessing: number };
 }
 
 const SAMPLE = 20;
@@ -182,9 +184,13 @@ export class SummaryBuilder {
     }));
   }
 
-  /** 3 when incomplete (stopped, or rows a rerun finishes) even if rows also need a person; then 1; else 0. */
-  exitCode(stopped: boolean): ExitCode {
+  /**
+   * 3 when incomplete (stopped, rows a rerun finishes, or payouts still processing when `--wait`
+   * ran out) even if rows also need a person; then 1; else 0. `run` and `reconcile` both decide here.
+   */
+  exitCode(stopped: boolean, waited = false): ExitCode {
     if (stopped || OUTCOMES.some((o) => this.counts[o] > 0 && INCOMPLETE_OUTCOMES.has(o))) return 3;
+    if (waited && this.counts.submitted > 0) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
   }
 }
@@ -211,9 +217,10 @@ function refusedBeforeSending(control: RunControl | undefined): boolean {
 /** The run's summary (what `run --json` prints), logged as the run finishes. */
 export function finishSummary(
   summary: SummaryBuilder,
-  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; ignoredColumns: string[]; log: Logger; control?: RunControl; planFile?: string },
+  ctx: { account: Account; input: string; results: string; journal: string; dryRun: boolean; ignoredColumns: string[]; log: Logger; control?: RunControl; planFile?: string; waitSeconds?: number },
 ): RunSummary {
   const stopped = ctx.control?.stopReason;
+  const waited = ctx.waitSeconds !== undefined && !ctx.dryRun;
   const out: RunSummary = {
     account: ctx.account,
     input: ctx.input,
@@ -225,12 +232,13 @@ export function finishSummary(
     totals: summary.totals(),
     plan: summary.plan(),
     sent: summary.sent,
-    exitCode: refusedBeforeSending(ctx.control) ? 2 : summary.exitCode(stopped !== undefined),
+    exitCode: refusedBeforeSending(ctx.control) ? 2 : summary.exitCode(stopped !== undefined, waited),
     ...(stopped ? { stopped } : {}),
     invalid: summary.invalid,
     problems: summary.problems,
     ignoredColumns: ctx.ignoredColumns,
     ...(ctx.planFile ? { planFile: ctx.planFile } : {}),
+    ...(waited ? { waited: { seconds: ctx.waitSeconds!, stillProcessing: summary.counts.submitted } } : {}),
   };
   const counts = Object.fromEntries(Object.entries(out.counts).filter(([, n]) => n > 0));
   ctx.log.info({ counts, totals: out.totals, sent: out.sent, settled: out.plan.settled, exitCode: out.exitCode, stopped }, ctx.dryRun ? 'dry run finished' : 'run finished');

@@ -55,16 +55,7 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
     const paid = s.dryRun ? '' : ` · processed ${t.processed} · fees ${t.fees}`;
     lines.push(`  ${t.currency}: ${t.rows} valid ${t.rows === 1 ? 'row' : 'rows'} · ${t.requested} requested${paid}`);
   }
-  const problemCount = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial + s.counts.error + ((s.counts as Record<string, number>)['repeat_payee'] ?? 0);
-  if (s.problems.length) {
-    // A short list is the whole list (the count may include rows a stop left in flight, which are not listed).
-    const more = s.problems.length >= 20 && problemCount > s.problems.length;
-    lines.push(`Rows that need attention${more ? ` (first ${s.problems.length} of ${problemCount}; all in the results CSV)` : ''}:`);
-    for (const p of s.problems) {
-      const code = p.error_code ? ` [${p.error_code}]` : '';
-      lines.push(`  line ${p.line}: ${p.reference_id} ${p.outcome}${p.invoice_id ? ` (invoice ${p.invoice_id})` : ''}: ${p.message}${code}`);
-    }
-  }
+  lines.push(...problemLines(s));
   if (s.invalid.length) {
     lines.push(`Invalid rows${s.counts.invalid > s.invalid.length ? ` (first ${s.invalid.length} of ${s.counts.invalid}; all in the results CSV)` : ''}:`);
     for (const i of s.invalid) lines.push(`  ${i.message.startsWith('line ') ? '' : `line ${i.line}: `}${i.message} [${i.error_code}]`);
@@ -72,6 +63,7 @@ export function formatSummary(s: RunSummary, cmd?: CommandLine): string {
   if (s.stopped) lines.push(`Stopped: ${s.stopped.message}`);
   if (s.inputChanged) lines.push(`Input changed: ${s.inputChanged}`);
   if (s.ignoredColumns.length) lines.push(`Columns ignored (not read, not sent): ${s.ignoredColumns.join(', ')}`);
+  if (s.waited?.stillProcessing) lines.push(stillProcessingLine(s.waited));
   lines.push(`Results: ${s.results}${s.dryRun ? ' (the real results file is left as it was)' : ''}`);
   if (s.journal) lines.push(`Journal: ${s.journal}${s.dryRun ? ' (read, not written)' : ''}`);
   if (s.planFile) lines.push(s.dryRun ? `Plan: ${s.planFile}` : `Paid as planned in ${s.planFile}${s.inputChanged ? ': the copy of the file checked at the start (the file has changed since)' : ''}`);
@@ -94,6 +86,31 @@ function heldStep(s: RunSummary, cmd: CommandLine): string {
     `If paying them again is intended${some}: ${cmd.rerun}${allow} ` +
     `(a flat fee paid on a schedule: give it a --repeat-window shorter than its interval instead, e.g. --repeat-window 12h for a nightly one).`
   );
+}
+
+/** The rows that need a person or a rerun, as `run` and `reconcile` list them. */
+export function problemLines(s: Pick<RunSummary, 'counts' | 'problems'>): string[] {
+  const problemCount = s.counts.failed + s.counts.conflict + s.counts.rejected + s.counts.partial + s.counts.error + ((s.counts as Record<string, number>)['repeat_payee'] ?? 0);
+  if (!s.problems.length) return [];
+  // A short list is the whole list (the count may include rows a stop left in flight, which are not listed).
+  const more = s.problems.length >= 20 && problemCount > s.problems.length;
+  const lines = [`Rows that need attention${more ? ` (first ${s.problems.length} of ${problemCount}; all in the results CSV)` : ''}:`];
+  for (const p of s.problems) {
+    const code = p.error_code ? ` [${p.error_code}]` : '';
+    lines.push(`  line ${p.line}: ${p.reference_id} ${p.outcome}${p.invoice_id ? ` (invoice ${p.invoice_id})` : ''}: ${p.message}${code}`);
+  }
+  return lines;
+}
+
+/** `--wait` ran out: how many payouts are not final yet (the exit code is then 3). */
+export function stillProcessingLine(waited: { seconds: number; stillProcessing: number }): string {
+  const n = waited.stillProcessing;
+  return `${plural(n, 'payout')} still processing after waiting ${waited.seconds} s: not final yet (exit 3); follow ${n === 1 ? 'it' : 'them'} with reconcile.`;
+}
+
+/** The retry-failed command for the failed rows of an input and its journal, as the user would type it. */
+export function retryFailedCommand(program: string, input: string, journal: string | undefined): string {
+  return `${program} retry-failed ${shellQuote(input)}${journal ? ` --journal ${shellQuote(journal)}` : ''} --suffix ${nextSuffix(input)}`;
 }
 
 /** `-r2`, or the next number when the file's name already ends with one (`payouts-r2.csv` -> `-r3`). */
@@ -125,9 +142,9 @@ function nextSteps(s: RunSummary, cmd: CommandLine): string[] {
   // retry-failed reads `<stem>.journal.jsonl` unless told: name any other journal (custom or --sandbox's).
   const ownJournal = s.journal && basename(s.journal) !== basename(defaultPaths(s.input).journal) ? join(dirname(cmd.input), basename(s.journal)) : undefined;
   const journalPath = cmd.journal ?? ownJournal;
-  const journal = journalPath ? ` --journal ${shellQuote(journalPath)}` : '';
-  if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${cmd.program} retry-failed ${shellQuote(cmd.input)}${journal} --suffix ${nextSuffix(cmd.input)}`);
-  if (!cmd.sandbox && s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ? shellQuote(s.journal) : '<journal>'}`);
+  if (s.counts.failed) steps.push(`re-pay failed rows under new references: ${retryFailedCommand(cmd.program, cmd.input, journalPath)}`);
+  const wait = s.waited ? ` --wait ${s.waited.seconds}` : '';
+  if (!cmd.sandbox && s.counts.submitted) steps.push(`check payouts still processing later: ${cmd.program} reconcile ${s.journal ? shellQuote(s.journal) : '<journal>'}${wait}`);
   const fix = s.counts.invalid || s.counts.rejected;
   if (cmd.sandbox && (fix || s.stopped || s.counts.error)) {
     const redo = fix ? 'fix the invalid/rejected rows in the file, then rehearse again' : 'rehearse again';
