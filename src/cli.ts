@@ -92,6 +92,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
   } as const;
   const reconcileOptions = {
     out: { type: 'string', describe: 'results CSV to rewrite (default beside the journal)' },
+    wait: { ...runOptions.wait, describe: 'poll each invoice until its status is final or this many seconds pass (default 300); still processing then: exit 3' },
     json: { type: 'boolean', describe: 'print the report as JSON on stdout' },
     ledger: { type: 'string', describe: 'folder of the repeat-payee ledger where payouts found failed are released (overrides MILKYPAY_LEDGER_DIR)' },
   } as const;
@@ -236,7 +237,7 @@ const EXIT_CODES = `Exit codes:
   0  every row done (valid, created, submitted, processed or reissued)
   1  finished; rows need a person (invalid, repeat_payee, rejected, conflict, partial, failed)
   2  usage, configuration or input error: nothing was sent; fix the set-up
-  3  incomplete (stopped, rows left error/not_started, or still processing after --wait): rerun, it resumes
+  3  incomplete (stopped, rows error/not_started, not final after --wait): rerun the same command
 
 Settings: MILKYPAY_API_URL, MILKYPAY_PUBLIC_KEY, MILKYPAY_KEY_ID, MILKYPAY_SECRET_KEY (or .env)`;
 

@@ -179,7 +179,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
 }
 
 /** Where the API is, for `reconcile`: as for `payFile`. */
-export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices' | 'delays' | 'ledger'> {
+export interface ReconcileOptions extends Pick<PayFileOptions, 'config' | 'env' | 'cwd' | 'logger' | 'sandbox' | 'refreshServices' | 'delays' | 'ledger' | 'wait'> {
   /** Results CSV to rewrite; default beside the journal. */
   out?: string;
 }
@@ -203,7 +203,8 @@ export async function reconcileUnder(journal: string, options: ReconcileOptions 
   try {
     const env = withDotEnv(options.env ?? process.env, cwd);
     const ledger = ctx.sandboxState && usesSandboxLedger(options, env, cwd) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
-    return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger }, ctx);
+    const wait = options.wait !== undefined ? { waitSeconds: options.wait, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...options.delays?.poll } } : {};
+    return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait }, ctx);
   } catch (error) {
     throw withExitCode(error, ctx.config.apiUrl);
   } finally {

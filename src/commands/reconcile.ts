@@ -1,5 +1,7 @@
 import type { ExitCode } from '../errors.js';
 import { reconcileUnder as reconcile } from '../library.js';
+import { programName } from '../ui/command-name.js';
+import { formatReconcile } from '../ui/reconcile-text.js';
 import { makeLogger, type CommonArgs, type Io } from '../wiring.js';
 
 export interface ReconcileArgs extends CommonArgs {
@@ -7,19 +9,17 @@ export interface ReconcileArgs extends CommonArgs {
   out?: string;
   json?: boolean;
   ledger?: string;
+  wait?: number;
 }
 
+/** `reconcile`: the report on stdout (text, or one JSON object with --json); the exit code is `run`'s. */
 export async function reconcileCommand(args: ReconcileArgs, io: Io): Promise<ExitCode> {
   const logger = await makeLogger(io, args.logLevel);
   try {
     const report = await reconcile(args.journal, { ...args, env: io.env, cwd: io.cwd, ...(io.delays ? { delays: io.delays } : {}), logger });
-    const moves = Object.entries(report.moves).map(([move, n]) => `${n} ${n === 1 ? 'invoice' : 'invoices'} moved ${move.replace(' -> ', ' to ')}`);
-    io.stderr.write(`Checked ${report.checked} invoices not final yet; ${report.changed} changed.\n`);
-    for (const m of moves) io.stderr.write(`  ${m}\n`);
-    if (report.failedReads) io.stderr.write(`  ${report.failedReads} could not be read; run reconcile again later.\n`);
-    if (report.results) io.stderr.write(`Results rewritten: ${report.results}\n`);
-    if (args.json) io.stdout.write(`${JSON.stringify(report)}\n`);
-    return report.failedReads ? 1 : 0;
+    const program = io.invokedAs ?? programName(process.argv, io.env, io.cwd);
+    io.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReconcile(report, { program, journal: args.journal, cwd: io.cwd }));
+    return report.exitCode;
   } finally {
     logger.flush?.();
   }

@@ -5,20 +5,21 @@ import pLimit from 'p-limit';
 import { isApiError } from '../api/api-error.js';
 import type { ApiClient, Invoice } from '../api/client-types.js';
 import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
-import { UsageError } from '../errors.js';
+import { UsageError, type ExitCode } from '../errors.js';
 import { unbound } from '../journal/binding.js';
 import { journalKind } from '../journal/first-line.js';
 import { acquireLock } from '../journal/lock.js';
-import { openJournal, type JournalEntry } from '../journal/journal.js';
+import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { releaseFailed, type FailedPayout } from '../ledger/release-failed.js';
 import type { Logger } from '../log.js';
 import type { Account } from '../run/account.js';
-import { DEFAULT_LIMITS, step, type RowContext, type RowState } from '../payout/machine.js';
-import { isFinalStatus } from '../payout/outcome.js';
-import { resumeState, toRecord } from '../payout/record.js';
-import { snapshot } from '../payout/runner.js';
+import type { BackoffPolicy } from '../payout/backoff.js';
+import type { RowState } from '../payout/machine.js';
+import { isFinalStatus, type Outcome } from '../payout/outcome.js';
+import { journalStateOf, toRecord } from '../payout/record.js';
 import { paidRow } from '../payout/result-row.js';
-import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
+import { SummaryBuilder, type RowSample } from '../run/summary.js';
+import { followInvoice, type Followed, type FollowPace } from './follow-invoice.js';
 
 export interface ReconcileOptions {
   journal: string;
@@ -29,9 +30,13 @@ export interface ReconcileOptions {
    * account's ledger there, as a run does. Without it the ledger is not touched.
    */
   ledgerRoot?: string;
+  /** `--wait`: poll each invoice until final or this many seconds pass; payouts still processing then make the exit code 3. */
+  waitSeconds?: number;
+  pollBackoff?: BackoffPolicy;
 }
 
 export interface ReconcileReport {
+  journal: string;
   checked: number;
   changed: number;
   failedReads: number;
@@ -40,6 +45,14 @@ export interface ReconcileReport {
   /** Payouts found failed or rejected that the repeat-payee ledger no longer holds against their payee. */
   released: number;
   results?: string;
+  /** The outcome of every payout followed (those not final when reconcile started); an unreadable one is `error`. */
+  counts: Record<Outcome, number>;
+  /** The first of them that need a person or another reconcile, with the reason. */
+  problems: RowSample[];
+  /** `--wait`: how long, and how many were still processing when the time was up. */
+  waited?: { seconds: number; stillProcessing: number };
+  /** `run`'s: 1 when a payout followed ended failed or partial, 3 when one is unreadable or (with --wait) not final, else 0. */
+  exitCode: ExitCode;
 }
 
 /** Results path beside a journal: `payouts.journal.jsonl` -> `payouts.results.csv`. */
@@ -58,50 +71,8 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
     // Its invoice ids mean something only on the API and account it is bound to.
     if ((await journalKind(opts.journal)).kind === 'legacy') throw unbound(opts.journal, false);
     const journal = await openJournal(opts.journal, { binding: await env.account(), onWarning: (m) => env.logger.warn(m) });
-    const report: ReconcileReport = { checked: 0, changed: 0, failedReads: 0, moves: {}, released: 0 };
-    const updated = new Map<string, RowState>();
-    const failed: FailedPayout[] = [];
-    try {
-      const limit = pLimit(opts.concurrency ?? 8);
-      const open = [...journal.entries.values()].filter((e) => typeof e.invoice_id === 'string' && typeof e.status === 'string' && !isFinalStatus(e.status));
-      await Promise.all(
-        open.map((entry) =>
-          limit(async () => {
-            report.checked += 1;
-            try {
-              const invoice = await env.api.getInvoice(entry.invoice_id as string);
-              const foreign = notJournaled(invoice, entry);
-              if (foreign) {
-                // Another invoice's status is no news about this one: leave the row as it was.
-                report.failedReads += 1;
-                env.logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id }, `reading invoice ${String(entry.invoice_id)} returned ${foreign}, not this row's invoice; left as it was`);
-                return;
-              }
-              if (invoice.status === entry.status) return;
-              const state = afterReading(entry, invoice);
-              if (state.kind !== 'done') {
-                report.failedReads += 1;
-                env.logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, state: state.kind }, 'could not settle the row from its invoice; left as it was');
-                return;
-              }
-              await journal.append({ ...toRecord(state, { ref: entry.ref, fp: entry.fp, line: entry.line })!, at: new Date().toISOString() });
-              updated.set(entry.ref, state);
-              // Read back, checked as this row's invoice and final: no money moved for it.
-              if (RELEASING.has(state.outcome)) failed.push({ ref: entry.ref, currency: invoice.currency, amount: invoice.amount });
-              const move = `${String(entry.status)} -> ${invoice.status}`;
-              report.moves[move] = (report.moves[move] ?? 0) + 1;
-              report.changed += 1;
-            } catch (error) {
-              if (!isApiError(error)) throw error;
-              report.failedReads += 1;
-              env.logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, err: error }, 'could not read invoice');
-            }
-          }),
-        ),
-      );
-    } finally {
-      await journal.close();
-    }
+    const followed = await followAll(journal, opts, env.api, env.logger).finally(() => journal.close());
+    const { report, updated, failed } = followed;
     if (opts.ledgerRoot !== undefined) report.released = await release(opts.ledgerRoot, await env.account(), failed, env.logger);
     const results = opts.out ?? resultsPathOf(opts.journal);
     if (existsSync(results)) {
@@ -112,6 +83,72 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
   } finally {
     await lock.release();
   }
+}
+
+/** Follows every journaled invoice not final yet, journals what moved, and counts each outcome as `run` does. */
+async function followAll(journal: Journal, opts: ReconcileOptions, api: ApiClient, logger: Logger) {
+  const summary = new SummaryBuilder();
+  const report = { journal: opts.journal, checked: 0, changed: 0, failedReads: 0, moves: {} as Record<string, number>, released: 0 };
+  const updated = new Map<string, RowState>();
+  const failed: FailedPayout[] = [];
+  const pace: FollowPace = { ...(opts.waitSeconds !== undefined ? { waitUntil: Date.now() + opts.waitSeconds * 1000 } : {}), ...(opts.pollBackoff ? { pollBackoff: opts.pollBackoff } : {}) };
+  const unread = (entry: JournalEntry, message: string): void => {
+    report.failedReads += 1;
+    summary.addOutcome('error', { ...rowOf(entry), error_code: 'not_read', error_message: `${message}; left as it was: run reconcile again later` });
+  };
+  const limit = pLimit(opts.concurrency ?? 8);
+  const open = [...journal.entries.values()].filter((e) => typeof e.invoice_id === 'string' && typeof e.status === 'string' && !isFinalStatus(e.status));
+  await Promise.all(
+    open.map((entry) =>
+      limit(async () => {
+        report.checked += 1;
+        let read: Followed;
+        try {
+          read = await followInvoice(api, entry, pace);
+        } catch (error) {
+          if (!isApiError(error)) throw error;
+          logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, err: error }, 'could not read invoice');
+          return unread(entry, `could not read invoice ${String(entry.invoice_id)}: ${error.message}`);
+        }
+        if (read.kind === 'foreign') {
+          logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id }, `reading invoice ${String(entry.invoice_id)} returned ${read.why}, not this row's invoice; left as it was`);
+          return unread(entry, `reading invoice ${String(entry.invoice_id)} returned ${read.why}, not this row's invoice`);
+        }
+        const { state, invoice } = read;
+        if (state.kind !== 'done') {
+          logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, state: state.kind }, 'could not settle the row from its invoice; left as it was');
+          return unread(entry, `could not settle the row from invoice ${invoice.id} (status ${invoice.status})`);
+        }
+        summary.addOutcome(state.outcome, { ...rowOf(entry), ...paidRow(identityOf(entry, invoice), state, false) });
+        if (invoice.status === entry.status && journalStateOf(state) === entry.state) return;
+        await journal.append({ ...toRecord(state, { ref: entry.ref, fp: entry.fp, line: entry.line })!, at: new Date().toISOString() });
+        updated.set(entry.ref, state);
+        // Read back, checked as this row's invoice and final: no money moved for it.
+        if (RELEASING.has(state.outcome)) failed.push({ ref: entry.ref, currency: invoice.currency, amount: invoice.amount });
+        if (invoice.status === entry.status) return;
+        const move = `${String(entry.status)} -> ${invoice.status}`;
+        report.moves[move] = (report.moves[move] ?? 0) + 1;
+        report.changed += 1;
+      }),
+    ),
+  );
+  const waited = opts.waitSeconds !== undefined;
+  const out: ReconcileReport = {
+    ...report,
+    counts: summary.counts,
+    problems: summary.problems,
+    ...(waited ? { waited: { seconds: opts.waitSeconds!, stillProcessing: summary.counts.submitted } } : {}),
+    exitCode: summary.exitCode(false, waited),
+  };
+  return { report: out, updated, failed };
+}
+
+function rowOf(entry: JournalEntry) {
+  return { line: entry.line, reference_id: entry.ref, ...(entry.invoice_id ? { invoice_id: entry.invoice_id } : {}), ...(entry.status ? { status: entry.status } : {}) };
+}
+
+function identityOf(entry: JournalEntry, invoice: Invoice) {
+  return { line: entry.line, referenceId: entry.ref, service: entry.service ?? invoice.service ?? '', currency: entry.currency ?? invoice.currency, amount: entry.amount ?? invoice.amount };
 }
 
 /**
@@ -138,16 +175,6 @@ async function release(root: string, account: Account, failed: FailedPayout[], l
   }
 }
 
-/** Why an answer is not the journaled invoice (another id or reference, other payment data), or undefined. */
-function notJournaled(invoice: Awaited<ReturnType<ApiClient['getInvoice']>>, entry: JournalEntry): string | undefined {
-  const other = notTheRows(invoice, entry.ref, String(entry.invoice_id));
-  if (other) return other;
-  const { service, currency, amount } = entry;
-  if (typeof service !== 'string' || typeof currency !== 'string' || typeof amount !== 'string') return undefined;
-  const diffs = paymentDifferences(invoice, { service, currency, amount, fields: {} });
-  return diffs.length ? `invoice ${invoice.id} with ${diffs.join(', ')}` : undefined;
-}
-
 async function rewriteResults(path: string, updated: Map<string, RowState>): Promise<void> {
   // The writer escapes cells a spreadsheet would run as formulas; read them back as they were.
   const rows = parse(await readFile(path), { columns: true, bom: true, cast: (value) => unescapeFormula(value) }) as Record<string, string>[];
@@ -161,17 +188,4 @@ async function rewriteResults(path: string, updated: Map<string, RowState>): Pro
     writer.write(seq, { ...old, invoice_id: '', status: '', resolution: '', fee: '', error_code: '', error_message: '', ...paidRow(identity, state, false) });
   });
   await writer.close();
-}
-
-/**
- * Where a journaled row stands once its invoice is read: the state machine's own read, with nothing
- * left to send (reconcile never creates or processes). A row journaled as created is read like one
- * whose process request went unanswered: another status means someone processed it.
- */
-function afterReading(record: JournalEntry, invoice: Invoice): RowState {
-  let state = resumeState(record, record.fp, record.ref);
-  if (state.kind === 'created') state = { kind: 'process_doubt', invoice: state.invoice, attempt: 0, reads: 0, delayMs: 0 };
-  const expected = { service: record.service ?? invoice.service ?? '', currency: record.currency ?? invoice.currency, amount: record.amount ?? invoice.amount, fields: {} };
-  const ctx: RowContext = { referenceId: record.ref, expected, process: false, now: Date.now(), ...DEFAULT_LIMITS };
-  return step(state, { kind: 'invoice', invoice: snapshot(invoice) }, ctx);
 }

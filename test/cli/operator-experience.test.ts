@@ -155,9 +155,9 @@ describe('the operator experience, through the built CLI', () => {
     clock.advance(400); // the invoices' processing is over
     const rec = await ws.cli(['reconcile', 'payouts.journal.jsonl']);
     expect(rec.code, rec.stderr).toBe(0);
-    expect(rec.stderr).toContain('4 invoices moved processing to processed');
+    expect(rec.stdout).toContain('4 invoices moved processing to processed');
     expect((await ws.results()).map((r) => r.outcome)).toEqual(['processed', 'processed', 'processed', 'processed']);
-    expect((await ws.cli(['reconcile', 'payouts.journal.jsonl'])).stderr).toContain('Checked 0 invoices');
+    expect((await ws.cli(['reconcile', 'payouts.journal.jsonl'])).stdout).toContain('Checked 0 invoices');
 
     await ws.write('waited.csv', csv(HEADER, rows(3, 'w')));
     // The same payees and amounts as payouts.csv under new references: the repeat-payee guard would hold them.

@@ -41,7 +41,7 @@ describe('reconcile releases in the repeat-payee ledger the payouts it finds fai
     expect(counts(await cli(ws, ['run', 'batch.csv'])).submitted).toBe(2);
     clock.advance(400);
     const reconciled = await cli(ws, ['reconcile', 'batch.journal.jsonl']);
-    expect(reconciled.code, reconciled.stderr).toBe(0);
+    expect(reconciled.code, reconciled.stderr).toBe(1); // f-1 failed: a person re-pays it
     expect(reconciled.json).toMatchObject({ checked: 2, changed: 2 });
     expect(await outcomes(ws, 'batch.results.csv')).toEqual([
       ['f-1', 'failed'],

@@ -163,7 +163,7 @@ describe('the repeat-payee guard', () => {
     const paid = await run(ws, ['run', 'batch-r2.csv']);
     expect(paid.summary.counts.repeat_payee ?? 0, paid.stderr).toBe(0);
     expect(ws.sandbox.counters.createRequests.get('f-1-r2')).toBe(1);
-    expect((await run(ws, ['run', 'batch.csv'])).summary.counts.failed).toBe(1); // reads it from the journal
+    expect((await run(ws, ['run', 'batch.csv'])).summary.counts.reissued).toBe(1); // reads it from the journal: failed, then reissued
     expect(ws.sandbox.counters.requests.create).toBe(2);
   });
 
