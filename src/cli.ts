@@ -1,15 +1,15 @@
-import { readFileSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import type { Io } from './wiring.js';
-import { isApiError } from './api/api-error.js';
-import { credentialsRefused, isCredentialsRefusal } from './api-advice.js';
 import { exitThreeOnCrash } from './crash-exit.js';
 import { asTyped, badNumber, usageMessage } from './cli-usage.js';
-import { exitCodeOf, userSystemError, type ExitCode } from './errors.js';
-import { serializeError } from './serialize-error.js';
+import { exitCodeOf, type ExitCode } from './errors.js';
+import { failureOf } from './failure.js';
+import { RunClock } from './run/run-clock.js';
 import { programName } from './ui/command-name.js';
+import { packageVersion } from './version.js';
 
 /**
  * Parses argv, runs one command, returns its exit code. The only place that decides exit codes.
@@ -22,6 +22,7 @@ export async function runMain(argv: string[], io: Io = defaultIo()): Promise<Exi
 /** `runMain`, also saying whether the process must exit at once (a forced stop leaves requests behind). */
 async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow: boolean }> {
   let code: ExitCode = 0;
+  const clock = new RunClock(); // a run's report and metrics start counting here, refusals by yargs included
   const common = {
     sandbox: { type: 'boolean', describe: 'use the embedded sandbox on a loopback port (ignores MILKYPAY_* settings)' },
     'api-url': { type: 'string', describe: 'API base URL up to /api (overrides MILKYPAY_API_URL)' },
@@ -68,6 +69,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     },
     ...guardOptions,
     plan: { type: 'string', describe: 'pay only the file this plan (from `plan <input>`) describes; exit 2 if it changed' },
+    'metrics-file': { type: 'string', describe: "the run's figures for node_exporter's textfile collector, Prometheus text format (overrides MILKYPAY_METRICS_FILE)" },
   } as const;
   const planOptions = {
     out: { type: 'string', describe: 'the plan file (default <input-stem>.plan.json)' },
@@ -138,7 +140,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
           .example(example('$0 run payouts.csv --max-total USD:5000', 'pay, refusing the file if it asks more than 5000 USD'))
           .example(example('$0 run payouts.csv --sandbox', 'try it against the embedded sandbox')),
       async (a) => {
-        code = await (await import('./commands/run.js')).runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io);
+        code = await (await import('./commands/run.js')).runCommand({ ...a, input: a.input, concurrency: a.concurrency }, io, clock);
       },
     )
     .command(
@@ -152,7 +154,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
           .conflicts('sandbox', 'api-url')
           .example(example('$0 plan payouts.csv', 'write payouts.plan.json for review, then pay exactly that file: run payouts.csv --plan payouts.plan.json')),
       async (a) => {
-        code = await (await import('./commands/plan.js')).planCommand({ ...a, input: a.input }, io);
+        code = await (await import('./commands/plan.js')).planCommand({ ...a, input: a.input }, io, clock);
       },
     )
     .command(
@@ -227,6 +229,8 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     });
     if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   } catch (error) {
+    // `run`/`plan` refused before the command began (an unknown option): --json and the metrics still say so.
+    if ((args[0] === 'run' || args[0] === 'plan') && !clock.reported) await (await import('./commands/run-report.js')).refusedBeforeStart(error, args, io, clock);
     code = report(error, io);
     if ((error as { exitNow?: unknown } | undefined)?.exitNow === true) return { code, exitNow: true };
   }
@@ -269,36 +273,14 @@ class UsageErrorFromYargs extends Error {
 }
 
 function report(error: unknown, io: Io): ExitCode {
-  const code = exitCodeOf(error);
-  if (code !== undefined) {
-    io.stderr.write(`milkypay-payouts: ${asTyped((error as Error).message, programOf(io))}\n`);
-    return code;
-  }
-  const mistake = userSystemError(error);
-  if (mistake) {
-    io.stderr.write(`milkypay-payouts: ${mistake.message}\n`);
-    return mistake.exitCode;
-  }
-  if (isApiError(error) && isCredentialsRefusal(error)) {
-    io.stderr.write(`milkypay-payouts: ${credentialsRefused(error).message}\n`);
-    return 2;
-  }
-  if (isApiError(error)) {
-    io.stderr.write(`milkypay-payouts: ${error.message}${error.apiMessage ? ` (${error.apiMessage})` : ''}: the API could not be used; try again later (nothing was paid by this step)\n`);
-    return 3;
-  }
-  io.stderr.write(`milkypay-payouts: unexpected failure: ${JSON.stringify(serializeError(error))}\n`);
-  return 3;
+  const failure = failureOf(error);
+  io.stderr.write(`milkypay-payouts: ${exitCodeOf(error) !== undefined ? asTyped(failure.message, programOf(io)) : failure.message}\n`);
+  return failure.exitCode;
 }
 
 /** The program as the user ran it, for the commands hints name. */
 function programOf(io: Io): string {
   return io.invokedAs ?? programName(process.argv, io.env, io.cwd);
-}
-
-/** The `version` of the package.json beside dist/ (or src/). */
-function packageVersion(): string {
-  return (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 }
 
 function defaultIo(): Io {

@@ -44,6 +44,7 @@ const RULES: { [K in keyof Required<PayFileOptions>]: Rule } = {
   env: object,
   cwd: path,
   logger: object,
+  reportLogger: object,
   progress: { schema: z.custom((v) => typeof v === 'function' || (typeof v === 'object' && v !== null)), takes: 'a function or a Progress object' },
   signal: { schema: z.instanceof(AbortSignal), takes: 'an AbortSignal' },
   onStart: callback,

@@ -20,6 +20,7 @@ import { reconcile as reconcileJournal, type ReconcileReport } from './reconcile
 import type { RepeatSettings } from './run/repeat-screen.js';
 import type { Progress } from './run/progress-events.js';
 import type { RunSummary } from './run/summary.js';
+import { RunClock } from './run/run-clock.js';
 import { Throttle } from './run/throttle.js';
 
 export type { Delays } from './wiring.js';
@@ -76,6 +77,8 @@ export interface PayFileOptions {
   cwd?: string;
   /** A pino logger; default: silent. */
   logger?: Logger;
+  /** Logs the run's start and finish lines, whose figures are the summary's; default `logger` (the CLI quiets them on a terminal). */
+  reportLogger?: Logger;
   /** Told after every row, or a `Progress` with begin/row/end. */
   progress?: ((update: ProgressUpdate) => void) | Progress;
   /** Aborting stops starting rows; rows in flight are journaled and the summary says `stopped`. */
@@ -136,8 +139,8 @@ export async function payFile(input: string, options: PayFileOptions = {}): Prom
   });
 }
 
-/** `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it. */
-export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions): Promise<RunSummary> {
+/** `payFile` under a control the caller holds: the CLI's signals stop it, and a second one forces it; `clock`: the run's id, times and request counts. */
+export async function payFileUnder(control: RunControl, input: string, options: PayFileOptions, clock = new RunClock()): Promise<RunSummary> {
   checkInputPath(input);
   checkPayFileOptions(options);
   const cwd = options.cwd ?? process.cwd();
@@ -151,14 +154,16 @@ export async function payFileUnder(control: RunControl, input: string, options: 
     ...(options.maxRate ? { maxRate: options.maxRate } : {}),
   });
   const logger = options.logger ?? (await silentLogger());
-  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) } satisfies ConnectArgs, { env, cwd }, logger, throttle);
+  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays), clock } satisfies ConnectArgs, { env, cwd }, logger, throttle);
   if (runOptions.repeat && ctx.sandboxState && usesSandboxLedger(options, env, cwd)) runOptions.repeat.ledgerRoot = join(ctx.sandboxState, 'ledger');
   const onAbort = (): void => control.stop('signal', abortMessage(options.signal!.reason));
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    return await runPayouts(runOptions, {
+    const summary = await runPayouts(runOptions, {
       api: ctx.api,
+      onRequestFailed: clock.onRetry,
+      ...(options.reportLogger ? { reportLogger: options.reportLogger } : {}),
       rules: ctx.rules,
       logger,
       control,
@@ -170,6 +175,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
       ...(options.onStart ? { onStart: options.onStart } : {}),
       ...(options.confirm ? { confirm: options.confirm } : {}),
     });
+    return { ...clock.finish(), ...summary };
   } catch (error) {
     throw withExitCode(error, ctx.config.apiUrl);
   } finally {

@@ -40,7 +40,7 @@ export async function createLogger(opts: LoggerOptions = {}): Promise<Logger> {
   };
   if (opts.pretty) {
     const { default: pinoPretty } = await import('pino-pretty'); // only terminals pay for loading it
-    const stream = pinoPretty({ destination: opts.destination ?? 2, colorize: opts.color ?? true, sync: true, ignore: 'pid,hostname,name' });
+    const stream = pinoPretty({ destination: opts.destination ?? 2, colorize: opts.color ?? true, sync: true, ignore: 'pid,hostname,name,runId' }); // runId ties JSON logs to reports; a terminal shows one run
     return pino(options, stream);
   }
   const destination = opts.destination ?? pino.destination({ dest: 2, sync: true });

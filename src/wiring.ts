@@ -10,6 +10,7 @@ import type { BackoffPolicy } from './payout/backoff.js';
 import { createRulesBook, type RulesBook } from './rules/index.js';
 import type { Sandbox } from './sandbox/sandbox-types.js';
 import { learnAccount, rulesCacheKey, type Account } from './run/account.js';
+import type { RunClock } from './run/run-clock.js';
 import type { Throttle } from './run/throttle.js';
 import { TerminalOutput } from './ui/terminal.js';
 
@@ -80,6 +81,8 @@ export interface ConnectArgs extends CommonArgs {
   config?: Partial<Config>;
   /** The first delay of the retries the client makes by itself (reads, 429s). */
   requestRetry?: Pick<ApiClientOptions, 'retryBaseDelayMs'>;
+  /** Counts the requests, retries and 429s for the run's report. */
+  clock?: Pick<RunClock, 'onResponse' | 'onRetry'>;
 }
 
 /** Config (or the embedded sandbox), one API client, the rules book and the logger. */
@@ -121,7 +124,9 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
     // At most `concurrency` sockets: a request that starts as another's socket is being freed
     // waits for it rather than opening one more connection.
     ...(throttle ? { maxSockets: throttle.concurrency, beforeRequest: throttle.beforeRequest, onResponse: throttle.onResponse } : {}),
+    ...(args.clock ? { onResponse: countedResponses(args.clock, throttle) } : {}),
     onRetry: (event: RetryEvent) => {
+      args.clock?.onRetry();
       if (event.error.retryAfterMs) throttle?.pause(event.error.retryAfterMs);
       logger.info({ method: event.method, endpoint: event.endpoint, attempt: event.attempt, delayMs: event.delayMs, cause: event.error.code }, 'retrying request');
     },
@@ -148,5 +153,13 @@ export async function connect(args: ConnectArgs, io: Pick<Io, 'env' | 'cwd'>, lo
       if (sandboxState) await rm(sandboxState, { recursive: true, force: true });
       logger.flush?.();
     },
+  };
+}
+
+/** Every answer counted for the report, then told to the throttle (which slows down on 429s). */
+function countedResponses(clock: Pick<RunClock, 'onResponse'>, throttle: Throttle | undefined): (status: number) => void {
+  return (status) => {
+    clock.onResponse(status);
+    throttle?.onResponse(status);
   };
 }

@@ -10,6 +10,8 @@ import { shellQuote as quote } from '../ui/shell-quote.js';
 import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
 import { makeLogger, terminalOf, type CommonArgs, type Io } from '../wiring.js';
+import { RunClock } from '../run/run-clock.js';
+import { checkMetrics, metricsOf, reportRefusal, withMetrics, type ReportContext } from './run-report.js';
 
 export interface RunArgs extends CommonArgs {
   input: string;
@@ -36,14 +38,17 @@ export interface RunArgs extends CommonArgs {
   allowRepeatOf?: string[];
   repeatKey?: string;
   plan?: string;
+  /** The Prometheus text file for node_exporter (default MILKYPAY_METRICS_FILE); real runs only. */
+  metricsFile?: string;
   /** `plan`: write the plan of this dry run here. */
   writePlan?: string;
 }
 
 /** `run`: `payFile` with the terminal around it (signals, progress, the live confirmation, the summary). */
-export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
-  const logger = await makeLogger(io, args.logLevel);
-  const progress = createProgress(io.stderr, settingsFrom(io.env).progressIntervalMs, terminalOf(io));
+export async function runCommand(args: RunArgs, io: Io, clock = new RunClock()): Promise<ExitCode> {
+  const logger = (await makeLogger(io, args.logLevel)).child({ runId: clock.runId });
+  const report: ReportContext = { io, clock, json: Boolean(args.json), metrics: metricsOf(args, io), input: args.input };
+  const progress = createProgress(io.stderr, settingsFrom(io.env).progressIntervalMs, terminalOf(io), logger);
   const control = new RunControl({
     ...(args.maxRetryWait !== undefined ? { maxRetryWaitMs: args.maxRetryWait * 1000 } : {}),
     onWait: (until) => progress.waiting?.(until),
@@ -65,6 +70,7 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
+    await checkMetrics(report);
     const paying = payFileUnder(control, args.input, {
       ...args,
       delimiter: args.delimiter as ',' | ';' | '\t' | 'tab' | undefined,
@@ -72,15 +78,21 @@ export async function runCommand(args: RunArgs, io: Io): Promise<ExitCode> {
       cwd: io.cwd,
       ...(io.delays ? { delays: io.delays } : {}),
       logger,
+      // On a terminal at the default level the report says it all: its figures are not logged before it as well.
+      ...(terminalOf(io) && (args.logLevel ?? 'info') === 'info' ? { reportLogger: logger.child({}, { level: 'warn' }) } : {}),
       progress,
       // The report goes to stdout (logs and progress stay on stderr); --json replaces it.
       ...(args.json ? {} : { onStart: (start: RunStart) => io.stdout.write(formatStart(start, args.input)) }),
       ...(args.live && !args.yes && io.stdin?.isTTY && io.stderr.isTTY ? { confirm: (what: LiveConfirmation) => confirmLive(what, io, control.signal) } : {}),
-    });
-    const summary = await Promise.race([paying, control.forced]);
+    }, clock);
+    const summary = await withMetrics(await Promise.race([paying, control.forced]), report);
     progress.end();
     io.stdout.write(args.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary, commandLine(args, io)));
     return summary.exitCode;
+  } catch (error) {
+    progress.end();
+    await reportRefusal(error, report);
+    throw error; // cli.ts says it on stderr and exits with its code
   } finally {
     progress.end(); // the progress line ends with a newline whatever happened
     process.off('SIGINT', onSignal);

@@ -29,7 +29,7 @@ export async function rerunFromCheckpoint(
   journal: string,
   key: CheckpointKey,
   opts: RunOptions,
-  env: { logger: Logger; progress?: Progress | undefined },
+  env: { logger: Logger; reportLogger?: Logger | undefined; progress?: Progress | undefined },
 ): Promise<RunSummary | undefined> {
   const found = await readCheckpoint<RunSummary>(journal, key);
   if (!found) return undefined;
@@ -38,11 +38,12 @@ export async function rerunFromCheckpoint(
   // The same refusals as the full path: a finished batch has nothing to send, every valid row settled.
   checkGates(opts.gates, { sendRows: 0, send: new Totals(), settledRows: found.validRows, settled: requested, heldRows: 0 });
   const summary: RunSummary = { ...found.summary, account: key.binding as Account };
-  env.logger.info({ input: opts.input, rows: summary.rows, send: 0, settled: summary.plan.settled, journal, checkpoint: true }, 'run started');
+  const log = env.reportLogger ?? env.logger;
+  log.info({ input: opts.input, rows: summary.rows, send: 0, settled: summary.plan.settled, journal, checkpoint: true }, 'run started');
   env.progress?.begin(summary.rows);
   for (const outcome of OUTCOMES) for (let i = 0; i < summary.counts[outcome]; i++) env.progress?.row(outcome);
   const counts = Object.fromEntries(Object.entries(summary.counts).filter(([, n]) => n > 0));
-  env.logger.info({ counts, totals: summary.totals, exitCode: summary.exitCode }, 'run finished');
+  log.info({ counts, totals: summary.totals, exitCode: summary.exitCode }, 'run finished');
   return summary;
 }
 

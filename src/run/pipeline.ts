@@ -63,6 +63,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
   const log = env.logger;
   const files = [{ path: paths.journal, what: 'the journal' }, { path: `${paths.journal}.checkpoint`, what: "the journal's checkpoint" }, { path: paths.results, what: 'the results file' }];
   await keepPrivate(files, (m) => log.warn(m));
+  const reportLog = env.reportLogger ?? log; // the start and finish lines, whose figures are the report's
   const file = await openInput(opts.input, { readFrom: snapshot.copy, ...(opts.delimiter ? { delimiter: opts.delimiter } : {}), ...(opts.ignoreColumns ? { ignoreColumns: opts.ignoreColumns } : {}) });
   if (file.ignoredColumns.length) {
     log.warn({ columns: file.ignoredColumns }, `ignoring columns the tool does not know: ${file.ignoredColumns.join(', ')}`);
@@ -112,7 +113,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       repeat.close();
     }
     await writer.close();
-    return finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, ignoredColumns: file.ignoredColumns, log, ...(opts.writePlan ? { planFile: opts.writePlan } : {}) });
+    return finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: true, ignoredColumns: file.ignoredColumns, log: reportLog, ...(opts.writePlan ? { planFile: opts.writePlan } : {}) });
   }
 
   const control = env.control ?? new RunControl();
@@ -147,7 +148,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       forgetEarly();
       if (rerun?.writing) {
         // Every row settled, held or invalid: the first pass wrote the results, nothing is sent.
-        log.info({ input: opts.input, rows, valid: validRows, send: 0, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
+        reportLog.info({ input: opts.input, rows, valid: validRows, send: 0, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
         await rerun.close(rows, env.progress);
       } else {
         const reviewed = opts.applyPlan ? { planCreatedAt: opts.applyPlan.file.createdAt } : {};
@@ -157,7 +158,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
           if (!(await confirmUnlessStopped(() => confirm(what), control))) throw new UsageError('not_confirmed', 'not confirmed: nothing was sent');
         }
         await assertUnchangedBeforeSending(snapshot);
-        log.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
+        reportLog.info({ input: opts.input, rows, valid: validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: host, mode: account.mode, journal: paths.journal }, 'run started');
         journal ??= await open();
         env.progress?.begin(rows);
         const writer = await createResultsWriter(paths.results);
@@ -179,7 +180,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
       await repeat.flush();
       await journal?.close();
     }
-    const out = finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, ignoredColumns: file.ignoredColumns, log, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}), ...(opts.waitSeconds !== undefined ? { waitSeconds: opts.waitSeconds } : {}) });
+    const out = finishSummary(summary, { account, input: opts.input, results: paths.results, journal: paths.journal, dryRun: false, ignoredColumns: file.ignoredColumns, log: reportLog, control, ...(opts.applyPlan ? { planFile: opts.applyPlan.path } : {}), ...(opts.waitSeconds !== undefined ? { waitSeconds: opts.waitSeconds } : {}) });
     await checkpointAfterRun(paths.journal, checkpointKey(opts, paths, account, snapshot, await ledgerNow()), opts, out, summary);
     return out;
   } finally {

@@ -69,6 +69,10 @@ export interface RunEnv {
   api: ApiClient;
   rules: RulesBook;
   logger: Logger;
+  /** The run's start and finish lines (the report's figures); default `logger`. */
+  reportLogger?: Logger;
+  /** A payout request failed (it is then tried again, looked up, or the row ends `error`). */
+  onRequestFailed?: () => void;
   progress?: Progress;
   control?: RunControl;
   throttle?: Throttle;

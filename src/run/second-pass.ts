@@ -56,6 +56,7 @@ export async function secondPass(file: InputFile, opts: RunOptions, env: RunEnv,
     context: rowPace(opts),
     onEvent: (job, command, event) => {
       if (event.kind === 'invoice' && (command.kind === 'create' || command.kind === 'process')) s.control.sent += 1;
+      if (event.kind === 'failed') env.onRequestFailed?.();
       if (event.kind === 'failed') env.logger.debug({ ref: job.referenceId, line: job.line, command: command.kind, failure: event.failure }, 'request failed');
     },
     slot: (send) => throttle.slot(send),

@@ -5,6 +5,7 @@ import type { ResultRow } from '../payout/result-row.js';
 import type { Logger } from '../log.js';
 import type { RunControl } from '../payout/run-control.js';
 import type { Account } from './account.js';
+import type { RunTimes } from './run-clock.js';
 import type { GateCounts } from './gates.js';
 
 export interface CurrencyTotals {
@@ -59,7 +60,8 @@ export interface HeldSample {
   message: string;
 }
 
-export interface RunSummary {
+/** `version`, `runId`, `startedAt`, `finishedAt`, `durationMs`, `requests`: set by `payFile` and every `run --json`. */
+export interface RunSummary extends Partial<RunTimes> {
   /** The API, account and mode the run used (asked of the API, never from a cache). */
   account?: Account;
   input: string;

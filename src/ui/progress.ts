@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import type CliProgress from 'cli-progress';
+import type { Logger } from '../log.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { Progress } from '../run/progress-events.js';
 import type { TerminalOutput } from './terminal.js';
@@ -44,11 +45,25 @@ export function progressLine(c: Counter, now = Date.now()): string {
   return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${attentionCount(c)}${apartNote(c)} · eta ${eta === undefined ? '?' : `${eta}s`}${waitNote(c, now)}`;
 }
 
-/** A live bar on a terminal; a plain line every few seconds otherwise (cron, CI, log files). */
+/** The figures of a progress line, for a JSON log line beside its text. */
+export function progressFields(c: Counter, now = Date.now()): Record<string, number> {
+  const rate = c.done / Math.max((now - c.startedAt) / 1000, 0.001);
+  const fields: Record<string, number> = { done: c.done, total: c.total, rowsPerSecond: Math.round(rate), attention: c.attention, invalid: c.invalid, notStarted: c.notStarted };
+  if (rate > 0) fields['etaSeconds'] = Math.ceil((c.total - c.done - c.notStarted) / rate);
+  const waiting = Math.ceil((c.waitUntil - now) / 1000);
+  if (waiting > 0) fields['waitingSeconds'] = waiting;
+  return fields;
+}
+
+/**
+ * A live bar on a terminal; otherwise a line every few seconds (cron, CI, log files): a JSON log
+ * line through `log` like the rest of stderr, its text as the message (plain text without `log`).
+ */
 export function createProgress(
   stream: NodeJS.WritableStream & { isTTY?: boolean },
   intervalMs = 5000,
   terminal?: TerminalOutput,
+  log?: Pick<Logger, 'info'>,
 ): Progress {
   const c: Counter = { total: 0, done: 0, attention: 0, invalid: 0, notStarted: 0, startedAt: Date.now(), waitUntil: 0 };
   const count = (outcome: Outcome): void => {
@@ -106,24 +121,29 @@ export function createProgress(
     };
   }
   let timer: NodeJS.Timeout | undefined;
+  const say = (): void => {
+    const now = Date.now();
+    if (log) log.info({ progress: progressFields(c, now) }, progressLine(c, now));
+    else stream.write(`${progressLine(c, now)}\n`);
+  };
   return {
     begin(total) {
       c.total = total;
       c.startedAt = Date.now();
-      timer = setInterval(() => stream.write(`${progressLine(c)}\n`), intervalMs);
+      timer = setInterval(say, intervalMs);
       timer.unref();
     },
     row: count,
     waiting(untilMs) {
       const known = c.waitUntil > Date.now();
       c.waitUntil = Math.max(c.waitUntil, untilMs);
-      if (!known && timer) stream.write(`${progressLine(c)}\n`); // say so when the wait starts, not at the next tick
+      if (!known && timer) say(); // say so when the wait starts, not at the next tick
     },
     end() {
       if (!timer) return;
       clearInterval(timer);
       timer = undefined;
-      stream.write(`${progressLine(c)}\n`);
+      say();
     },
   };
 }

@@ -59,7 +59,7 @@ describe('configuration mistakes name the setting to fix', () => {
     expect(await run({})).toContain('\u001b[');
     await ws.write('payouts.csv', csv(HEADER, rows(1, 'again')));
     const plain = await run({ NO_COLOR: '1' });
-    expect(plain).toContain('run started');
+    expect(plain).toContain('INFO: validating');
     expect(plain).not.toMatch(/\u001b\[\d+m/);
   });
 });

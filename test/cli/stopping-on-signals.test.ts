@@ -41,7 +41,7 @@ describe('stopping on a signal, through the built CLI', () => {
     await ws.write('payouts.csv', csv(HEADER, rows(200)));
     const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '4'], { MILKYPAY_PROGRESS_INTERVAL_MS: '20' });
     const done = collect(child);
-    await waitForStderr(child, /^([1-9]\d*)\/200 rows/m);
+    await waitForStderr(child, /"msg":"([1-9]\d*)\/200 rows/);
     child.kill('SIGINT');
     const r: CliResult = await done;
     expect(r.code, r.stderr).toBe(3);

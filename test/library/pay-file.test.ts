@@ -48,7 +48,8 @@ describe('payFile from the built entry point', () => {
       const printed = JSON.parse((await ws.cli(['run', 'payouts.csv', '--json'])).stdout) as RunSummary;
       // The same payees and amounts under new references: allowed, or the repeat-payee guard holds them.
       const resolved = await lib.payFile(ws.path('again.csv'), { env: ws.env, allowRepeat: true });
-      const paths = ({ input, results, journal, ...rest }: RunSummary): unknown => ({ rest, paths: [input, results, journal].map((p) => p?.replace(/^.*\/(payouts|again)/, '')) });
+      // Each run has its own id, times and request counts; the rest is the same object.
+      const paths = ({ input, results, journal, runId: _id, startedAt: _s, finishedAt: _f, durationMs: _d, requests: _r, ...rest }: RunSummary): unknown => ({ rest, paths: [input, results, journal].map((p) => p?.replace(/^.*\/(payouts|again)/, '')) });
       expect(paths(resolved)).toEqual(paths(printed));
       expect(resolved.counts.processed).toBe(2);
     } finally {

@@ -34,7 +34,7 @@ describe('a Retry-After is never waited in silence', () => {
     const input = await ws.write('payouts.csv', csv(HEADER, rows(2)));
     const r = await ws.cli(['run', input, '--concurrency', '1'], { env: { MILKYPAY_PROGRESS_INTERVAL_MS: '60000' } });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/^0\/2 rows · .* · waiting 1 s \(the API asked to slow down: Retry-After\)$/m);
+    expect(r.stderr).toMatch(/"msg":"0\/2 rows · [^"]* · waiting 1 s \(the API asked to slow down: Retry-After\)"/);
   });
 
   it('--max-retry-wait takes seconds', async () => {

@@ -46,7 +46,9 @@ describe('a journal belongs to one API, one account, one mode', () => {
     expect(real.stderr).toContain(`this run is against test mode, account sandbox_key_id, API ${new URL(ws.sandbox.url).origin}`);
     expect(real.stderr).toMatch(/another --journal/);
     expect(invoiceRequests(ws.sandbox)).toBe(0);
-    expect(real.stdout).toBe(''); // no summary: no row is reported processed
+    // No summary (no row is reported processed): the --json object says the run was refused, and why.
+    expect(JSON.parse(real.stdout)).toMatchObject({ exitCode: 2, error: { code: expect.any(String), message: expect.stringContaining(journal) } });
+    expect(JSON.parse(real.stdout)).not.toHaveProperty('counts');
     expect(existsSync(ws.path('real.csv'))).toBe(false);
     expect(await readFile(journal, 'utf8')).toBe(before);
   });
