@@ -95,7 +95,7 @@ async function writeUnderLock(opts: RetryFailedOptions, journalPath: string) {
     references.push({ from: ref, to: next });
     lines.push(stringify([cells], { delimiter, record_delimiter: '\n' }));
   }
-  if (references.length === 0) return { out, boundTo, rows: 0, references }; // no file of a header alone
+  if (references.length === 0) return { out, boundTo, rows: 0, references, header, failed }; // no file of a header alone
   await writeAtomic(out, lines.join(''), { durable: false }); // owner-only: it holds the rows' payee data in clear
   return { out, boundTo, rows: references.length, references, header, failed };
 }
