@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { open, rename, unlink } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncDirectory } from './journal/sync-directory.js';
@@ -22,4 +23,28 @@ export async function writeFileAtomic(path: string, text: string, mode = 0o600):
     throw error;
   }
   await syncDirectory(dirname(path));
+}
+
+/** `writeFileAtomic` for a process about to exit (a crash's last words): no event loop needed. */
+export function writeFileAtomicSync(path: string, text: string, mode = 0o600): void {
+  const temp = `${path}.tmp-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const fd = openSync(temp, 'wx', mode);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(temp, path);
+  } catch (error) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
+    try {
+      unlinkSync(temp);
+    } catch {
+      // never created or already renamed
+    }
+    throw error;
+  }
 }

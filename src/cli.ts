@@ -188,7 +188,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
           .conflicts('sandbox', 'api-url')
           .example(example('$0 reconcile payouts.journal.jsonl', 'follow payouts still processing')),
       async (a) => {
-        code = await (await import('./commands/reconcile.js')).reconcileCommand({ ...a, journal: a.journal }, io);
+        code = await (await import('./commands/reconcile.js')).reconcileCommand({ ...a, journal: a.journal }, io, clock);
       },
     )
     .command(
@@ -230,7 +230,7 @@ async function runCli(argv: string[], io: Io): Promise<{ code: ExitCode; exitNow
     if (output) io.stdout.write(output.endsWith('\n') ? output : `${output}\n`);
   } catch (error) {
     // `run`/`plan` refused before the command began (an unknown option): --json and the metrics still say so.
-    if ((args[0] === 'run' || args[0] === 'plan') && !clock.reported) await (await import('./commands/run-report.js')).refusedBeforeStart(error, args, io, clock);
+    if ((args[0] === 'run' || args[0] === 'plan' || args[0] === 'reconcile') && !clock.reported) await (await import('./commands/run-report.js')).refusedBeforeStart(error, args, io, clock);
     code = report(error, io);
     if ((error as { exitNow?: unknown } | undefined)?.exitNow === true) return { code, exitNow: true };
   }

@@ -201,16 +201,17 @@ export async function reconcile(journal: string, options: ReconcileOptions = {})
 }
 
 /** `reconcile`, its errors in the command line's words (the command calls this). */
-export async function reconcileUnder(journal: string, options: ReconcileOptions = {}): Promise<ReconcileReport> {
+export async function reconcileUnder(journal: string, options: ReconcileOptions = {}, clock = new RunClock()): Promise<ReconcileReport> {
   checkPayFileOptions(options); // its options are payFile's, checked the same way
   const cwd = options.cwd ?? process.cwd();
   const logger = options.logger ?? (await silentLogger());
-  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays) }, { env: options.env ?? process.env, cwd }, logger);
+  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays), clock }, { env: options.env ?? process.env, cwd }, logger);
   try {
     const env = withDotEnv(options.env ?? process.env, cwd);
     const ledger = ctx.sandboxState && usesSandboxLedger(options, env, cwd) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
     const wait = options.wait !== undefined ? { waitSeconds: options.wait, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...options.delays?.poll } } : {};
-    return await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait }, ctx);
+    const report = await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait }, ctx);
+    return { ...clock.finish(), ...report };
   } catch (error) {
     throw withExitCode(error, ctx.config.apiUrl);
   } finally {

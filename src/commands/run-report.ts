@@ -5,7 +5,7 @@
  */
 import { withDotEnv } from '../config.js';
 import { failureOf } from '../failure.js';
-import { checkMetricsTarget, metricsTarget, writeMetricsFile, type MetricsTarget } from '../metrics/metrics-file.js';
+import { checkMetricsTarget, metricsTarget, writeMetricsFile, writeMetricsFileSync, type MetricsTarget } from '../metrics/metrics-file.js';
 import type { RunClock } from '../run/run-clock.js';
 import type { RunSummary } from '../run/summary.js';
 import type { Io } from '../wiring.js';
@@ -17,6 +17,8 @@ export interface ReportContext {
   /** Absent for dry runs and plans: the metrics describe runs that pay. */
   metrics: MetricsTarget | undefined;
   input?: string;
+  /** `reconcile`: the journal it was given. */
+  journal?: string;
 }
 
 /** Where the metrics go for these options: none for a dry run or a plan. */
@@ -52,8 +54,23 @@ export async function reportRefusal(error: unknown, ctx: ReportContext): Promise
     await writeMetricsFile(ctx.metrics, figures).catch((e: unknown) => ctx.io.stderr.write(`milkypay-payouts: ${failureOf(e).message}\n`));
   }
   if (!ctx.json) return;
-  const object = { ...ctx.clock.finish(), ...(ctx.input ? { input: ctx.input } : {}), exitCode: failure.exitCode, error: { code: failure.code, message: failure.message } };
+  const object = { ...ctx.clock.finish(), ...(ctx.input ? { input: ctx.input } : {}), ...(ctx.journal ? { journal: ctx.journal } : {}), exitCode: failure.exitCode, error: { code: failure.code, message: failure.message } };
   ctx.io.stdout.write(`${JSON.stringify(object)}\n`);
+}
+
+/**
+ * The process is crashing (an error nothing caught, exit 3): the same report, synchronously, as
+ * far as it can go. The run is incomplete; the metrics keep the last success.
+ */
+export function crashReport(error: unknown, ctx: ReportContext): void {
+  if (ctx.clock.reported) return;
+  ctx.clock.reported = true;
+  const failure = { exitCode: 3 as const, code: 'unexpected', message: failureOf(error).message };
+  try {
+    if (ctx.metrics) writeMetricsFileSync(ctx.metrics, { exitCode: 3, startedMs: ctx.clock.startedMs, durationMs: Date.now() - ctx.clock.startedMs, requests: ctx.clock.counts });
+  } finally {
+    if (ctx.json) ctx.io.stdout.write(`${JSON.stringify({ ...ctx.clock.finish(), ...(ctx.input ? { input: ctx.input } : {}), exitCode: 3, error: { code: failure.code, message: failure.message } })}\n`);
+  }
 }
 
 /** A `run` or `plan` refused before the command started (yargs' usage errors): the same report, from the raw arguments. */
@@ -63,7 +80,7 @@ export async function refusedBeforeStart(error: unknown, argv: readonly string[]
     if (at >= 0) return argv[at + 1];
     return argv.find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1);
   };
-  const dryRun = argv[0] === 'plan' || argv.includes('--dry-run');
+  const dryRun = argv[0] !== 'run' || argv.includes('--dry-run'); // the metrics describe runs that pay
   const metricsFile = flag('--metrics-file');
   await reportRefusal(error, { io, clock, json: argv.includes('--json'), metrics: metricsOf({ dryRun, ...(metricsFile ? { metricsFile } : {}) }, io) });
 }

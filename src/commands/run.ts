@@ -11,7 +11,8 @@ import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
 import { makeLogger, terminalOf, type CommonArgs, type Io } from '../wiring.js';
 import { RunClock } from '../run/run-clock.js';
-import { checkMetrics, metricsOf, reportRefusal, withMetrics, type ReportContext } from './run-report.js';
+import { atCrash } from '../crash-exit.js';
+import { checkMetrics, crashReport, metricsOf, reportRefusal, withMetrics, type ReportContext } from './run-report.js';
 
 export interface RunArgs extends CommonArgs {
   input: string;
@@ -48,6 +49,7 @@ export interface RunArgs extends CommonArgs {
 export async function runCommand(args: RunArgs, io: Io, clock = new RunClock()): Promise<ExitCode> {
   const logger = (await makeLogger(io, args.logLevel)).child({ runId: clock.runId });
   const report: ReportContext = { io, clock, json: Boolean(args.json), metrics: metricsOf(args, io), input: args.input };
+  atCrash((error) => crashReport(error, report)); // a crash (exit 3) still leaves the report behind
   const progress = createProgress(io.stderr, settingsFrom(io.env).progressIntervalMs, terminalOf(io), logger);
   const control = new RunControl({
     ...(args.maxRetryWait !== undefined ? { maxRetryWaitMs: args.maxRetryWait * 1000 } : {}),
@@ -97,6 +99,7 @@ export async function runCommand(args: RunArgs, io: Io, clock = new RunClock()):
     progress.end(); // the progress line ends with a newline whatever happened
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+    atCrash(undefined);
     logger.flush?.();
   }
 }

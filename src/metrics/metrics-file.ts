@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { writeFileAtomic } from '../atomic-write.js';
+import { readFileSync } from 'node:fs';
+import { writeFileAtomic, writeFileAtomicSync } from '../atomic-write.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { lastSuccessIn, metricsText, secondsText, type RunFigures } from './metrics-text.js';
 
@@ -45,6 +46,18 @@ export async function writeMetricsFile(t: MetricsTarget, figures: Omit<RunFigure
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new AbortedError('metrics_unwritten', `could not write the metrics file ${t.path} (${t.from}): ${why}; make its folder writable (or name another file), then rerun the same command: the payouts are journaled`, { path: t.path, variable: t.from });
   }
+}
+
+/** `writeMetricsFile` for a crash's last words, synchronously; throws what it cannot do. */
+export function writeMetricsFileSync(t: MetricsTarget, figures: Omit<RunFigures, 'lastSuccess'>): void {
+  let previous: string | undefined;
+  try {
+    previous = readFileSync(t.path, 'utf8');
+  } catch {
+    previous = undefined;
+  }
+  const lastSuccess = lastSuccessIn(previous);
+  writeFileAtomicSync(t.path, metricsText({ ...figures, ...(lastSuccess !== undefined ? { lastSuccess } : {}) }), 0o644);
 }
 
 async function previousText(t: MetricsTarget): Promise<string | undefined> {

@@ -18,6 +18,7 @@ import type { RowState } from '../payout/machine.js';
 import { isFinalStatus, type Outcome } from '../payout/outcome.js';
 import { journalStateOf, toRecord } from '../payout/record.js';
 import { paidRow } from '../payout/result-row.js';
+import type { RunTimes } from '../run/run-clock.js';
 import { SummaryBuilder, type RowSample } from '../run/summary.js';
 import { followInvoice, type Followed, type FollowPace } from './follow-invoice.js';
 
@@ -35,7 +36,8 @@ export interface ReconcileOptions {
   pollBackoff?: BackoffPolicy;
 }
 
-export interface ReconcileReport {
+/** `version`, `runId`, `startedAt`, `finishedAt`, `durationMs`, `requests`: set by the library's `reconcile` and every `reconcile --json`. */
+export interface ReconcileReport extends Partial<RunTimes> {
   journal: string;
   checked: number;
   changed: number;

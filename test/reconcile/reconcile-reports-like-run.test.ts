@@ -76,6 +76,19 @@ describe('reconcile reports and exits like run', () => {
     expect(r.stdout).toMatch(/h-1 partial/);
   });
 
+  it('--json on every exit: a missing journal (exit 2) prints one object with error {code, message}; a report carries runId and the request counts', async () => {
+    ws = await workspace();
+    const missing = await ws.cli(['reconcile', 'nope.journal.jsonl', '--json']);
+    expect(missing.code).toBe(2);
+    const lines = missing.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ exitCode: 2, journal: 'nope.journal.jsonl', runId: expect.any(String), error: { code: 'no_journal', message: expect.stringContaining('nope.journal.jsonl') } });
+    await ws.write('batch.csv', csv(HEADER, [['a', 'test_usd', 'USD', '9.00', '800001']]));
+    expect((await ws.cli(['run', 'batch.csv'])).code).toBe(0);
+    const ok = await ws.cli(['reconcile', 'batch.journal.jsonl', '--json']);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ exitCode: 0, runId: expect.any(String), requests: { total: expect.any(Number) } });
+  });
+
   it('an invoice that cannot be read: exit 3 (reconcile again later)', async () => {
     ws = await workspace({ processDelayMs: 60_000 });
     await ws.write('batch.csv', csv(HEADER, [['a', 'test_usd', 'USD', '9.00', '800001']]));
