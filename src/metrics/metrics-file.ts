@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
-import { writeFileAtomic, writeFileAtomicSync } from '../atomic-write.js';
+import { writeAtomic, writeAtomicSync } from '../write-atomic.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { lastSuccessIn, metricsText, secondsText, type RunFigures } from './metrics-text.js';
 
@@ -41,7 +41,7 @@ export async function checkMetricsTarget(t: MetricsTarget): Promise<void> {
 export async function writeMetricsFile(t: MetricsTarget, figures: Omit<RunFigures, 'lastSuccess'>): Promise<void> {
   try {
     const lastSuccess = figures.exitCode === 0 ? secondsText(figures.startedMs + figures.durationMs) : lastSuccessIn(await previousText(t));
-    await writeFileAtomic(t.path, metricsText({ ...figures, ...(lastSuccess !== undefined ? { lastSuccess } : {}) }), 0o644);
+    await writeAtomic(t.path, metricsText({ ...figures, ...(lastSuccess !== undefined ? { lastSuccess } : {}) }), { durable: true, mode: 0o644 });
   } catch (error) {
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
     throw new AbortedError('metrics_unwritten', `could not write the metrics file ${t.path} (${t.from}): ${why}; make its folder writable (or name another file), then rerun the same command: the payouts are journaled`, { path: t.path, variable: t.from });
@@ -57,7 +57,7 @@ export function writeMetricsFileSync(t: MetricsTarget, figures: Omit<RunFigures,
     previous = undefined;
   }
   const lastSuccess = lastSuccessIn(previous);
-  writeFileAtomicSync(t.path, metricsText({ ...figures, ...(lastSuccess !== undefined ? { lastSuccess } : {}) }), 0o644);
+  writeAtomicSync(t.path, metricsText({ ...figures, ...(lastSuccess !== undefined ? { lastSuccess } : {}) }), { durable: true, mode: 0o644 });
 }
 
 async function previousText(t: MetricsTarget): Promise<string | undefined> {
