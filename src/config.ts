@@ -16,6 +16,8 @@ export const settingsFrom = (env: NodeJS.ProcessEnv) => ({
   /** https://no-color.org */
   color: !env.NO_COLOR,
   repeatWindow: env.MILKYPAY_REPEAT_WINDOW || undefined,
+  /** Where `run` writes its metrics (Prometheus text); none unless set. */
+  metricsFile: env.MILKYPAY_METRICS_FILE || undefined,
 });
 
 /** Where to reach the API and with which keys: env, then `.env`, then flags. */

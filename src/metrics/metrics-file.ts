@@ -2,6 +2,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { writeAtomic, writeAtomicSync } from '../write-atomic.js';
+import { settingsFrom } from '../config.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { lastSuccessIn, metricsText, secondsText, type RunFigures } from './metrics-text.js';
 
@@ -14,7 +15,7 @@ export interface MetricsTarget {
 /** `--metrics-file`, else `MILKYPAY_METRICS_FILE` (environment or `.env`), resolved against the working folder. */
 export function metricsTarget(flag: string | undefined, env: NodeJS.ProcessEnv, cwd: string): MetricsTarget | undefined {
   if (flag) return { path: resolve(cwd, flag), from: '--metrics-file' };
-  const fromEnv = env['MILKYPAY_METRICS_FILE'];
+  const fromEnv = settingsFrom(env).metricsFile;
   return fromEnv ? { path: resolve(cwd, fromEnv), from: 'MILKYPAY_METRICS_FILE' } : undefined;
 }
 
