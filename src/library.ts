@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
-import { ledgerDirVariable, settingsFrom, withDotEnv, type Config } from './config.js';
+import { settingsFrom, withDotEnv, type Config } from './config.js';
 import { checkInputPath, checkPayFileOptions } from './library-options.js';
 import { withLibraryWords } from './library-words.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
@@ -155,7 +155,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
   });
   const logger = options.logger ?? (await silentLogger());
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays), clock } satisfies ConnectArgs, { env, cwd }, logger, throttle);
-  if (runOptions.repeat && ctx.sandboxState && usesSandboxLedger(options, env, cwd)) runOptions.repeat.ledgerRoot = join(ctx.sandboxState, 'ledger');
+  if (runOptions.repeat && ctx.sandboxState && usesSandboxLedger(options)) runOptions.repeat.ledgerRoot = join(ctx.sandboxState, 'ledger');
   const onAbort = (): void => control.stop('signal', abortMessage(options.signal!.reason));
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -208,7 +208,7 @@ export async function reconcileUnder(journal: string, options: ReconcileOptions 
   const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays), clock }, { env: options.env ?? process.env, cwd }, logger);
   try {
     const env = withDotEnv(options.env ?? process.env, cwd);
-    const ledger = ctx.sandboxState && usesSandboxLedger(options, env, cwd) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
+    const ledger = ctx.sandboxState && usesSandboxLedger(options) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
     const wait = options.wait !== undefined ? { waitSeconds: options.wait, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...options.delays?.poll } } : {};
     const report = await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait }, ctx);
     return { ...clock.finish(), ...report };
@@ -272,11 +272,12 @@ function repeatSettings(o: PayFileOptions, cwd: string, processEnv: NodeJS.Proce
 }
 
 /**
- * The embedded sandbox forgets its payouts when it stops: unless `--ledger` or `MILKYPAY_LEDGER_DIR`
- * names one, its ledger lives in the run's private state folder and goes with it.
+ * The embedded sandbox forgets its payouts when it stops: unless `--ledger` names one, its ledger
+ * lives in the run's private state folder and goes with it. `--sandbox` ignores the MILKYPAY_
+ * variables, the ledger folder's included: a rehearsal never writes into the real ledger's folder.
  */
-function usesSandboxLedger(o: Pick<PayFileOptions, 'sandbox' | 'ledger'>, env: NodeJS.ProcessEnv, cwd: string): boolean {
-  return Boolean(o.sandbox) && !o.ledger && !ledgerDirVariable(withDotEnv(env, cwd));
+function usesSandboxLedger(o: Pick<PayFileOptions, 'sandbox' | 'ledger'>): boolean {
+  return Boolean(o.sandbox) && !o.ledger;
 }
 
 function toProgress(p: NonNullable<PayFileOptions['progress']>): Progress {

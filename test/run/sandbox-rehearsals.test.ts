@@ -35,6 +35,15 @@ describe('--sandbox rehearsals', () => {
     expect((await readdir(tmp)).sort()).toEqual(['milkypay-payouts-sandbox-cache', 'milkypay-payouts-sandbox-ledger']);
   });
 
+  it('ignore MILKYPAY_LEDGER_DIR, like every other MILKYPAY_ variable: the real ledger folder gets no sandbox entries', async () => {
+    ws = await workspace();
+    await mkdir(ws.path('real-ledger'));
+    await ws.write('payouts.csv', csv(HEADER, rows(3)));
+    const r = await ws.cli(['run', 'payouts.csv', '--sandbox'], { env: { MILKYPAY_LEDGER_DIR: ws.path('real-ledger') } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await readdir(ws.path('real-ledger'))).toEqual([]);
+  });
+
   it('repeat: the previous sandbox journal of the file is moved aside with a one-line note, and every row is paid again in the new sandbox', async () => {
     ws = await workspace();
     await ws.write('payouts.csv', csv(HEADER, rows(3)));
