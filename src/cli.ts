@@ -6,7 +6,7 @@ import type { Io } from './wiring.js';
 import { exitThreeOnCrash } from './crash-exit.js';
 import { asTyped, badNumber, usageMessage } from './cli-usage.js';
 import { exitCodeOf, type ExitCode } from './errors.js';
-import { failureOf } from './failure.js';
+import { failureOf } from './command-failure.js';
 import { RunClock } from './run/run-clock.js';
 import { programName } from './ui/command-name.js';
 import { packageVersion } from './version.js';

@@ -4,7 +4,7 @@
  * counts with `error: {code, message}`.
  */
 import { withDotEnv } from '../config.js';
-import { failureOf } from '../failure.js';
+import { failureOf } from '../command-failure.js';
 import { checkMetricsTarget, metricsTarget, writeMetricsFile, writeMetricsFileSync, type MetricsTarget } from '../metrics/metrics-file.js';
 import type { RunClock } from '../run/run-clock.js';
 import type { RunSummary } from '../run/summary.js';
