@@ -16,10 +16,6 @@ const ALLOWED = new Set<string>([
   'run/pipeline.ts: runOnSnapshot',
   'run/second-pass.ts: secondPass',
   'cli.ts: runCli',
-  'rules/book.ts: createRulesBook',
-  'rules/file-validator.ts: createValidator',
-  'sandbox/server.ts: createSandboxServer',
-  'ui/progress.ts: createProgress',
 ]);
 
 const root = join(import.meta.dirname, '..', 'src');

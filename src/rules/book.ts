@@ -44,7 +44,7 @@ export function createRulesBook(client: RulesSource, opts: RulesBookOptions): Ru
     ));
   const prerequests = new Map<string, Promise<Prerequest | undefined>>();
   const rules = new Map<string, Promise<CurrencyRules>>();
-  const compiled = new Map<string, CompiledField>();
+  const compile = fieldCompiler();
   let listing: Promise<{ list: PayoutService[]; catalogue: Map<string, ListedService> }> | undefined;
 
   async function cached<T>(name: string, schema: Parameters<DiskCache['read']>[1], fetch: () => Promise<T>): Promise<T> {
@@ -84,13 +84,6 @@ export function createRulesBook(client: RulesSource, opts: RulesBookOptions): Ru
     return p;
   }
 
-  function compile(field: Parameters<typeof compileField>[0]): CompiledField {
-    const id = `${field.key}\u0000${field.required}\u0000${field.regexp ?? ''}`;
-    let c = compiled.get(id);
-    if (!c) compiled.set(id, (c = compileField(field)));
-    return c;
-  }
-
   return {
     forCurrency(currency: string): Promise<CurrencyRules> {
       let r = rules.get(currency);
@@ -105,5 +98,16 @@ export function createRulesBook(client: RulesSource, opts: RulesBookOptions): Ru
     async serviceCurrency(service: string): Promise<string | undefined> {
       return (await services()).catalogue.get(service)?.serviceCurrency;
     },
+  };
+}
+
+/** Compiles each distinct field rule once, however many currencies' services share it. */
+function fieldCompiler(): (field: Parameters<typeof compileField>[0]) => CompiledField {
+  const compiled = new Map<string, CompiledField>();
+  return (field) => {
+    const id = `${field.key}\u0000${field.required}\u0000${field.regexp ?? ''}`;
+    let c = compiled.get(id);
+    if (!c) compiled.set(id, (c = compileField(field)));
+    return c;
   };
 }

@@ -33,21 +33,21 @@ export interface ValidatorOptions {
   settled?: (payout: PayoutInstruction) => boolean;
 }
 
-export function createValidator(book: RulesBook, options: ValidatorOptions = {}): Validator {
-  const isSettled = options.settled;
-  const seen = new ReferenceSet();
+/**
+ * The file's references so far: a row whose reference repeats an earlier one, or looks the same
+ * on screen, is refused (one payee could otherwise be paid twice).
+ */
+class ReferenceDuplicates {
+  private readonly seen = new ReferenceSet();
   /** NFKC forms of the references that differ from their own form (few files have any). */
-  const normalised = new ReferenceSet();
-  const settled = new Map<string, CurrencyRules>();
-  /** service -> its currency (dashboard layout); null for an unknown service. */
-  const serviceCurrencies = new Map<string, string | null>();
+  private readonly normalised = new ReferenceSet();
 
-  function duplicate(rec: InputRecord): ValidationFailure | undefined {
+  check(rec: InputRecord): ValidationFailure | undefined {
     const ref = rec.cells['reference_id'];
     // A reference with an invisible character is refused as such (showing it), whatever it looks like.
     if (ref === undefined || ref.trim() === '' || findInvisible(ref)) return undefined;
-    const first = seen.firstLineOrAdd(ref, rec.line);
-    const lookalike = first === undefined ? lookalikeOf(ref, rec.line) : undefined;
+    const first = this.seen.firstLineOrAdd(ref, rec.line);
+    const lookalike = first === undefined ? this.lookalikeOf(ref, rec.line) : undefined;
     if (first === undefined && lookalike === undefined) return undefined;
     if (rec.malformed) return undefined; // reported as malformed
     return {
@@ -70,76 +70,87 @@ export function createValidator(book: RulesBook, options: ValidatorOptions = {})
    * and decomposed, `ｗｓ-１` and `ws-1`): on screen they are one reference, so one payee could be
    * paid twice. ASCII is its own NFKC form, so most rows cost one test.
    */
-  function lookalikeOf(ref: string, line: number): number | undefined {
-    if (ASCII.test(ref)) return normalised.size === 0 ? undefined : normalised.firstLine(ref);
+  private lookalikeOf(ref: string, line: number): number | undefined {
+    if (ASCII.test(ref)) return this.normalised.size === 0 ? undefined : this.normalised.firstLine(ref);
     const form = ref.normalize('NFKC');
-    if (form === ref) return normalised.size === 0 ? undefined : normalised.firstLine(ref);
-    return seen.firstLine(form) ?? normalised.firstLineOrAdd(form, line);
+    if (form === ref) return this.normalised.size === 0 ? undefined : this.normalised.firstLine(ref);
+    return this.seen.firstLine(form) ?? this.normalised.firstLineOrAdd(form, line);
+  }
+}
+
+export function createValidator(book: RulesBook, options: ValidatorOptions = {}): Validator {
+  return new FileValidator(book, options.settled);
+}
+
+class FileValidator implements Validator {
+  private readonly duplicates = new ReferenceDuplicates();
+  /** currency -> its rules, once fetched. */
+  private readonly loaded = new Map<string, CurrencyRules>();
+  /** service -> its currency (dashboard layout); null for an unknown service. */
+  private readonly serviceCurrencies = new Map<string, string | null>();
+
+  constructor(
+    private readonly book: RulesBook,
+    private readonly isSettled: ValidatorOptions['settled'],
+  ) {}
+
+  async validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]> {
+    const results: ValidationResult[] = [];
+    for (const rec of records) {
+      const dup = this.duplicates.check(rec);
+      if (dup) {
+        results.push(dup);
+        continue;
+      }
+      // The standard layout names its currency: a row's instruction needs no rules (the dashboard's asks them).
+      const settled = this.isSettled && layout === 'standard' ? instructionWithoutRules(rec) : undefined;
+      if (settled && this.isSettled!(settled)) results.push({ ok: true, payout: this.withLoadedPayee(settled) });
+      else results.push(this.trySync(rec, layout) ?? (await this.loadThenValidate(rec, layout)));
+    }
+    return results;
   }
 
   /** The currency a row's rules are for, or null when it has none worth fetching rules for. */
-  function currencyOf(rec: InputRecord, layout: Layout): string | null | undefined {
+  private currencyOf(rec: InputRecord, layout: Layout): string | null | undefined {
     if (layout === 'standard') {
       const c = rec.cells['currency'];
       return isIsoCurrency(c) ? c : null;
     }
     const service = rec.cells['service'];
     if (service === undefined) return null;
-    return serviceCurrencies.get(service); // undefined: not looked up yet
+    return this.serviceCurrencies.get(service); // undefined: not looked up yet
   }
 
   /** Validates once the rules it needs are loaded; undefined when they are not yet. */
-  function trySync(rec: InputRecord, layout: Layout): ValidationResult | undefined {
+  private trySync(rec: InputRecord, layout: Layout): ValidationResult | undefined {
     if (rec.malformed) return validateRecord(rec, undefined);
-    const currency = currencyOf(rec, layout);
+    const currency = this.currencyOf(rec, layout);
     if (currency === undefined) return undefined;
     if (currency === null) {
       return layout === 'dashboard' ? validateRecord(rec, undefined, { layout }) : validateRecord(rec, undefined);
     }
-    const rules = settled.get(currency);
+    const rules = this.loaded.get(currency);
     if (!rules) return undefined;
     return layout === 'dashboard' ? validateRecord(rec, rules, { layout, currency }) : validateRecord(rec, rules);
   }
 
-  /** Loads what `trySync` lacked for this row. */
-  async function load(rec: InputRecord, layout: Layout): Promise<void> {
+  /** Loads what `trySync` lacked for this row, then validates it. */
+  private async loadThenValidate(rec: InputRecord, layout: Layout): Promise<ValidationResult> {
     const service = rec.cells['service'];
-    if (layout === 'dashboard' && service !== undefined && !serviceCurrencies.has(service)) {
-      const c = await book.serviceCurrency(service);
-      serviceCurrencies.set(service, isIsoCurrency(c) ? c : null);
+    if (layout === 'dashboard' && service !== undefined && !this.serviceCurrencies.has(service)) {
+      const c = await this.book.serviceCurrency(service);
+      this.serviceCurrencies.set(service, isIsoCurrency(c) ? c : null);
     }
-    const currency = currencyOf(rec, layout);
-    if (currency && !settled.has(currency)) settled.set(currency, await book.forCurrency(currency));
+    const currency = this.currencyOf(rec, layout);
+    if (currency && !this.loaded.has(currency)) this.loaded.set(currency, await this.book.forCurrency(currency));
+    return this.trySync(rec, layout)!;
   }
 
   /** A settled row's payee (the service's required fields) when its currency's rules are loaded already: none is asked for it. */
-  function withLoadedPayee(payout: PayoutInstruction): PayoutInstruction {
-    const rule = settled.get(payout.currency)?.services.get(payout.service);
+  private withLoadedPayee(payout: PayoutInstruction): PayoutInstruction {
+    const rule = this.loaded.get(payout.currency)?.services.get(payout.service);
     const keys = rule && requiredKeys(rule);
     if (keys) payout.payeeFields = keys;
     return payout;
   }
-
-  async function validateSlow(rec: InputRecord, layout: Layout): Promise<ValidationResult> {
-    await load(rec, layout);
-    return trySync(rec, layout)!;
-  }
-
-  return {
-    async validateBatch(records: readonly InputRecord[], layout: Layout): Promise<ValidationResult[]> {
-      const results: ValidationResult[] = [];
-      for (const rec of records) {
-        const dup = duplicate(rec);
-        if (dup) {
-          results.push(dup);
-          continue;
-        }
-        // The standard layout names its currency: a row's instruction needs no rules (the dashboard's asks them).
-        const settled = isSettled && layout === 'standard' ? instructionWithoutRules(rec) : undefined;
-        if (settled && isSettled!(settled)) results.push({ ok: true, payout: withLoadedPayee(settled) });
-        else results.push(trySync(rec, layout) ?? (await validateSlow(rec, layout)));
-      }
-      return results;
-    },
-  };
 }

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { bump } from './counters.js';
 import { countersSnapshot, DEBUG_COUNTERS_PATH, LIVE_MODE_PATH } from './debug-counters.js';
 import { errorReply, methodNotAllowed, rateLimited } from './error-bodies.js';
-import type { FaultAction, FaultEngine } from './faults.js';
+import type { FaultEngine } from './faults.js';
 import type { ParsedRequest, Reply, SandboxContext } from './handler-context.js';
 import { createInvoice, getInvoice, listInvoices, processInvoice } from './handlers-invoices.js';
 import { getService, listServices, prerequest } from './handlers-services.js';
@@ -117,36 +117,70 @@ function foreignReply(ctx: SandboxContext, reply: Reply, endpoint: SandboxEndpoi
   return { ...reply, body: { data: invoiceResource(other, { callbackLogs: true }) } };
 }
 
-export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, setLiveMode: (live: boolean) => void): SandboxServer {
-  const timers = new Set<NodeJS.Timeout>();
-  const sleep = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
+/** The debug endpoints (counters, live-mode switch); false for every other path. */
+function debugEndpoint(path: string, query: URLSearchParams, req: IncomingMessage, res: ServerResponse, ctx: SandboxContext, setLiveMode: (live: boolean) => void): boolean {
+  if (path === DEBUG_COUNTERS_PATH) {
+    if (req.method !== 'GET') send(res, methodNotAllowed('GET'));
+    else sendPlainJson(res, countersSnapshot(ctx.counters));
+    return true;
+  }
+  if (path !== LIVE_MODE_PATH) return false;
+  if (req.method !== 'POST') {
+    send(res, methodNotAllowed('POST'));
+    return true;
+  }
+  const live = query.get('live') !== 'false';
+  setLiveMode(live);
+  sendPlainJson(res, { test_mode: !live });
+  return true;
+}
+
+/** The body as JSON; `malformed` when it is text that does not parse (an empty body is none). */
+function parseBody(text: string): { body?: JsonValue; malformed: boolean } {
+  if (text.trim() === '') return { malformed: false };
+  try {
+    return { body: parseJson(text), malformed: false };
+  } catch {
+    return { malformed: true };
+  }
+}
+
+/** Counts each create and process request a reference received. */
+function countRequest(ctx: SandboxContext, endpoint: SandboxEndpoint, referenceId: string | undefined): void {
+  if (referenceId !== undefined && endpoint === 'create') bump(ctx.counters.createRequests, referenceId);
+  if (referenceId !== undefined && endpoint === 'process') bump(ctx.counters.processRequests, referenceId);
+}
+
+/** Timers the sandbox may cancel when it closes (their requests are abandoned). */
+class Timers {
+  private readonly pending = new Set<NodeJS.Timeout>();
+
+  sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
       const timer = setTimeout(() => {
-        timers.delete(timer);
+        this.pending.delete(timer);
         resolve();
       }, ms);
-      timers.add(timer);
+      this.pending.add(timer);
     });
-  const injected = (kind: FaultAction['kind']): void => {
-    ctx.counters.faultsInjected[kind] = (ctx.counters.faultsInjected[kind] ?? 0) + 1;
-  };
+  }
+
+  cancel(): void {
+    for (const timer of this.pending) clearTimeout(timer);
+    this.pending.clear();
+  }
+}
+
+export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, setLiveMode: (live: boolean) => void): SandboxServer {
+  const timers = new Timers();
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const arrived = performance.now();
     const url = req.url ?? '/';
     const q = url.indexOf('?');
     const path = q < 0 ? url : url.slice(0, q);
-    if (path === DEBUG_COUNTERS_PATH) {
-      if (req.method !== 'GET') return send(res, methodNotAllowed('GET'));
-      return sendPlainJson(res, countersSnapshot(ctx.counters));
-    }
-    if (path === LIVE_MODE_PATH) {
-      if (req.method !== 'POST') return send(res, methodNotAllowed('POST'));
-      const live = new URLSearchParams(q < 0 ? '' : url.slice(q + 1)).get('live') !== 'false';
-      setLiveMode(live);
-      return sendPlainJson(res, { test_mode: !live });
-    }
     const query = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
+    if (debugEndpoint(path, query, req, res, ctx, setLiveMode)) return;
     const found = route(req.method ?? 'GET', path);
     if (found.kind === 'not-found') return send(res, errorReply(404));
     if (found.kind === 'method-not-allowed') return send(res, methodNotAllowed(found.allow));
@@ -155,26 +189,16 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, se
 
     const text = await readBody(req);
     if (text === undefined) return send(res, { ...errorReply(413), headers: { Connection: 'close' } });
-    let body: JsonValue | undefined;
-    let malformed = false;
-    if (text.trim() !== '') {
-      try {
-        body = parseJson(text);
-      } catch {
-        malformed = true;
-      }
-    }
-
+    const { body, malformed } = parseBody(text);
     const referenceId = referenceOf(ctx, endpoint, id, body, query);
-    if (referenceId !== undefined && endpoint === 'create') bump(ctx.counters.createRequests, referenceId);
-    if (referenceId !== undefined && endpoint === 'process') bump(ctx.counters.processRequests, referenceId);
+    countRequest(ctx, endpoint, referenceId);
 
     const action = faults.decide(endpoint, referenceId);
     // Latency counts from the request's arrival, like a real API's: the time spent reading and
     // parsing the body is part of it, not added on top.
     const latency = faults.latencyMs - (performance.now() - arrived);
-    if (faults.latencyMs > 0 && latency > 0) await sleep(latency);
-    if (action.kind !== 'none') injected(action.kind);
+    if (faults.latencyMs > 0 && latency > 0) await timers.sleep(latency);
+    if (action.kind !== 'none') ctx.counters.faultsInjected[action.kind] = (ctx.counters.faultsInjected[action.kind] ?? 0) + 1;
     switch (action.kind) {
       case 'drop':
         return drop(req);
@@ -183,7 +207,7 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, se
       case 'rate-limit':
         return send(res, rateLimited(action.retryAfterSeconds));
       case 'delay':
-        await sleep(action.delayMs);
+        await timers.sleep(action.delayMs);
         break;
       default:
         break;
@@ -210,12 +234,5 @@ export function createSandboxServer(ctx: SandboxContext, faults: FaultEngine, se
   server.on('connection', () => {
     ctx.counters.connections += 1;
   });
-
-  return {
-    server,
-    cancelTimers: () => {
-      for (const timer of timers) clearTimeout(timer);
-      timers.clear();
-    },
-  };
+  return { server, cancelTimers: () => timers.cancel() };
 }

@@ -37,22 +37,37 @@ export function apartNote(c: Pick<Counter, 'invalid' | 'notStarted'>): string {
   return `${c.invalid > 0 ? ` · ${c.invalid} invalid` : ''}${c.notStarted > 0 ? ` · ${c.notStarted} not started` : ''}`;
 }
 
+/** Rows a second since the run began. */
+function rowsPerSecond(c: Counter, now: number): number {
+  return c.done / Math.max((now - c.startedAt) / 1000, 0.001);
+}
+
 /** `1200/5000 rows · 240 rows/s · 3 need attention · 2 invalid · eta 16s` */
 export function progressLine(c: Counter, now = Date.now()): string {
-  const seconds = Math.max((now - c.startedAt) / 1000, 0.001);
-  const rate = c.done / seconds;
+  const rate = rowsPerSecond(c, now);
   const eta = rate > 0 ? Math.ceil((c.total - c.done - c.notStarted) / rate) : undefined;
   return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${attentionCount(c)}${apartNote(c)} · eta ${eta === undefined ? '?' : `${eta}s`}${waitNote(c, now)}`;
 }
 
 /** The figures of a progress line, for a JSON log line beside its text. */
 export function progressFields(c: Counter, now = Date.now()): Record<string, number> {
-  const rate = c.done / Math.max((now - c.startedAt) / 1000, 0.001);
+  const rate = rowsPerSecond(c, now);
   const fields: Record<string, number> = { done: c.done, total: c.total, rowsPerSecond: Math.round(rate), attention: c.attention, invalid: c.invalid, notStarted: c.notStarted };
   if (rate > 0) fields['etaSeconds'] = Math.ceil((c.total - c.done - c.notStarted) / rate);
   const waiting = Math.ceil((c.waitUntil - now) / 1000);
   if (waiting > 0) fields['waitingSeconds'] = waiting;
   return fields;
+}
+
+/** Counts a finished row: a person's problem, invalid, or (a stop left it) not started. */
+function count(c: Counter, outcome: Outcome): void {
+  if (outcome === 'not_started') {
+    c.notStarted += 1;
+    return;
+  }
+  c.done += 1;
+  if (outcome === 'invalid') c.invalid += 1;
+  else if (PROBLEMS.has(outcome)) c.attention += 1;
 }
 
 /**
@@ -66,60 +81,55 @@ export function createProgress(
   log?: Pick<Logger, 'info'>,
 ): Progress {
   const c: Counter = { total: 0, done: 0, attention: 0, invalid: 0, notStarted: 0, startedAt: Date.now(), waitUntil: 0 };
-  const count = (outcome: Outcome): void => {
-    if (outcome === 'not_started') {
-      c.notStarted += 1;
-      return;
+  return stream.isTTY ? barProgress(stream, c, terminal) : lineProgress(stream, c, intervalMs, log);
+}
+
+function barProgress(stream: NodeJS.WritableStream, c: Counter, terminal: TerminalOutput | undefined): Progress {
+  // Loaded for a terminal only: runs from cron or CI start without it.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+  const bars = new cliProgress.MultiBar(
+    { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {attention}{apart} · eta {eta}s{note}', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
+    cliProgress.Presets.shades_classic,
+  );
+  let bar: CliProgress.SingleBar | undefined;
+  let ticker: NodeJS.Timeout | undefined;
+  const draw = (): void => {
+    const note = waitNote(c);
+    bar?.update(c.done, { rate: Math.round(rowsPerSecond(c, Date.now())), attention: attentionCount(c), apart: apartNote(c), note });
+    if (!note && ticker) {
+      clearInterval(ticker);
+      ticker = undefined;
     }
-    c.done += 1;
-    if (outcome === 'invalid') c.invalid += 1;
-    else if (PROBLEMS.has(outcome)) c.attention += 1;
   };
-  if (stream.isTTY) {
-    // Loaded for a terminal only: runs from cron or CI start without it.
-    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
-    const bars = new cliProgress.MultiBar(
-      { stream, format: '{bar} {value}/{total} rows · {rate} rows/s · {attention}{apart} · eta {eta}s{note}', hideCursor: true, etaBuffer: 200, clearOnComplete: false },
-      cliProgress.Presets.shades_classic,
-    );
-    let bar: CliProgress.SingleBar | undefined;
-    let ticker: NodeJS.Timeout | undefined;
-    const draw = (): void => {
-      const rate = Math.round(c.done / Math.max((Date.now() - c.startedAt) / 1000, 0.001));
-      const note = waitNote(c);
-      bar?.update(c.done, { rate, attention: attentionCount(c), apart: apartNote(c), note });
-      if (!note && ticker) {
-        clearInterval(ticker);
-        ticker = undefined;
-      }
-    };
-    return {
-      begin(total) {
-        c.total = total;
-        c.startedAt = Date.now();
-        bar = bars.create(total, 0, { rate: 0, attention: attentionCount(c), apart: '', note: '' });
-        terminal?.attach({ log: (text) => bars.log(text) });
-      },
-      row(outcome) {
-        count(outcome);
-        draw();
-      },
-      waiting(untilMs) {
-        c.waitUntil = Math.max(c.waitUntil, untilMs);
-        draw();
-        ticker ??= setInterval(draw, 1000).unref(); // the countdown moves while no row finishes
-      },
-      end() {
-        if (ticker) clearInterval(ticker);
-        ticker = undefined;
-        if (!bar) return;
-        bars.update();
-        bars.stop();
-        bar = undefined;
-        terminal?.attach(undefined);
-      },
-    };
-  }
+  return {
+    begin(total) {
+      c.total = total;
+      c.startedAt = Date.now();
+      bar = bars.create(total, 0, { rate: 0, attention: attentionCount(c), apart: '', note: '' });
+      terminal?.attach({ log: (text) => bars.log(text) });
+    },
+    row(outcome) {
+      count(c, outcome);
+      draw();
+    },
+    waiting(untilMs) {
+      c.waitUntil = Math.max(c.waitUntil, untilMs);
+      draw();
+      ticker ??= setInterval(draw, 1000).unref(); // the countdown moves while no row finishes
+    },
+    end() {
+      if (ticker) clearInterval(ticker);
+      ticker = undefined;
+      if (!bar) return;
+      bars.update();
+      bars.stop();
+      bar = undefined;
+      terminal?.attach(undefined);
+    },
+  };
+}
+
+function lineProgress(stream: NodeJS.WritableStream, c: Counter, intervalMs: number, log: Pick<Logger, 'info'> | undefined): Progress {
   let timer: NodeJS.Timeout | undefined;
   const say = (): void => {
     const now = Date.now();
@@ -133,7 +143,7 @@ export function createProgress(
       timer = setInterval(say, intervalMs);
       timer.unref();
     },
-    row: count,
+    row: (outcome) => count(c, outcome),
     waiting(untilMs) {
       const known = c.waitUntil > Date.now();
       c.waitUntil = Math.max(c.waitUntil, untilMs);
