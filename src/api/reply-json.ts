@@ -1,5 +1,5 @@
 /**
- * Reply bodies -> JSON values with every number exact.
+ * Reply bodies -> JSON values with every number exact, in one pass and one way for every body.
  *
  * One rule per number literal: a literal of at most 15 digits (point included) and no exponent
  * is a JS number; any other is its exact value as a canonical decimal string (`1.5e-7` ->
@@ -7,39 +7,72 @@
  * of at most 15 significant digits, and `String()` gives it back digit for digit, so for such
  * literals the number loses nothing (the money schema turns it into the same canonical string).
  *
- * A body with no number literal of 16 or more characters and none with an exponent has only
- * such literals, and `JSON.parse` (several times faster) reads it exactly; any other body goes
- * through lossless-json with the rule above, loaded the first time one is seen.
+ * The text is scanned once, strings skipped whole: every other literal is rewritten in place as
+ * the JSON string of its canonical decimal, and `JSON.parse` reads the result. A rewrite swaps
+ * one value token for another, so text that is not JSON stays not JSON. The tests hold this
+ * reading to lossless-json's on random bodies, valid and broken.
  */
-import { createRequire } from 'node:module';
 import { expandExponent } from '../money.js';
 
-/**
- * Where a number literal may lose digits. In JSON a number starts a value: at the start of the
- * text or after `:`, `,` or `[`, then whitespace and an optional minus. Only there are a run of 16
- * digits-or-points and an exponent looked for: ids and payee fields such as `b5e3` or a card
- * number inside a string no longer send a body down the slow path (a string that happens to hold
- * `:1e5` still does, which costs time, never a digit).
- */
-const MAY_LOSE_DIGITS = /(?:^|[:,[])\s*-?(?:[0-9.]{16}|[0-9.]+[eE])/;
-const SHORT_LITERAL = /^-?[0-9.]{1,15}$/;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const MINUS = 0x2d;
+const PLUS = 0x2b;
+const POINT = 0x2e;
+const ZERO = 0x30;
+const NINE = 0x39;
+const LOWER_E = 0x65;
+const UPPER_E = 0x45;
 
-let lossless: typeof import('lossless-json') | undefined;
+/** JSON's number grammar: a run that is not one is left for `JSON.parse` to refuse. */
+const NUMBER_LITERAL = /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/;
+const SHORT_LITERAL = /^-?[0-9.]{1,15}$/;
 
 /** Throws a SyntaxError for text that is not JSON. */
 export function parseReplyJson(text: string): unknown {
-  return mayLoseDigits(text) ? parseExactly(text) : JSON.parse(text);
+  return JSON.parse(withExactNumbers(text));
 }
 
-/** false: `JSON.parse` reads every number literal of `text` exactly. */
-export function mayLoseDigits(text: string): boolean {
-  return MAY_LOSE_DIGITS.test(text);
+/** `text` with every literal a double may not hold exactly written as a JSON string of its decimal. */
+export function withExactNumbers(text: string): string {
+  let out = '';
+  let copied = 0;
+  let i = 0;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      i = afterString(text, i);
+    } else if (c === MINUS || (c >= ZERO && c <= NINE)) {
+      const start = i;
+      let exponent = false;
+      for (i += 1; i < text.length; i += 1) {
+        const d = text.charCodeAt(i);
+        if (d === LOWER_E || d === UPPER_E) exponent = true;
+        else if (!((d >= ZERO && d <= NINE) || d === POINT || d === MINUS || d === PLUS)) break;
+      }
+      if (!exponent && i - start <= 15) continue; // short enough whatever its sign: a double holds it
+      const literal = text.slice(start, i);
+      const value = exactNumber(literal);
+      if (typeof value === 'number' || !NUMBER_LITERAL.test(literal)) continue;
+      out += `${text.slice(copied, start)}"${value}"`;
+      copied = i;
+    } else {
+      i += 1;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
 }
 
-/** Every body through lossless-json: what `parseReplyJson` must always agree with. */
-export function parseExactly(text: string): unknown {
-  lossless ??= createRequire(import.meta.url)('lossless-json') as typeof import('lossless-json');
-  return lossless.parse(text, null, exactNumber);
+/** The index after the string opening at `open` (its closing quote is the first not escaped). */
+function afterString(text: string, open: number): number {
+  let close = text.indexOf('"', open + 1);
+  while (close > 0) {
+    let backslashes = 0;
+    while (text.charCodeAt(close - 1 - backslashes) === BACKSLASH) backslashes += 1;
+    if (backslashes % 2 === 0) return close + 1;
+    close = text.indexOf('"', close + 1);
+  }
+  return text.length;
 }
 
 export function exactNumber(literal: string): number | string {
@@ -47,8 +80,16 @@ export function exactNumber(literal: string): number | string {
   return canonicalDecimal(literal);
 }
 
-/** A JSON number literal's value as a plain decimal: no exponent, no redundant zeros, no `-0`. */
+/** Beyond this, a literal's plain decimal would be thousands of digits: no amount or time is. */
+const MAX_EXPONENT = 400;
+
+/**
+ * A JSON number literal's value as a plain decimal: no exponent, no redundant zeros, no `-0`.
+ * Throws a SyntaxError for an exponent beyond ±400 (`1e999999999` would be a gigabyte of zeros).
+ */
 export function canonicalDecimal(literal: string): string {
+  const exponent = /[eE]([+-]?[0-9]+)$/.exec(literal);
+  if (exponent && Math.abs(Number(exponent[1])) > MAX_EXPONENT) throw new SyntaxError(`number ${literal.slice(0, 40)} is out of range`);
   let s = expandExponent(literal);
   if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
   return /^-0*$/.test(s) ? '0' : s;
