@@ -1,7 +1,9 @@
 import { withCurrencyDigits } from '../money.js';
 import type { InvoiceSnapshot, RowState } from './machine.js';
 import type { Outcome } from './outcome.js';
+import type { RowResult } from './execute-row.js';
 import type { PayoutInstruction } from './instruction.js';
+import type { RowPlan } from './plan-row.js';
 
 /** One line of the results CSV. */
 export interface ResultRow {
@@ -30,8 +32,28 @@ export interface InvalidReason {
 /** What a results row repeats of its input row. */
 export type RowIdentity = Pick<PayoutInstruction, 'line' | 'referenceId' | 'service' | 'currency' | 'amount'>;
 
-/** The results CSV row of a row that failed validation. */
-export function invalidRow(result: InvalidReason, cells: Record<string, string>): ResultRow {
+/**
+ * The results CSV row of every row: from its plan, or, for a row this run executed, from where
+ * the machine left it (`executed`, with the stop's message when the run stopped). A dry run's row
+ * to send is `valid`.
+ */
+export function resultRowOf(plan: RowPlan, executed?: RowResult & { stopMessage?: string | undefined }): ResultRow {
+  switch (plan.kind) {
+    case 'invalid':
+      return invalidRow(plan.reason, plan.cells);
+    case 'held':
+      return { ...base(plan.payout, 'repeat_payee'), error_code: 'repeat_payee', error_message: plan.message };
+    case 'stopped':
+      return paidRow(plan.payout, plan.job.initial, true, plan.message);
+    case 'settled':
+    case 'send':
+      if (executed) return paidRow(plan.payout, executed.state, executed.interrupted, executed.stopMessage);
+      if (plan.kind === 'send') return base(plan.payout, 'valid');
+      return settledRow(plan.payout, plan.job.started, plan.outcome);
+  }
+}
+
+function invalidRow(result: InvalidReason, cells: Readonly<Record<string, string>>): ResultRow {
   return {
     line: result.line,
     reference_id: result.referenceId ?? cells.reference_id ?? '',
@@ -44,22 +66,10 @@ export function invalidRow(result: InvalidReason, cells: Record<string, string>)
   };
 }
 
-export function validRow(payout: PayoutInstruction, outcome: Outcome): ResultRow {
-  return base(payout, outcome);
-}
-
-/** The results CSV row of a row the repeat-payee guard held: nothing is sent for it. */
-export function heldRow(payout: PayoutInstruction, message: string): ResultRow {
-  const row = base(payout, 'repeat_payee');
-  row.error_code = 'repeat_payee';
-  row.error_message = message;
-  return row;
-}
-
-/** The results CSV row of a row an earlier run settled (as the journal holds it): what a dry run shows. */
-export function settledRow(payout: PayoutInstruction, state: RowState, outcome: Outcome): ResultRow {
-  if (state.kind === 'done') return paidRow(payout, state, false);
-  return withInvoice(base(payout, outcome), 'invoice' in state ? state.invoice : undefined, payout.currency);
+/** A row an earlier run settled, as this run begins it: final, or still to poll (shown as it stands). */
+function settledRow(payout: PayoutInstruction, started: RowState, outcome: Outcome): ResultRow {
+  if (started.kind === 'done') return paidRow(payout, started, false);
+  return withInvoice(base(payout, outcome), 'invoice' in started ? started.invoice : undefined, payout.currency);
 }
 
 /** The results CSV row of a row the machine worked on; an unfinished row is an `error` a rerun resolves. */

@@ -38,12 +38,8 @@ export class RunControl {
   private readonly cleanups = new Set<() => Promise<void> | void>();
   private rejectForced: ((error: ForcedStop) => void) | undefined;
   stopReason: { code: string; message: string } | undefined;
-  /** Rows started and not finished yet (what the run waits for before writing the results). */
-  inFlight = 0;
-  /** Requests on the wire now (what a signal waits for); the pipeline tells how to count them. */
-  requestsOnTheWire: () => number = () => this.inFlight;
-  /** Requests that created or processed a payout in this run: credentials refused after one is exit 3, not 2. */
-  sent = 0;
+  /** Requests on the wire now (what a signal waits for): the paying pass's throttle counts them. */
+  requestsOnTheWire: () => number = () => 0;
   /** Rejects with `ForcedStop` when the stop is forced; never resolves. */
   readonly forced: Promise<never>;
   isForced = false;

@@ -5,7 +5,7 @@ import type { BackoffPolicy } from '../payout/backoff.js';
 import { DEFAULT_LIMITS, step, type RowContext, type RowState } from '../payout/machine.js';
 import { resumeState } from '../payout/record.js';
 import { notTheRows, paymentDifferences } from '../payout/reply-check.js';
-import { snapshot } from '../payout/runner.js';
+import { snapshot } from '../payout/execute-row.js';
 
 /** How long to follow an invoice: one read, or polls until final or `waitUntil` (`--wait`). */
 export interface FollowPace {

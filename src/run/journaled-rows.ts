@@ -6,7 +6,7 @@
 import type { JournalEntry } from '../journal/entry.js';
 import type { Fingerprinter } from '../payout/fingerprint.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
-import { resumeRow, settledIn, type Resumed, type Settled } from '../payout/row-lifecycle.js';
+import { resumeRow, settledOutcome, type Resumed } from '../payout/plan-row.js';
 
 export class JournaledRows {
   readonly #entries: ReadonlyMap<string, JournalEntry>;
@@ -30,26 +30,15 @@ export class JournaledRows {
     return this.#entries.size > 0;
   }
 
-  has(ref: string): boolean {
-    return this.#entries.has(ref);
-  }
-
   /** When the journal last recorded this row (ISO 8601), if it holds it. */
   lastAt(ref: string): string | undefined {
     return this.#entries.get(ref)?.at;
   }
 
-  /**
-   * Settled by an earlier run: where its journal entry left it and the outcome it keeps; undefined
-   * when this run sends for it. A submitted row counts as settled though it may still be polled.
-   */
-  settled(payout: PayoutInstruction): Settled | undefined {
-    return settledIn(this.resumed(payout).state, this.#process);
-  }
-
   /** Settled by an earlier run for this exact instruction: the service rules have no say over it any more. */
   settledAsIs(payout: PayoutInstruction): boolean {
-    return this.resumed(payout).same && this.settled(payout) !== undefined;
+    const resumed = this.resumed(payout);
+    return resumed.same && settledOutcome(resumed.state, this.#process) !== undefined;
   }
 
   /** The batch is done with: its rows are not asked about again. */

@@ -105,7 +105,10 @@ export class SummaryBuilder {
   private readonly toSendRows = new Map<string, number>();
   private readonly settledTotals = new Totals();
   settled = 0;
+  /** Rows this run sent requests for. */
   sent = 0;
+  /** Requests that created or processed a payout in this run: credentials refused after one is exit 3, not 2. */
+  moved = 0;
   invalidRows = 0;
   rows = 0;
 
@@ -162,15 +165,6 @@ export class SummaryBuilder {
     }
   }
 
-  /** Forgets the outcomes added so far (rows, counts, problems, processed, fees): a pass that wrote them gave up. */
-  clearOutcomes(): void {
-    this.rows = 0;
-    for (const o of OUTCOMES) this.counts[o] = 0;
-    this.problems.length = 0;
-    this.processed = new Totals();
-    this.fees = new Map();
-  }
-
   addInvalid(sample: InvalidSample): void {
     this.invalidRows += 1;
     if (this.invalid.length < SAMPLE) this.invalid.push(sample);
@@ -212,8 +206,8 @@ export function logIfProblem(log: Logger, row: ResultRow): void {
 }
 
 /** Credentials refused before this run created or processed anything: a set-up mistake (exit 2), nothing to resume. */
-function refusedBeforeSending(control: RunControl | undefined): boolean {
-  return control?.stopReason?.code === 'auth_failed' && control.sent === 0;
+function refusedBeforeSending(control: RunControl | undefined, summary: SummaryBuilder): boolean {
+  return control?.stopReason?.code === 'auth_failed' && summary.moved === 0;
 }
 
 /** The run's summary (what `run --json` prints), logged as the run finishes. */
@@ -234,7 +228,7 @@ export function finishSummary(
     totals: summary.totals(),
     plan: summary.plan(),
     sent: summary.sent,
-    exitCode: refusedBeforeSending(ctx.control) ? 2 : summary.exitCode(stopped !== undefined, waited),
+    exitCode: refusedBeforeSending(ctx.control, summary) ? 2 : summary.exitCode(stopped !== undefined, waited),
     ...(stopped ? { stopped } : {}),
     invalid: summary.invalid,
     problems: summary.problems,

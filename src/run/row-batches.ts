@@ -1,0 +1,54 @@
+/**
+ * The one batch loop of a run: the private copy of the input read batch by batch, each row
+ * validated, resumed from the journal and begun, and the batch screened by the repeat-payee guard.
+ * The check before sending (run, dry run, `plan`) and the paying pass read the rows through it,
+ * and each decides a row with `planOf` (payout/plan-row.ts) when it reaches it.
+ */
+import type { InputFile } from '../csv/input.js';
+import type { Pace } from '../payout/machine.js';
+import { planInvalid, planRow, startRow, type RowPlan, type StartedRow, type Verdict } from '../payout/plan-row.js';
+import type { ValidationFailure, Validator } from '../rules/index.js';
+import type { JournaledRows } from './journaled-rows.js';
+import type { ScreenRow } from './repeat-screen.js';
+
+/** One row of a batch: valid (begun, with the guard's verdict), or what made it invalid. */
+export type BatchRow =
+  | { valid: true; row: StartedRow; verdict: Verdict; cells: Readonly<Record<string, string>> }
+  | { valid: false; failure: ValidationFailure; cells: Readonly<Record<string, string>> };
+
+export interface BatchSource {
+  file: InputFile;
+  /** One validator a run: each currency's rules are asked for once, whichever pass meets it first. */
+  validator: Validator;
+  journaled: JournaledRows;
+  pace: Omit<Pace, 'now'>;
+  /** The guard's verdicts on the batch's valid rows, in file order. */
+  screen(rows: readonly ScreenRow[]): Verdict[] | Promise<Verdict[]>;
+}
+
+/** The input's rows, batch by batch (what the parser has buffered: one await a batch, not a row). */
+export async function* rowBatches(source: BatchSource): AsyncGenerator<BatchRow[]> {
+  const { file, validator, journaled, pace } = source;
+  for await (const records of file.batches()) {
+    const results = await validator.validateBatch(records, file.layout);
+    const started: (StartedRow | undefined)[] = results.map((r) => (r.ok ? startRow(r.payout, journaled.resumed(r.payout), journaled.fingerprint, pace) : undefined));
+    journaled.endBatch();
+    const screened: ScreenRow[] = [];
+    for (let i = 0; i < records.length; i++) {
+      const row = started[i];
+      if (row) screened.push({ payout: row.payout, cells: records[i]!.cells, journaled: row.journaled, sends: row.sends });
+    }
+    const verdicts = await source.screen(screened);
+    let v = 0;
+    yield records.map((record, i): BatchRow => {
+      const row = started[i];
+      if (row) return { valid: true, row, verdict: verdicts[v++]!, cells: record.cells };
+      return { valid: false, failure: results[i] as ValidationFailure, cells: record.cells };
+    });
+  }
+}
+
+/** The row's plan, decided when the pass reaches it; `stopping`: the run's stop, if it is stopping. */
+export function planOf(item: BatchRow, stopping?: { message?: string | undefined }): RowPlan {
+  return item.valid ? planRow(item.row, item.verdict, stopping) : planInvalid(item.failure, item.cells);
+}
