@@ -13,8 +13,6 @@ const MAX_LINES = 70;
 const ALLOWED = new Set<string>([
   'api/client.ts: createApiClient',
   'api/transport.ts: createTransport',
-  'run/pipeline.ts: runOnSnapshot',
-  'run/second-pass.ts: secondPass',
   'cli.ts: runCli',
 ]);
 
