@@ -7,6 +7,8 @@ export const CLI = join(ROOT, 'dist/cli.js');
 export const BARE_GOT = join(ROOT, 'dist-bench/bench/bare-got.js');
 export const BARE_UNDICI = join(ROOT, 'dist-bench/bench/bare-undici.js');
 export const BARE = join(ROOT, 'dist-bench/bench/csv-bare.js');
+/** Run as it stands (python3, stdlib only), not compiled. */
+export const NAIVE_POOL = join(ROOT, 'bench/naive-pool.py');
 export const HEAP_PROBE = join(ROOT, 'dist-bench/bench/lib/heap-probe.js');
 export const DATA = join(ROOT, 'bench/data');
 export const LATENCY_MS = 25;

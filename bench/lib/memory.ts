@@ -1,7 +1,8 @@
 /**
- * Section 3: paying runs of a large file (sandbox at latency 0, C = 128) with the heap probe
- * preloaded: peak RSS, the peak live heap (after a full collection every 2 s), and the heap
- * retained per row, from the difference between the two sizes (fixed costs cancel out).
+ * Section 3: paying runs of large files (sandbox at latency 0, C = 128, the repeat-payee guard on,
+ * as by default) with the heap probe preloaded: peak RSS, the peak live heap (after a full
+ * collection every 2 s), and the heap retained per row: the difference between two sizes per
+ * extra row, so fixed costs cancel out.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -10,65 +11,82 @@ import { pathToFileURL } from 'node:url';
 import { CLI, DATA, HEAP_PROBE, say } from './config.js';
 import { writePayouts } from './data.js';
 import { fixed, mb, seconds, table } from './format.js';
-import { runProduct } from './product.js';
+import { runProduct, type ProductRun } from './product.js';
 import type { SandboxProcess } from './sandbox.js';
-
-export interface MemoryResult {
-  markdown: string;
-  /** The largest batch, finished, for the resume section. */
-  finished?: { file: string; rows: number; prefix: string; accountBase: number };
-}
+import { atMost, verdictTable, type Verdict } from './targets.js';
 
 const CONCURRENCY = 128;
+/** The size the peak RSS target is stated for. */
+const TARGET_ROWS = 1_000_000;
 
-export async function memorySection(sizes: number[], sandbox: SandboxProcess, cacheDir: string): Promise<MemoryResult> {
-  const lines: string[][] = [];
-  const live: { rows: number; bytes: number }[] = [];
-  let finished: MemoryResult['finished'];
-  for (const rows of sizes) {
-    const file = join(DATA, `memory-${rows}.csv`);
-    const prefix = `memory-${rows}-${process.pid}-`;
-    say(`memory: generating ${rows} rows`);
-    const accountBase = await writePayouts(file, rows, prefix);
-    const heapOut = join(tmpdir(), `bench-heap-${process.pid}-${rows}.json`);
-    const load = loadavg()[0]!;
-    say(`memory: paying ${rows} rows, C=${CONCURRENCY}, latency 0`);
-    const run = await runProduct({
-      cli: CLI,
-      file,
-      concurrency: CONCURRENCY,
-      sandbox,
-      cacheDir,
-      nodeArgs: ['--expose-gc', '--import', pathToFileURL(HEAP_PROBE).href],
-      env: { BENCH_HEAP_OUT: heapOut, BENCH_HEAP_EVERY_MS: '2000' },
-    });
-    const heap = existsSync(heapOut) ? (JSON.parse(readFileSync(heapOut, 'utf8')) as { peakLiveHeap: number }) : undefined;
-    rmSync(heapOut, { force: true });
-    if (heap) live.push({ rows, bytes: heap.peakLiveHeap });
-    const counts = Object.entries(run.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
-    lines.push([
-      rows.toLocaleString('en'),
-      seconds(run.measured.wallMs),
-      fixed((rows / run.measured.wallMs) * 1000),
-      mb(run.measured.peakRssMb),
-      heap ? mb(heap.peakLiveHeap / 2 ** 20) : 'n/a',
-      heap ? fixed(heap.peakLiveHeap / rows, 0) : 'n/a',
-      fixed(load, 1),
-      `exit ${run.exitCode}${counts.length ? `, ${counts.join(', ')}` : ''}`,
-    ]);
-    if (finished) rmSync(finished.file, { force: true });
-    finished = { file, rows, prefix, accountBase };
-  }
-  const [a, b] = live;
-  const retained = a && b ? (b.bytes - a.bytes) / (b.rows - a.rows) : undefined;
+/** A finished batch: its file and journal are kept for the reruns of section 4. */
+export interface Batch {
+  file: string;
+  rows: number;
+  prefix: string;
+  accountBase: number;
+}
+
+export interface MemoryRun {
+  batch: Batch;
+  run: ProductRun;
+  liveHeapBytes: number | undefined;
+  load: number;
+}
+
+export async function payForMemory(rows: number, sandbox: SandboxProcess, cacheDir: string): Promise<MemoryRun> {
+  const file = join(DATA, `memory-${rows}.csv`);
+  const prefix = `memory-${rows}-${process.pid}-`;
+  say(`memory: generating ${rows} rows`);
+  const accountBase = await writePayouts(file, rows, prefix);
+  const heapOut = join(tmpdir(), `bench-heap-${process.pid}-${rows}.json`);
+  const load = loadavg()[0]!;
+  say(`memory: paying ${rows} rows, C=${CONCURRENCY}, latency 0`);
+  const run = await runProduct({
+    cli: CLI,
+    file,
+    concurrency: CONCURRENCY,
+    sandbox,
+    cacheDir,
+    nodeArgs: ['--expose-gc', '--import', pathToFileURL(HEAP_PROBE).href],
+    env: { BENCH_HEAP_OUT: heapOut, BENCH_HEAP_EVERY_MS: '2000' },
+  });
+  const heap = existsSync(heapOut) ? (JSON.parse(readFileSync(heapOut, 'utf8')) as { peakLiveHeap: number }) : undefined;
+  rmSync(heapOut, { force: true });
+  return { batch: { file, rows, prefix, accountBase }, run, liveHeapBytes: heap?.peakLiveHeap, load };
+}
+
+/** Removes a batch's file and what its runs wrote beside it. */
+export function removeBatch(batch: Batch): void {
+  for (const suffix of ['.csv', '.journal.jsonl', '.journal.jsonl.checkpoint', '.journal.jsonl.lock', '.results.csv']) rmSync(batch.file.replace(/\.csv$/, suffix), { force: true });
+}
+
+export function memoryReport(runs: MemoryRun[]): { markdown: string; verdicts: Verdict[] } {
+  const lines = runs.map((m) => {
+    const counts = Object.entries(m.run.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
+    const r = m.batch.rows;
+    return [r.toLocaleString('en'), seconds(m.run.measured.wallMs), fixed((r / m.run.measured.wallMs) * 1000), mb(m.run.measured.peakRssMb), m.liveHeapBytes === undefined ? 'n/a' : mb(m.liveHeapBytes / 2 ** 20), fixed(m.load, 1), `exit ${m.run.exitCode}${counts.length ? `, ${counts.join(', ')}` : ''}`];
+  });
+  const [a, b] = [runs[0], runs[runs.length - 1]];
+  const retained = a && b && a !== b && a.liveHeapBytes !== undefined && b.liveHeapBytes !== undefined ? (b.liveHeapBytes - a.liveHeapBytes) / (b.batch.rows - a.batch.rows) : undefined;
+  const rssSlope = a && b && a !== b && a.run.measured.peakRssMb !== undefined && b.run.measured.peakRssMb !== undefined ? ((b.run.measured.peakRssMb - a.run.measured.peakRssMb) * 2 ** 20) / (b.batch.rows - a.batch.rows) : undefined;
+  const largest = b?.batch.rows ?? 0;
+  const verdicts: Verdict[] = [
+    { what: `retained per row, guard on (live heap, ${a?.batch.rows.toLocaleString('en')} → ${largest.toLocaleString('en')} rows)`, figure: `${fixed(retained, 1)} B`, target: '≤ 64 B', met: atMost(retained, 64), load: runs.map((m) => fixed(m.load, 1)).join(', ') },
+    {
+      what: `peak RSS of a ${largest.toLocaleString('en')}-row paying run, guard on${largest === TARGET_ROWS ? '' : ' (the target is for 1,000,000)'}`,
+      figure: mb(b?.run.measured.peakRssMb),
+      target: '≤ 220 MB',
+      met: largest === TARGET_ROWS ? atMost(b?.run.measured.peakRssMb, 220) : undefined,
+      load: fixed(b?.load, 1),
+    },
+  ];
   return {
+    verdicts,
     markdown:
-      `## 3. Memory: paying runs (sandbox at latency 0, C = ${CONCURRENCY}; a full GC every 2 s to read the live heap)\n\n` +
-      table(['rows', 'wall time', 'rows/s', 'peak RSS', 'peak live heap', 'live heap / row (bytes)', 'load (1 min)', 'outcome'], lines) +
-      (retained === undefined
-        ? ''
-        : `\n\nRetained per row (live heap of the ${b!.rows.toLocaleString('en')}-row run minus the ${a!.rows.toLocaleString('en')}-row run, per extra row): ` +
-          `${fixed(retained, 1)} bytes (target ≤ 64). Target for the 1,000,000-row run: peak RSS ≤ 220 MB.`),
-    ...(finished ? { finished } : {}),
+      `## 3. Memory: paying runs (sandbox at latency 0, C = ${CONCURRENCY}, repeat-payee guard on (default window); a full GC every 2 s to read the live heap)\n\n` +
+      table(['rows', 'wall time', 'rows/s', 'peak RSS', 'peak live heap', 'load (1 min)', 'outcome'], lines) +
+      `\n\nPeak RSS grew ${fixed(rssSlope, 1)} bytes per extra row between the two sizes (live heap: ${fixed(retained, 1)}). Each size ran against its own sandbox, so its ledger held only its own payouts.\n\n` +
+      verdictTable(verdicts),
   };
 }
