@@ -1,12 +1,11 @@
 /** Section 2: `run --dry-run` beside bare csv-parse streaming the same file, alternated, median against median. */
-import { rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { BARE, CLI, DATA, say } from './config.js';
 import { writePayouts } from './data.js';
 import { fixed, mb, table } from './format.js';
 import { measure } from './measure.js';
-import { runProduct } from './product.js';
+import { removeRunFiles, runProduct } from './product.js';
 import type { SandboxProcess } from './sandbox.js';
 import { loadRange, loads, showSpread, spread } from './stats.js';
 import { atLeast, verdictTable, type Verdict } from './targets.js';
@@ -33,8 +32,7 @@ export async function dryRunSection(rows: number, rounds: number, sandbox: Sandb
       }
     }
   } finally {
-    rmSync(file, { force: true });
-    for (const output of ['.results.csv', '.dryrun.csv', '.journal.jsonl']) rmSync(file.replace(/\.csv$/, output), { force: true });
+    removeRunFiles(file);
   }
   const rate = (t: Timed): number => rows / (t.wallMs / 1000);
   const ratio = spread(dry.map(rate))!.median / spread(bare.map(rate))!.median;

@@ -10,7 +10,7 @@ import { CLI, DATA, say } from './config.js';
 import { writePayouts } from './data.js';
 import { fixed, mb, seconds, table } from './format.js';
 import { writeHistory } from './history.js';
-import { runProduct, type ProductRun } from './product.js';
+import { removeRunFiles, runProduct, type ProductRun } from './product.js';
 import type { SandboxProcess } from './sandbox.js';
 import { loadRange, loads, showSpread, spread } from './stats.js';
 import { atMost, verdictTable, type Verdict } from './targets.js';
@@ -41,7 +41,14 @@ export async function historySection(nights: number, rowsPerNight: number, round
   const rss = (l: Ledger) => spread(runs[l].map((s) => s.run.measured.peakRssMb));
   const extraS = (wall('history')!.median - wall('empty')!.median) / 1000;
   const extraMb = (rss('history')?.median ?? NaN) - (rss('empty')?.median ?? NaN);
-  const line = (l: Ledger): string[] => [l === 'empty' ? 'empty ledger' : `${(nights * rowsPerNight).toLocaleString('en')} entries`, showSpread(spread(runs[l].map((s) => s.run.measured.wallMs / 1000)), 2), showSpread(rss(l)), loads(runs[l].map((s) => s.load)), runs[l].map(outcome).join('; ')];
+  const line = (l: Ledger): string[] => [
+    l === 'empty' ? 'empty ledger' : `${(nights * rowsPerNight).toLocaleString('en')} entries`,
+    showSpread(spread(runs[l].map((s) => s.run.measured.wallMs / 1000)), 2),
+    runs[l].map((s) => fixed(s.run.measured.wallMs / 1000, 2)).join(', '),
+    showSpread(rss(l)),
+    loads(runs[l].map((s) => s.load)),
+    runs[l].map(outcome).join('; '),
+  ];
   const verdicts: Verdict[] = [
     { what: `3-row run after ${(nights * rowsPerNight).toLocaleString('en')} ledger entries, minus on an empty ledger: wall, median (peak RSS beside)`, figure: `${fixed(extraS, 2)} s (${fixed(extraMb, 0)} MB)`, target: '≤ 0.2 s', met: atMost(extraS, 0.2), load: loadRange([...runs.empty, ...runs.history].map((s) => s.load)) },
   ];
@@ -50,7 +57,7 @@ export async function historySection(nights: number, rowsPerNight: number, round
     markdown:
       `## 5. History: a 3-row run after ${nights} nightly runs of ${rowsPerNight.toLocaleString('en')} rows (sandbox at latency 0; ${rounds} runs each, alternated; median (min–max))\n\n` +
       `The history was written through the product's ledger API (openLedger, then update) in ${seconds(writeMs)}, entries stamped over the last ${nights} days; the ledger folder then held ${mb(bytes / 2 ** 20)}.\n\n` +
-      table(['ledger', 'wall s', 'peak RSS', 'load (1 min) at each run', 'outcome of each run'], [line('empty'), line('history')]) +
+      table(['ledger', 'wall s', 'each run in order, s', 'peak RSS MB', 'load (1 min) at each run', 'outcome of each run'], [line('empty'), line('history')]) +
       `\n\n${verdictTable(verdicts)}`,
   };
 }
@@ -61,7 +68,7 @@ async function smallRun(ledgerRoot: string, tag: string, sandbox: SandboxProcess
   await writePayouts(file, 3, `history-${tag}-${process.pid}-`);
   const load = loadavg()[0]!;
   const run = await runProduct({ cli: CLI, file, concurrency: 8, sandbox, cacheDir, env: { MILKYPAY_LEDGER_DIR: ledgerRoot } });
-  for (const suffix of ['.csv', '.journal.jsonl', '.journal.jsonl.checkpoint', '.results.csv']) rmSync(file.replace(/\.csv$/, suffix), { force: true });
+  removeRunFiles(file);
   return { run, load };
 }
 

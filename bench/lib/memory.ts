@@ -56,11 +56,6 @@ export async function payForMemory(rows: number, sandbox: SandboxProcess, cacheD
   return { batch: { file, rows, prefix, accountBase }, run, liveHeapBytes: heap?.peakLiveHeap, load };
 }
 
-/** Removes a batch's file and what its runs wrote beside it. */
-export function removeBatch(batch: Batch): void {
-  for (const suffix of ['.csv', '.journal.jsonl', '.journal.jsonl.checkpoint', '.journal.jsonl.lock', '.results.csv']) rmSync(batch.file.replace(/\.csv$/, suffix), { force: true });
-}
-
 export function memoryReport(runs: MemoryRun[]): { markdown: string; verdicts: Verdict[] } {
   const lines = runs.map((m) => {
     const counts = Object.entries(m.run.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);

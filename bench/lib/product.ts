@@ -88,3 +88,8 @@ function payingTime(stderr: string): number | undefined {
   }
   return started !== undefined && finished !== undefined ? finished - started : undefined;
 }
+
+/** Removes an input file and everything runs of it wrote beside it. */
+export function removeRunFiles(file: string): void {
+  for (const suffix of ['.csv', '.journal.jsonl', '.journal.jsonl.checkpoint', '.journal.jsonl.lock', '.results.csv', '.dryrun.csv']) rmSync(file.replace(/\.csv$/, suffix), { force: true });
+}

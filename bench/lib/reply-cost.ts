@@ -10,7 +10,7 @@ import { CLI, DATA, LATENCY_MS, say } from './config.js';
 import { writePayouts } from './data.js';
 import { fixed, table } from './format.js';
 import { readProfile, type ProfileSummary } from './cpu-profile.js';
-import { runProduct } from './product.js';
+import { removeRunFiles, runProduct } from './product.js';
 import type { SandboxProcess } from './sandbox.js';
 import type { Verdict } from './targets.js';
 
@@ -34,7 +34,7 @@ export async function replyCostSection(rows: number, sandbox: SandboxProcess, ca
     profile = readProfile(join(dir, written[0]!));
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    for (const suffix of ['.csv', '.journal.jsonl', '.journal.jsonl.checkpoint', '.results.csv']) rmSync(file.replace(/\.csv$/, suffix), { force: true });
+    removeRunFiles(file);
   }
   return replyCostReport(profile, rows, load, outcome);
 }

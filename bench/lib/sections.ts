@@ -5,7 +5,8 @@ import { startBusyLoops } from './busy.js';
 import { dryRunSection } from './dry-run.js';
 import { historySection } from './history-section.js';
 import { journalSection } from './journal.js';
-import { memoryReport, payForMemory, removeBatch, type MemoryRun } from './memory.js';
+import { memoryReport, payForMemory, type MemoryRun } from './memory.js';
+import { removeRunFiles } from './product.js';
 import type { BenchOptions } from './options.js';
 import { replyCostSection } from './reply-cost.js';
 import { resumeSection } from './resume.js';
@@ -65,11 +66,11 @@ async function memoryAndReruns(o: BenchOptions, newSandbox: () => Promise<Sandbo
   try {
     if (o.sections.has('rerun')) rerun = await resumeSection(runs[0]!.batch, o.reruns, first, cacheDir);
   } finally {
-    removeBatch(runs[0]!.batch);
+    removeRunFiles(runs[0]!.batch.file);
   }
   if (o.sections.has('memory') && large !== small) {
     const second = await payForMemory(large, await newSandbox(), cacheDir);
-    removeBatch(second.batch);
+    removeRunFiles(second.batch.file);
     runs.push(second);
   }
   if (o.sections.has('memory')) parts.push(memoryReport(runs));

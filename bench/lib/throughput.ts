@@ -4,6 +4,7 @@
  * Each round runs every variant once, the order rotated from round to round, so load from elsewhere
  * on the machine falls on all of them alike. Run quiet, then again beside busy loops ("loaded").
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DATA, LATENCY_MS, limitRate, say } from './config.js';
 import { writePayouts } from './data.js';
@@ -38,7 +39,7 @@ export async function throughputSection(s: ThroughputSettings, heading: string):
   for (const { concurrency: c, rows } of s.plan) runs.set(c, await roundsAt(s, variants, c, rows));
   const skipped = python3() === null ? '\n\nThe Python pool was skipped: no `python3` on this machine.' : '';
   const intro =
-    `## ${heading}\n\nThe sandbox in its own process at latency ${LATENCY_MS} ms; limit = C / (2L) rows/s; ${s.rounds} round${s.rounds === 1 ? "" : "s"}, ` +
+    `## ${heading}\n\nThe sandbox in its own process at latency ${LATENCY_MS} ms; limit = C / (2L) rows/s; ${s.rounds} round${s.rounds === 1 ? '' : 's'}, ` +
     `the order of the ${variants.length} variants rotated each round; ${s.label}. CPU is the whole process's user + system time ` +
     '(every thread, start-up included, GNU time) over its rows; the sandbox\'s own CPU apart. Figures: median (min–max).';
   const report = throughputReport(runs, s.label, (c) => s.plan.find((p) => p.concurrency === c)!.rows, limitRate);
@@ -60,6 +61,7 @@ async function roundsAt(s: ThroughputSettings, variants: Variant[], c: number, r
     }
   } finally {
     await sandbox.stop();
+    rmSync(shared, { force: true });
   }
   return runs;
 }

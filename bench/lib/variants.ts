@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { BARE_GOT, BARE_UNDICI, CLI, DATA, NAIVE_POOL } from './config.js';
 import { writePayouts } from './data.js';
 import { measure } from './measure.js';
-import { runProduct } from './product.js';
+import { removeRunFiles, runProduct } from './product.js';
 import { python3 } from './python.js';
 import type { SandboxProcess } from './sandbox.js';
 
@@ -58,6 +58,7 @@ async function product(s: RunSpec): Promise<Done> {
   const file = join(DATA, `product-${s.tag}.csv`);
   await writePayouts(file, s.rows, `product-${s.tag}-${process.pid}-`);
   const run = await runProduct({ cli: CLI, file, concurrency: s.concurrency, sandbox: s.sandbox, cacheDir: s.cacheDir });
+  removeRunFiles(file);
   const counts = Object.entries(run.counts).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`);
   return {
     rowsPerSecond: (s.rows / run.measured.wallMs) * 1000,
