@@ -15,7 +15,7 @@ import { fixed } from './lib/format.js';
 import { machine } from './lib/machine.js';
 import { rssMethod } from './lib/measure.js';
 import { benchOptions, type BenchOptions } from './lib/options.js';
-import { runSections, type Part } from './lib/sections.js';
+import { runSections, type Sections } from './lib/sections.js';
 import { readmeTable, verdictTable } from './lib/targets.js';
 
 async function main(): Promise<void> {
@@ -24,14 +24,14 @@ async function main(): Promise<void> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'milkypay-bench-cache-'));
   const started = performance.now();
   const load0 = loadavg();
-  let parts: Part[];
+  let done: Sections;
   try {
-    parts = await runSections(o, cacheDir);
+    done = await runSections(o, cacheDir);
   } finally {
     rmSync(cacheDir, { recursive: true, force: true });
   }
   const wallS = (performance.now() - started) / 1000;
-  const verdicts = parts.flatMap((p) => p.verdicts);
+  const verdicts = done.parts.flatMap((p) => p.verdicts);
   const where = machine(load0);
   const report = [
     '# Benchmark results',
@@ -42,8 +42,8 @@ async function main(): Promise<void> {
     '',
     verdictTable(verdicts),
     '',
-    ...parts.flatMap((p) => [p.markdown, '']),
-    notes(o, wallS),
+    ...done.parts.flatMap((p) => [p.markdown, '']),
+    notes(o, wallS, done.seconds),
   ].join('\n');
   process.stdout.write(report);
   const table = readmeTable(verdicts, `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, ${where.replace(/^Machine: /, '').replace(/ Date: .*$/, '')} Bold: missed. Every run and its load: [bench/results.md](bench/results.md).`);
@@ -57,11 +57,11 @@ async function main(): Promise<void> {
   }
 }
 
-function notes(o: BenchOptions, wallS: number): string {
+function notes(o: BenchOptions, wallS: number, seconds: Sections['seconds']): string {
   return [
     '## Notes',
     '',
-    `- Bench wall time: ${fixed(wallS)} s${o.quick ? ' (`--quick`: smaller runs, one round; not the targets’ sizes)' : ''}. Sections: ${[...o.sections].join(', ')}.`,
+    `- Bench wall time: ${fixed(wallS)} s${o.quick ? ' (`--quick`: smaller runs, one round; not the targets’ sizes)' : ''}. Each section: ${seconds.map(([name, s]) => `${name} ${fixed(s)} s`).join(', ')}.`,
     `- Peak RSS by ${rssMethod}; CPU is the user + system time of the whole child process (every thread), by GNU time; the sandbox's from /proc.`,
     '- Rates use the child process wall time (start to exit), start-up included.',
     '- The machine may be shared: the load average (1 min) is recorded at the start of each run. Variants alternate within a section.',

@@ -41,7 +41,7 @@ export async function dryRunSection(rows: number, rounds: number, sandbox: Sandb
   return {
     verdicts,
     markdown:
-      `## 2. Dry run of ${rows.toLocaleString('en')} rows beside bare csv-parse (${rounds} rounds each, alternated; median (min–max))\n\n` +
+      `## 2. Dry run of ${rows.toLocaleString('en')} rows beside bare csv-parse (${rounds} round${rounds === 1 ? '' : 's'} each, alternated; median (min–max))\n\n` +
       table(['what', 'rows/s', 'wall s', 'peak RSS', 'load (1 min) at each run', 'outcome, last run'], [
         line('`run --dry-run` (validate every row, write the results file)', dry),
         line('bare csv-parse streaming, `columns: true`, same file, nothing else', bare),

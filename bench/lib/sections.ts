@@ -20,36 +20,47 @@ export interface Part {
   verdicts: Verdict[];
 }
 
-export async function runSections(o: BenchOptions, cacheDir: string): Promise<Part[]> {
-  const parts: Part[] = [];
+export interface Sections {
+  parts: Part[];
+  /** Wall seconds each section took, by name. */
+  seconds: [string, number][];
+}
+
+export async function runSections(o: BenchOptions, cacheDir: string): Promise<Sections> {
+  const done: Sections = { parts: [], seconds: [] };
   const sandboxes: SandboxProcess[] = [];
   const sandbox = async (latencyMs: number): Promise<SandboxProcess> => {
     const s = await startSandboxProcess(CLI, latencyMs);
     sandboxes.push(s);
     return s;
   };
-  const has = (name: string): boolean => o.sections.has(name);
+  const step = async (name: string, make: () => Promise<Part | Part[]>, label = name): Promise<void> => {
+    if (!o.sections.has(name)) return;
+    const started = performance.now();
+    done.parts.push(...[await make()].flat());
+    done.seconds.push([label, (performance.now() - started) / 1000]);
+  };
+  const throughput = { plan: o.throughput, rounds: o.rounds, newSandbox: () => sandbox(LATENCY_MS), cacheDir };
   try {
-    const throughput = { plan: o.throughput, rounds: o.rounds, newSandbox: () => sandbox(LATENCY_MS), cacheDir };
-    if (has('throughput')) parts.push(await throughputSection({ ...throughput, label: 'quiet (nothing else started by the bench)', tag: 'q' }, '1. Throughput and CPU per row, quiet'));
-    if (has('loaded')) {
+    await step('throughput', () => throughputSection({ ...throughput, label: 'quiet', beside: 'nothing else started by the bench', tag: 'q' }, '1. Throughput and CPU per row, quiet'));
+    await step('loaded', async () => {
       const busy = startBusyLoops(o.busyLoops);
       try {
-        parts.push(await throughputSection({ ...throughput, label: `loaded (${busy.count} busy loops beside it on ${cpus().length} cores)`, tag: 'l' }, '1b. Throughput and CPU per row, loaded'));
+        return await throughputSection({ ...throughput, label: 'loaded', beside: `${busy.count} busy loops (\`for (;;) {}\` in node) beside it on ${cpus().length} cores`, tag: 'l' }, '1b. Throughput and CPU per row, loaded');
       } finally {
         await busy.stop();
       }
-    }
-    if (has('dryrun')) parts.push(await dryRunSection(o.dryRunRows, o.rounds, await sandbox(0), cacheDir));
-    if (has('memory') || has('rerun')) parts.push(...(await memoryAndReruns(o, () => sandbox(0), cacheDir)));
-    if (has('history')) parts.push(await historySection(o.history.nights, o.history.rowsPerNight, o.history.rounds, await sandbox(0), cacheDir));
-    if (has('replycost')) parts.push(await replyCostSection(o.profiledRows, await sandbox(LATENCY_MS), cacheDir));
-    if (has('startup')) parts.push({ markdown: await startupSection(o.quick ? 3 : 5), verdicts: [] });
-    if (has('journal')) parts.push({ markdown: await journalSection(32, o.quick ? 1_000 : 1_500, o.quick ? 2 : 4, await sandbox(LATENCY_MS), cacheDir), verdicts: [] });
+    });
+    await step('dryrun', async () => dryRunSection(o.dryRunRows, o.rounds, await sandbox(0), cacheDir));
+    await step(o.sections.has('memory') ? 'memory' : 'rerun', () => memoryAndReruns(o, () => sandbox(0), cacheDir), 'memory and reruns');
+    await step('history', async () => historySection(o.history.nights, o.history.rowsPerNight, o.history.rounds, await sandbox(0), cacheDir));
+    await step('replycost', async () => replyCostSection(o.profiledRows, await sandbox(LATENCY_MS), cacheDir));
+    await step('startup', async () => ({ markdown: await startupSection(o.quick ? 3 : 5), verdicts: [] }));
+    await step('journal', async () => ({ markdown: await journalSection(32, o.quick ? 1_000 : 1_500, o.quick ? 2 : 4, await sandbox(LATENCY_MS), cacheDir), verdicts: [] }));
   } finally {
     for (const s of sandboxes) await s.stop();
   }
-  return parts;
+  return done;
 }
 
 /**

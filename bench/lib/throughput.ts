@@ -24,8 +24,10 @@ export interface ThroughputSettings {
   rounds: number;
   newSandbox: () => Promise<SandboxProcess>;
   cacheDir: string;
-  /** "quiet", or "loaded" with how many busy loops ran beside it. */
+  /** "quiet" or "loaded", in the targets' names. */
   label: string;
+  /** What else ran on the machine, for the section's introduction. */
+  beside: string;
   /** Distinguishes the references of this table's runs from another table's. */
   tag: string;
 }
@@ -40,7 +42,7 @@ export async function throughputSection(s: ThroughputSettings, heading: string):
   const skipped = python3() === null ? '\n\nThe Python pool was skipped: no `python3` on this machine.' : '';
   const intro =
     `## ${heading}\n\nThe sandbox in its own process at latency ${LATENCY_MS} ms; limit = C / (2L) rows/s; ${s.rounds} round${s.rounds === 1 ? '' : 's'}, ` +
-    `the order of the ${variants.length} variants rotated each round; ${s.label}. CPU is the whole process's user + system time ` +
+    `the order of the ${variants.length} variants rotated each round; ${s.beside}. CPU is the whole process's user + system time ` +
     '(every thread, start-up included, GNU time) over its rows; the sandbox\'s own CPU apart. Figures: median (min–max).';
   const report = throughputReport(runs, s.label, (c) => s.plan.find((p) => p.concurrency === c)!.rows, limitRate);
   return { markdown: `${intro}\n\n${report.markdown}${skipped}`, verdicts: report.verdicts };
