@@ -1,16 +1,8 @@
 /** One typed method per MilkyPay endpoint; I/O goes through the transport. */
 import { isApiError } from './api-error.js';
 import { createInvoiceBody, prerequestBody } from './json-body.js';
-import { toInvoice, toPayoutService, toPrerequest, toPublicInvoice } from './normalise.js';
-import {
-  invoiceListSchema,
-  invoiceSchema,
-  invoiceSearchSchema,
-  payoutServiceSchema,
-  payoutServicesPageSchema,
-  prerequestSchema,
-  publicInvoiceSchema,
-} from './schemas.js';
+import { readInvoice, readInvoiceList, readInvoiceSearch, readPublicInvoice } from './invoice-readers.js';
+import { readPrerequest, readService, readServicesPage } from './service-readers.js';
 import { createTransport } from './transport.js';
 import type { ApiClient, ApiClientOptions, Page, PayoutService } from './client-types.js';
 
@@ -24,21 +16,20 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
   const { send } = transport;
 
   async function payoutServicesPage(page: number, size = SERVICES_PAGE_SIZE): Promise<Page<PayoutService>> {
-    const body = await send(
+    return send(
       {
         method: 'GET',
         path: '/payout-services',
         query: { 'page[number]': String(page), 'page[size]': String(size) },
         auth: 'private',
       },
-      payoutServicesPageSchema,
+      readServicesPage,
     );
-    return { items: body.data.map(toPayoutService), page: body.meta.page, pages: body.meta.pages, total: body.meta.total };
   }
 
   return {
     async prerequest(currency, amount) {
-      const body = await send(
+      return send(
         // A POST that only looks things up: retried like a GET, and its failures have no effect.
         {
           method: 'POST',
@@ -47,9 +38,8 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
           auth: 'public',
           readOnly: true,
         },
-        prerequestSchema,
+        readPrerequest,
       );
-      return toPrerequest(body);
     },
 
     payoutServicesPage,
@@ -64,48 +54,33 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
     },
 
     async getPayoutService(id) {
-      const body = await send(
-        { method: 'GET', path: `/payout-services/${encodeURIComponent(id)}`, auth: 'private' },
-        payoutServiceSchema,
-      );
-      return toPayoutService(body.data);
+      return send({ method: 'GET', path: `/payout-services/${encodeURIComponent(id)}`, auth: 'private' }, readService);
     },
 
     async createInvoice(req) {
-      const body = await send(
-        { method: 'POST', path: '/payout-invoices', body: createInvoiceBody(req), auth: 'private' },
-        invoiceSchema,
-      );
-      return toInvoice(body.data);
+      return send({ method: 'POST', path: '/payout-invoices', body: createInvoiceBody(req), auth: 'private' }, readInvoice);
     },
 
     async processInvoice(id) {
-      const body = await send({ method: 'POST', path: `${invoicePath(id)}/process`, auth: 'private' }, invoiceSchema);
-      return toInvoice(body.data);
+      return send({ method: 'POST', path: `${invoicePath(id)}/process`, auth: 'private' }, readInvoice);
     },
 
     async getInvoice(id) {
-      const body = await send({ method: 'GET', path: invoicePath(id), auth: 'private' }, invoiceSchema);
-      return toInvoice(body.data);
+      return send({ method: 'GET', path: invoicePath(id), auth: 'private' }, readInvoice);
     },
 
     async getInvoicePublic(id) {
-      const body = await send(
-        { method: 'GET', path: invoicePath(id), query: { public_key: opts.publicKey }, auth: 'public' },
-        publicInvoiceSchema,
-      );
-      return toPublicInvoice(body);
+      return send({ method: 'GET', path: invoicePath(id), query: { public_key: opts.publicKey }, auth: 'public' }, readPublicInvoice);
     },
 
     async findInvoiceByReference(referenceId) {
       try {
-        const body = await send(
+        const found = await send(
           { method: 'GET', path: '/payout-invoices', query: { 'filter[reference_id]': referenceId }, auth: 'private' },
-          invoiceSearchSchema,
+          readInvoiceSearch,
         );
         // The filter is the server's; match exactly here too rather than trust it.
-        const found = body.data.find((r) => r.attributes.reference_id === referenceId);
-        return found ? toInvoice(found) : undefined;
+        return found.find((invoice) => invoice.referenceId === referenceId);
       } catch (error) {
         // The doc: a 404 on a status request means there is no such transaction.
         if (isApiError(error) && error.kind === 'http' && error.status === 404) return undefined;
@@ -117,9 +92,8 @@ export function createApiClient(opts: ApiClientOptions): ApiClient {
       const query: Record<string, string> = {};
       if (options.size !== undefined) query['page[size]'] = String(options.size);
       if (options.after !== undefined) query['page[after]'] = options.after;
-      const body = await send({ method: 'GET', path: '/payout-invoices', query, auth: 'private' }, invoiceListSchema);
-      const invoices = body.data.map(toInvoice);
-      const next = body.links.next && body.meta.after ? body.meta.after : undefined;
+      const { invoices, after, next: link } = await send({ method: 'GET', path: '/payout-invoices', query, auth: 'private' }, readInvoiceList);
+      const next = link && after ? after : undefined;
       return next !== undefined ? { invoices, next } : { invoices };
     },
 

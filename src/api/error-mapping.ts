@@ -3,7 +3,6 @@
  * so nothing of the HTTP client's errors (sockets, request details) can leak into ours.
  */
 import { ApiError, type ApiEffect, type ApiErrorItem } from './api-error.js';
-import { errorBodySchema } from './schemas.js';
 
 /** Connection failures where nothing reached the server, so nothing can have happened there. */
 const NOTHING_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
@@ -48,19 +47,44 @@ export function httpError(
 }
 
 function parseErrorBody(text: string): { items: ApiErrorItem[]; fieldErrors?: Record<string, string> } {
-  let json: unknown;
+  let body: unknown;
   try {
-    json = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     return { items: [] };
   }
-  const parsed = errorBodySchema.safeParse(json);
-  if (!parsed.success) return { items: [] };
-  const { errors } = parsed.data;
-  if (Array.isArray(errors)) {
-    return { items: errors.map((e) => Object.fromEntries(Object.entries(e).filter(([, v]) => v !== undefined))) };
+  const errors = typeof body === 'object' && body !== null ? (body as { errors?: unknown }).errors : undefined;
+  if (Array.isArray(errors)) return { items: errorItems(errors) ?? [] };
+  const fieldErrors = typeof errors === 'object' && errors !== null ? fieldMessages(errors as Record<string, unknown>) : undefined;
+  return fieldErrors ? { items: [], fieldErrors } : { items: [] };
+}
+
+/** The list form: each item's four words as text (numbers too); undefined when an item is not one. */
+function errorItems(errors: unknown[]): ApiErrorItem[] | undefined {
+  const items: ApiErrorItem[] = [];
+  for (const error of errors) {
+    if (typeof error !== 'object' || error === null || Array.isArray(error)) return undefined;
+    const item: ApiErrorItem = {};
+    for (const key of ['status', 'code', 'title', 'detail'] as const) {
+      const word: unknown = (error as Record<string, unknown>)[key];
+      if (word === null || word === undefined) continue;
+      if (typeof word !== 'string' && typeof word !== 'number') return undefined;
+      item[key] = String(word);
+    }
+    items.push(item);
   }
-  return { items: [], fieldErrors: errors };
+  return items;
+}
+
+/** The object form: a message, or several joined, per field; undefined when a value is neither. */
+function fieldMessages(errors: Record<string, unknown>): Record<string, string> | undefined {
+  const out: Record<string, string> = {};
+  for (const [field, message] of Object.entries(errors)) {
+    if (typeof message === 'string') out[field] = message;
+    else if (Array.isArray(message) && message.every((m) => typeof m === 'string')) out[field] = message.join(' ');
+    else return undefined;
+  }
+  return out;
 }
 
 /** A 2xx whose body we cannot use. A POST that got a 2xx did something. */

@@ -4,10 +4,10 @@
  * observers, and every failure mapped to ApiError before anything else sees it.
  */
 import { EventEmitter } from 'node:events';
-import type { z } from 'zod';
 import type { ApiError } from './api-error.js';
 import { badResponse, httpError, isReadMethod, parseRetryAfter, transportError } from './error-mapping.js';
 import { parseReplyJson } from './reply-json.js';
+import { ReplyShapeError, type ReplyReader } from './reply-reader.js';
 import { retryRules, type RetryRules } from './retry-policy.js';
 import type { ApiClientOptions } from './client-types.js';
 import { DeadlineExceeded, failureOf } from './undici-errors.js';
@@ -26,7 +26,8 @@ export interface Call {
 }
 
 export interface Transport {
-  send<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>>;
+  /** The reply read by `read` (reply-reader.ts), or an ApiError. */
+  send<T>(call: Call, read: ReplyReader<T>): Promise<T>;
   close(): void;
 }
 
@@ -119,7 +120,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
   // (250 ms doubling to 2 s by default, plus up to 100 ms of jitter).
   const backoff = (retry: number) => Math.min(retryBaseDelayMs * 2 ** (retry - 1), retryBaseDelayMs * 8) + Math.random() * (retryBaseDelayMs / 2.5);
 
-  async function send<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {
+  async function send<T>(call: Call, read: ReplyReader<T>): Promise<T> {
     const readOnly = call.readOnly ?? isReadMethod(call.method);
     const rules = retryRules(readOnly);
     const path = call.query ? `${base.path}${call.path}?${new URLSearchParams(call.query).toString()}` : base.path + call.path;
@@ -129,7 +130,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
         const outcome = await attempt(call, path);
         if (opts.onResponse) hook(opts.onResponse, 'failure' in outcome ? 0 : outcome.status, readOnly);
         const verdict = decide(call, readOnly, rules, outcome, retries + 1);
-        if (!verdict) return parseBody(call, readOnly, (outcome as { text: string }).text, schema);
+        if (!verdict) return readBody(call, readOnly, (outcome as { text: string }).text, read);
         if (verdict.retryInMs === undefined) throw verdict.error;
         const delayMs = verdict.retryInMs;
         if (opts.onRetry) hook(opts.onRetry, { method: call.method, endpoint: call.path, attempt: retries + 1, delayMs, error: verdict.error });
@@ -163,18 +164,19 @@ function hook<A extends unknown[], R>(callback: (...args: A) => R, ...args: A): 
   }
 }
 
-function parseBody<S extends z.ZodType>(call: Call, readOnly: boolean, text: string, schema: S): z.output<S> {
+function readBody<T>(call: Call, readOnly: boolean, text: string, read: ReplyReader<T>): T {
   let json: unknown;
   try {
     json = parseReplyJson(text);
   } catch {
     throw badResponse(call.method, call.path, 'ERR_BODY_PARSE_FAILURE', 'not JSON', readOnly);
   }
-  const parsed = schema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? issue.path.join('.') : 'body';
-  throw badResponse(call.method, call.path, 'ERR_BODY_SHAPE', `${where}: ${issue?.message ?? 'invalid'}`, readOnly);
+  try {
+    return read(json);
+  } catch (error) {
+    if (error instanceof ReplyShapeError) throw badResponse(call.method, call.path, 'ERR_BODY_SHAPE', error.message, readOnly);
+    throw error;
+  }
 }
 
 /** The pool's origin and the path prefix every request goes under (`/api`). */

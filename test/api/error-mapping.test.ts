@@ -39,6 +39,14 @@ describe('httpError effect', () => {
     const fields = httpError('POST', '/x', 422, '{"errors":{"amount":["too small","too odd"]}}', undefined);
     expect(fields.fieldErrors).toEqual({ amount: 'too small too odd' });
   });
+
+  it('an error body in neither documented form gives no API words, never a half-read one', () => {
+    for (const body of ['not json', 'null', '{"errors":[{"title":"x"},"y"]}', '{"errors":[{"detail":{"x":1}}]}', '{"errors":{"amount":["x",1]}}', '{"errors":{"amount":{"x":"y"}}}', '{"errors":7}']) {
+      const error = httpError('POST', '/x', 422, body, undefined);
+      expect([error.items, error.fieldErrors, error.apiMessage], body).toEqual([[], undefined, '']);
+    }
+    expect(httpError('POST', '/x', 422, '{"errors":[{"title":null,"detail":"too small"}]}', undefined).apiMessage).toBe('too small');
+  });
 });
 
 describe('transportError', () => {
