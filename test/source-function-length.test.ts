@@ -13,7 +13,6 @@ const MAX_LINES = 70;
 const ALLOWED = new Set<string>([
   'api/client.ts: createApiClient',
   'api/transport.ts: createTransport',
-  'cli.ts: runCli',
 ]);
 
 const root = join(import.meta.dirname, '..', 'src');
