@@ -1,8 +1,9 @@
 /**
- * payFile's options, checked in one place before anything else happens: a value of the wrong type
- * is refused, never coerced (`Boolean('no')` is true, and `live: 'no'` must not mean "pay live").
- * Each refusal names the option and what it takes, as every message does: `--live` on the command
- * line, `live` for a caller of the library (library-words.ts translates).
+ * payFile's options: their types, checked before anything else happens (a value of the wrong type
+ * is refused, never coerced: `Boolean('no')` is true, and `live: 'no'` must not mean "pay live"),
+ * and their names. Messages are written in the command line's words (`--max-total`); a caller of
+ * the library, who passed options, reads them in its own (`maxTotal`): one place translates both
+ * ways, so no message is written twice.
  */
 import * as z from 'zod';
 import { UsageError } from './errors.js';
@@ -61,9 +62,28 @@ const RULES: { [K in keyof Required<PayFileOptions>]: Rule } = {
   writePlan: named('the plan file to write'),
 };
 
-/** `maxTotal` -> `--max-total`: messages are written in the command line's words, and payFile's callers read them in theirs (library-words.ts). */
+/** Flags whose library option is not simply the flag in camelCase. */
+const SPECIAL: Record<string, string> = {
+  'no-process': 'process: false',
+  'api-url': 'config.apiUrl',
+  'cache-dir': 'config.cacheDir',
+  yes: 'confirm',
+};
+
+/** `maxTotal` -> `--max-total`. */
 function flagOf(option: string): string {
   return `--${option.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+}
+
+/** `--max-total` -> `maxTotal`. */
+function optionOfFlag(flag: string): string {
+  return SPECIAL[flag] ?? flag.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The error, each `--flag` of its message named as the library option that sets it (the CLI's own errors keep theirs). */
+export function withLibraryWords<T>(error: T): T {
+  if (error instanceof Error) error.message = error.message.replace(/(?<![\w-])--([a-z][a-z0-9]*(?:-[a-z0-9]+)*)\b/g, (_, flag: string) => optionOfFlag(flag));
+  return error;
 }
 
 /** Throws a UsageError (nothing sent) for the first option whose value is not what it takes. Keys it does not know are left alone. */
