@@ -9,7 +9,7 @@ import { COMMON_OPTIONS, NUMBER_OPTIONS, OPTIONS_OF, PLAN_OPTIONS, RECONCILE_OPT
 import { exitCodeOf, type ExitCode } from './errors.js';
 import { failureOf } from './command-failure.js';
 import { RunClock } from './run/run-clock.js';
-import { programName } from './ui/command-name.js';
+import { programOf } from './ui/command-name.js';
 import { packageVersion } from './version.js';
 
 /**
@@ -197,11 +197,6 @@ function report(error: unknown, io: Io): ExitCode {
   const failure = failureOf(error);
   io.stderr.write(`milkypay-payouts: ${exitCodeOf(error) !== undefined ? asTyped(failure.message, programOf(io)) : failure.message}\n`);
   return failure.exitCode;
-}
-
-/** The program as the user ran it, for the commands hints name. */
-function programOf(io: Io): string {
-  return io.invokedAs ?? programName(process.argv, io.env, io.cwd);
 }
 
 function defaultIo(): Io {

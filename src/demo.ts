@@ -1,8 +1,8 @@
 import { rm } from 'node:fs/promises';
-import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runMain } from './cli.js';
 import { defaultPaths } from './run/paths.js';
+import { asTypedPath } from './ui/command-name.js';
 
 /**
  * `npm run demo`: pays samples/payouts.csv through a fresh embedded sandbox and leaves the
@@ -14,8 +14,7 @@ const { journal } = defaultPaths(sample, { sandbox: true });
 await rm(journal, { force: true });
 process.stderr.write(`milkypay-payouts demo: paying ${sample} through the embedded sandbox\n\n`);
 const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin, env: process.env, cwd: process.cwd(), invokedAs: 'node dist/cli.js' };
-const shown = relative(process.cwd(), sample).startsWith('..') ? sample : relative(process.cwd(), sample);
-const code = await runMain(['run', shown, '--sandbox', '--concurrency', '4'], io);
+const code = await runMain(['run', asTypedPath(sample, process.cwd()), '--sandbox', '--concurrency', '4'], io);
 process.stderr.write(
   `\nThe run's exit code is ${code} (${code === 0 ? 'every row paid' : code === 1 ? 'the batch finished; some rows need attention, as the sample intends' : 'stopped'}).\n`,
 );

@@ -1,6 +1,6 @@
 import type { ExitCode } from '../errors.js';
 import { reconcileUnder as reconcile } from '../library.js';
-import { programName } from '../ui/command-name.js';
+import { programOf } from '../ui/command-name.js';
 import { RunClock } from '../run/run-clock.js';
 import { formatReconcile } from '../ui/reconcile-text.js';
 import { reportRefusal } from './run-report.js';
@@ -20,8 +20,7 @@ export async function reconcileCommand(args: ReconcileArgs, io: Io, clock = new 
   try {
     const report = await reconcile(args.journal, { ...args, env: io.env, cwd: io.cwd, ...(io.delays ? { delays: io.delays } : {}), logger }, clock);
     clock.reported = true;
-    const program = io.invokedAs ?? programName(process.argv, io.env, io.cwd);
-    io.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReconcile(report, { program, journal: args.journal, cwd: io.cwd }));
+    io.stdout.write(args.json ? `${JSON.stringify(report)}\n` : formatReconcile(report, { program: programOf(io), journal: args.journal, cwd: io.cwd }));
     return report.exitCode;
   } catch (error) {
     await reportRefusal(error, { io, clock, json: Boolean(args.json), metrics: undefined, journal: args.journal });

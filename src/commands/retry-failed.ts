@@ -1,7 +1,7 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { ExitCode } from '../errors.js';
 import { writeRetryFile } from '../retry-failed/write-retry-file.js';
-import { programName } from '../ui/command-name.js';
+import { asTypedPath, programOf } from '../ui/command-name.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import type { Io } from '../wiring.js';
 
@@ -24,13 +24,10 @@ export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise
     io.stderr.write(`No failed payouts in ${args.journal ?? 'the journal'}: nothing to re-pay, no file written.\n`);
     return 0;
   }
-  // The file as the user would type it (relative when under the working folder), the program as they ran it.
-  const rel = relative(io.cwd, report.out);
-  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : report.out;
-  const program = io.invokedAs ?? programName(process.argv, io.env, io.cwd);
+  const shown = asTypedPath(report.out, io.cwd);
   const payouts = report.rows === 1 ? '1 failed payout' : `${report.rows} failed payouts`;
   io.stderr.write(`Wrote ${shown}: ${payouts} under new references (${report.references[0]!.from} -> ${report.references[0]!.to}${report.rows > 1 ? ', …' : ''}).\n`);
   io.stderr.write(`These payouts failed on ${report.boundTo}: pay the new file against that API and account.\n`);
-  io.stderr.write(`Check it, then pay them: ${program} run ${shellQuote(shown)}\n`);
+  io.stderr.write(`Check it, then pay them: ${programOf(io)} run ${shellQuote(shown)}\n`);
   return 0;
 }

@@ -1,13 +1,17 @@
 import { UsageError, type ExitCode } from '../errors.js';
-import { runSandboxCommand } from '../sandbox/command.js';
+import { startSandbox } from '../sandbox/index.js';
+import type { Faults, Sandbox } from '../sandbox/sandbox-types.js';
 import type { Io } from '../wiring.js';
 
 export interface SandboxArgs {
   port: number;
   host: string;
   latency?: number;
+  /** Share of requests answered 500, no effect. */
   failRate?: number;
+  /** Share of create/process requests that take effect and then answer 500. */
   commitThenFail?: number;
+  /** Share of requests answered 429 with Retry-After: 1. */
   rateLimit?: number;
   processDelay?: number;
   liveMode?: boolean;
@@ -17,20 +21,7 @@ export interface SandboxArgs {
 /** Serves the sandbox until SIGINT/SIGTERM. */
 export async function sandboxCommand(args: SandboxArgs, io: Io): Promise<ExitCode> {
   checkOptions(args);
-  const sandbox = await runSandboxCommand(
-    {
-      port: args.port,
-      host: args.host,
-      ...(args.latency !== undefined ? { latencyMs: args.latency } : {}),
-      ...(args.failRate !== undefined ? { failRate: args.failRate } : {}),
-      ...(args.commitThenFail !== undefined ? { commitThenFailRate: args.commitThenFail } : {}),
-      ...(args.rateLimit !== undefined ? { rateLimitRate: args.rateLimit } : {}),
-      ...(args.processDelay !== undefined ? { processDelayMs: args.processDelay } : {}),
-      ...(args.liveMode ? { testMode: false } : {}),
-      ...(args.seed !== undefined ? { seed: args.seed } : {}),
-    },
-    io.stdout,
-  );
+  const sandbox = await runSandboxCommand(args, io.stdout);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
@@ -40,7 +31,40 @@ export async function sandboxCommand(args: SandboxArgs, io: Io): Promise<ExitCod
   return 0;
 }
 
-/** Shares are 0..1, durations and ports whole non-negative numbers: anything else is a usage error (exit 2). */
+/** Starts the sandbox the options describe and prints the settings to paste into `.env`; the caller keeps it alive and closes it. */
+export async function runSandboxCommand(args: Partial<SandboxArgs>, out: NodeJS.WritableStream): Promise<Sandbox> {
+  const sandbox = await startSandbox({
+    faults: faultsOf(args),
+    ...(args.port !== undefined ? { port: args.port } : {}),
+    ...(args.host !== undefined ? { host: args.host } : {}),
+    ...(args.processDelay !== undefined ? { processDelayMs: args.processDelay } : {}),
+    ...(args.liveMode ? { testMode: false } : {}),
+    ...(args.seed !== undefined ? { seed: args.seed } : {}),
+  });
+  const mode = args.liveMode ? 'live-key emulation' : 'test mode';
+  out.write(
+    [
+      `# MilkyPay sandbox (${mode}) listening on ${sandbox.url}; paste these lines into .env:`,
+      `MILKYPAY_API_URL=${sandbox.url}`,
+      `MILKYPAY_PUBLIC_KEY=${sandbox.credentials.publicKey}`,
+      `MILKYPAY_KEY_ID=${sandbox.credentials.keyId}`,
+      `MILKYPAY_SECRET_KEY=${sandbox.credentials.secretKey}`,
+      '',
+    ].join('\n'),
+  );
+  return sandbox;
+}
+
+function faultsOf(args: Partial<SandboxArgs>): Faults {
+  const faults: Faults = {};
+  if (args.latency) faults.latencyMs = args.latency;
+  if (args.failRate) faults.errorRates = { 500: args.failRate };
+  if (args.commitThenFail) faults.commitThenFail = { rate: args.commitThenFail, mode: '500' };
+  if (args.rateLimit) faults.rateLimit = { rate: args.rateLimit, retryAfterSeconds: 1 };
+  return faults;
+}
+
+/** Shares are 0..1, durations, the port and the seed non-negative numbers (a port up to 65535): anything else is a usage error (exit 2). */
 function checkOptions(args: SandboxArgs): void {
   const shares: Array<[string, number | undefined]> = [
     ['--fail-rate', args.failRate],

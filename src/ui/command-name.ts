@@ -13,10 +13,20 @@ export function programName(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
   if (!script) return BIN;
   if (env.npm_command === 'exec') return `npx ${BIN}`;
   if (basename(script) === BIN && onPath(script, env.PATH)) return BIN;
-  const rel = relative(cwd, script);
-  const shown = rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : script;
+  const shown = asTypedPath(script, cwd);
   if (basename(script) !== BIN) return `node ${shellQuote(shown)}`;
   return shellQuote(shown === script ? shown : `./${shown}`); // a bare name would be looked up on the PATH
+}
+
+/** The program as the caller named it (`io.invokedAs`), else as `programName` finds it. */
+export function programOf(io: { invokedAs?: string; env: NodeJS.ProcessEnv; cwd: string }): string {
+  return io.invokedAs ?? programName(process.argv, io.env, io.cwd);
+}
+
+/** A path as the user would type it: relative when under the working folder, else whole. */
+export function asTypedPath(path: string, cwd: string): string {
+  const rel = relative(cwd, path);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
 function onPath(script: string, path: string | undefined): boolean {

@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { describe, expect, it, vi } from 'vitest';
-import { runSandboxCommand } from '../../src/sandbox/command.js';
+import { runSandboxCommand } from '../../src/commands/sandbox.js';
 import { call, create, createOk, open, processInvoice, testUsd } from './sandbox-calls.js';
 
 describe('close()', () => {
@@ -98,7 +98,7 @@ describe('runSandboxCommand', () => {
     }
   });
 
-  it('uses a fixed live public key when testMode is false', async () => {
+  it('uses a fixed live public key with liveMode', async () => {
     let text = '';
     const out = new Writable({
       write(chunk: Buffer, _enc, done) {
@@ -106,7 +106,7 @@ describe('runSandboxCommand', () => {
         done();
       },
     });
-    const sb = await runSandboxCommand({ testMode: false }, out);
+    const sb = await runSandboxCommand({ liveMode: true }, out);
     try {
       expect(text).toContain('MILKYPAY_PUBLIC_KEY=pk_live_');
       expect(sb.credentials.publicKey).toMatch(/^pk_live_/);
