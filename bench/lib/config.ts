@@ -10,6 +10,7 @@ export const BARE = join(ROOT, 'dist-bench/bench/csv-bare.js');
 /** Run as it stands (python3, stdlib only), not compiled. */
 export const NAIVE_POOL = join(ROOT, 'bench/naive-pool.py');
 export const HEAP_PROBE = join(ROOT, 'dist-bench/bench/lib/heap-probe.js');
+export const THREAD_PROBE = join(ROOT, 'dist-bench/bench/lib/thread-probe.js');
 export const DATA = join(ROOT, 'bench/data');
 export const LATENCY_MS = 25;
 

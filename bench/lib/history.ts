@@ -14,10 +14,10 @@ interface HistoryLedger {
   update(decide: (index: unknown) => object[]): Promise<void>;
   close(): void;
 }
-type OpenLedger = (root: string, account: { origin: string; keyId: string; mode: 'test' | 'live' }, options?: { durable?: boolean; since?: number }) => Promise<HistoryLedger>;
+type OpenLedger = (root: string, account: { origin: string; keyId: string; mode: 'test' | 'live' }, options?: { durable?: boolean; since?: number; windowMs?: number }) => Promise<HistoryLedger>;
 
 const DAY_MS = 86_400_000;
-/** The product's default repeat window (src/ledger/repeat-window.ts), for `since` as a run passes it. */
+/** The product's default repeat window (src/ledger/repeat-window.ts), passed as a run passes it. */
 const WINDOW_MS = 3 * DAY_MS;
 
 export interface HistoryPlan {
@@ -36,7 +36,7 @@ export async function writeHistory(plan: HistoryPlan, say: (line: string) => voi
   for (let night = 0; night < plan.nights; night++) {
     const startsAt = now - (plan.nights - night) * DAY_MS;
     say(`history: night ${night + 1} of ${plan.nights}, ${plan.rowsPerNight} entries`);
-    const ledger = await openLedger(plan.root, plan.account, { durable: false, since: now - WINDOW_MS });
+    const ledger = await openLedger(plan.root, plan.account, { durable: false, since: now - WINDOW_MS, windowMs: WINDOW_MS });
     try {
       await ledger.update(() => []); // creates the ledger (its secret) on the first night: entries are keyed with it
       const entries = nightEntries(ledger, night, plan.rowsPerNight, startsAt);
