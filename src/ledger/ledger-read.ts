@@ -4,7 +4,7 @@
  * the line. A last line without its newline is either another run's append under way or, under
  * the lock, a torn write (see ledger-write.ts, which cuts it off).
  */
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { AbortedError } from '../errors.js';
 import { parseLedgerLine, type LedgerEntry } from './ledger-entry.js';
 import { LedgerError } from './ledger-errors.js';
@@ -24,36 +24,32 @@ export function newTail(): LedgerTail {
   return { offset: 0, lines: 0, partial: 0 };
 }
 
-/** Reads whole lines from `tail.offset` on, applying each entry to the index. */
-export async function catchUp(file: string, index: RepeatIndex, tail: LedgerTail): Promise<void> {
-  let stream;
-  try {
-    stream = createReadStream(file, { start: tail.offset, highWaterMark: 1 << 20 });
-    await new Promise<void>((resolve, reject) => stream!.once('open', () => resolve()).once('error', reject));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw new LedgerError('ledger_damaged', `cannot read the repeat-payee ledger ${file} (${(error as Error).message}): make it readable by this user, then run again`, file);
-  }
+/** Reads whole lines of the log open as `fd` from `tail.offset` on, applying each entry to the index. */
+export function catchUp(fd: number, file: string, index: RepeatIndex, tail: LedgerTail): void {
+  const chunk = Buffer.allocUnsafe(1 << 20);
   let carry: Buffer = Buffer.alloc(0);
-  try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      const data: Buffer = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-      let start = 0;
-      for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
-        const text = data.toString('utf8', start, nl);
-        tail.lines += 1;
-        if (text.trim()) {
-          const entry = parseLedgerLine(text);
-          if (!entry) throw damagedLine(file, tail.lines, text);
-          index.apply(entry, tail.offset);
-        }
-        tail.offset += nl + 1 - start;
-        start = nl + 1;
-      }
-      carry = data.subarray(start);
+  for (;;) {
+    let n: number;
+    try {
+      n = readSync(fd, chunk, 0, chunk.length, tail.offset + carry.length);
+    } catch (error) {
+      throw new LedgerError('ledger_damaged', `cannot read the repeat-payee ledger ${file} (${(error as Error).message}): make it readable by this user, then run again`, file);
     }
-  } finally {
-    stream.destroy();
+    if (n === 0) break;
+    const data: Buffer = carry.length ? Buffer.concat([carry, chunk.subarray(0, n)]) : chunk.subarray(0, n);
+    let start = 0;
+    for (let nl = data.indexOf(10, start); nl !== -1; nl = data.indexOf(10, start)) {
+      const text = data.toString('utf8', start, nl);
+      tail.lines += 1;
+      if (text.trim()) {
+        const entry = parseLedgerLine(text);
+        if (!entry) throw damagedLine(file, tail.lines, text);
+        index.apply(entry, tail.offset);
+      }
+      tail.offset += nl + 1 - start;
+      start = nl + 1;
+    }
+    carry = Buffer.from(data.subarray(start));
   }
   tail.partial = carry.length;
 }
@@ -70,20 +66,39 @@ function damagedLine(file: string, line: number, text: string): LedgerError {
 }
 
 /**
- * Reads entries back by the position of their line, to confirm a hash match. The file is kept open
- * between reads (an open and a close cost twice the read itself, and a screening step or a
- * rerun's self-repair reads one entry per row); `close` lets it go, and a later read opens it again.
+ * The log file, held open from when the ledger was read: a compaction by another run replaces it
+ * (another inode), and what this run read stays readable until it reads the ledger again.
+ * Entries are read back by the position of their line, to confirm a hash match.
  */
-export class EntryReader {
-  readonly #file: string;
+export class LogFile {
   #fd: number | undefined;
 
-  constructor(file: string) {
-    this.#file = file;
+  private constructor(
+    readonly path: string,
+    fd: number,
+    readonly ino: number,
+  ) {
+    this.#fd = fd;
+  }
+
+  /** The log as it is at `path` now, or undefined when there is none yet. */
+  static open(path: string): LogFile | undefined {
+    let fd: number;
+    try {
+      fd = openSync(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new LedgerError('ledger_damaged', `cannot read the repeat-payee ledger ${path} (${(error as Error).message}): make it readable by this user, then run again`, path);
+    }
+    return new LogFile(path, fd, fstatSync(fd).ino);
+  }
+
+  catchUp(index: RepeatIndex, tail: LedgerTail): void {
+    catchUp(this.#open(), this.path, index, tail);
   }
 
   read(position: number): LedgerEntry {
-    const fd = (this.#fd ??= openSync(this.#file, 'r'));
+    const fd = this.#open();
     let bytes = Buffer.alloc(0);
     for (;;) {
       const chunk = Buffer.allocUnsafe(bytes.length ? bytes.length : 512);
@@ -92,14 +107,25 @@ export class EntryReader {
       const nl = bytes.indexOf(10);
       const entry = nl === -1 && n > 0 ? undefined : parseLedgerLine(bytes.toString('utf8', 0, nl === -1 ? bytes.length : nl));
       if (nl !== -1 || n === 0) {
-        if (!entry) throw new AbortedError('ledger_changed', `the ledger ${this.#file} changed under this run (no entry at byte ${position} any more): run again`);
+        if (!entry) throw new AbortedError('ledger_changed', `the ledger ${this.path} changed under this run (no entry at byte ${position} any more): run again`);
         return entry;
       }
     }
   }
 
+  /** Lets the file go; a later read opens it again, if it is still the same file. */
   close(): void {
     if (this.#fd !== undefined) closeSync(this.#fd);
     this.#fd = undefined;
+  }
+
+  #open(): number {
+    if (this.#fd !== undefined) return this.#fd;
+    const fd = openSync(this.path, 'r');
+    if (fstatSync(fd).ino !== this.ino) {
+      closeSync(fd);
+      throw new AbortedError('ledger_changed', `the ledger ${this.path} was compacted under this run: run again`);
+    }
+    return (this.#fd = fd);
   }
 }

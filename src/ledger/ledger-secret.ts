@@ -46,9 +46,11 @@ export async function readSecret(dir: string): Promise<Buffer | undefined> {
 
 /** No secret: fine for a ledger with no entries; beside entries, a refusal. */
 async function noSecret(dir: string): Promise<undefined> {
-  const entries = join(dir, 'payouts.jsonl');
-  const size = (await stat(entries).catch(() => undefined))?.size ?? 0;
+  const sizeOf = async (name: string): Promise<number> => (await stat(join(dir, name)).catch(() => undefined))?.size ?? 0;
+  const [log, compacted] = [await sizeOf('payouts.jsonl'), await sizeOf('payouts.compacted')];
+  const size = log + compacted;
   if (size === 0) return undefined;
+  const entries = join(dir, compacted > 0 ? 'payouts.compacted' : 'payouts.jsonl');
   const path = join(dir, 'secret');
   throw new LedgerError(
     'ledger_secret_missing',

@@ -1,21 +1,27 @@
 /**
  * The per-account ledger on disk: `secret` (the HMAC key, 0600), `account.json` (what the folder
- * belongs to, for people) and `payouts.jsonl` (append-only entries, 0600), in a 0700 folder.
- * Appends hold `payouts.jsonl.lock` and first read what other runs appended, so the check and the
- * intent are one step even when two runs pay from the same account at once.
- * It fails closed: a ledger that cannot be read whole or written whole throws a LedgerError.
+ * belongs to, for people), `payouts.jsonl` (entries appended since the last compaction, 0600) and
+ * `payouts.compacted` (the live payouts kept by the last compaction, read only where a row needs
+ * them), in a 0700 folder. Appends hold `payouts.jsonl.lock` and first read what other runs
+ * appended, so the check and the intent are one step even when two runs pay from the same account
+ * at once; once the log passes `compactAfterBytes`, the same locked step compacts the ledger.
+ * It fails closed: a ledger that cannot be read or written whole throws a LedgerError.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
+import { BASE_FILE } from './ledger-base.js';
+import { compactLedger } from './ledger-compact.js';
+import { recordWindow, retentionMs, RETENTION_FILE } from './ledger-retention.js';
+import { LedgerSnapshot, LOG_FILE } from './ledger-snapshot.js';
 import { basename, join } from 'node:path';
 import { AbortedError, PayoutsError } from '../errors.js';
 import { acquireLock, LockError } from '../journal/lock.js';
-import { ledgerUnwritable, ledgerWriteFailed } from './ledger-errors.js';
+import { LedgerError, ledgerUnwritable, ledgerWriteFailed } from './ledger-errors.js';
 import { whyNotWritable } from '../writable-folder.js';
 import { keepPrivate, type PrivatePath } from '../private-modes.js';
 import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
 import type { LedgerAccount } from './ledger-location.js';
 import { accountLedgerFolder } from './ledger-migrate.js';
-import { catchUp, EntryReader, newTail } from './ledger-read.js';
+import { newTail } from './ledger-read.js';
 import { passingSecret, readOrCreateSecret, readSecret } from './ledger-secret.js';
 import { appendWhole, diskFiles, type LedgerFiles } from './ledger-write.js';
 import { legacyPayeeKey, payeeKeys, type Payee, type PayeeKeys } from './payee-key.js';
@@ -36,7 +42,15 @@ export interface OpenLedgerOptions {
   files?: LedgerFiles;
   /** The parts the index compares (default: all). */
   key?: RepeatKey;
+  /** This run's repeat window: compaction keeps at least the longest any run used (ledger-retention.ts). */
+  windowMs?: number;
+  /** Clock, for tests: what compaction counts as old. */
+  now?: () => number;
+  /** Compact once the log holds this many bytes (default 4 MiB, about 25,000 entries). */
+  compactAfterBytes?: number;
 }
+
+const COMPACT_AFTER_BYTES = 4 << 20;
 
 export interface Ledger {
   readonly dir: string;
@@ -62,18 +76,27 @@ export interface Ledger {
  */
 export async function openLedger(root: string, account: LedgerAccount, options: OpenLedgerOptions = {}): Promise<Ledger> {
   const dir = await accountLedgerFolder(root, account, options.onWarning);
-  const file = join(dir, 'payouts.jsonl');
+  const file = join(dir, LOG_FILE);
   const why = await whyNotWritable(dir);
   if (why) throw ledgerUnwritable(dir, why);
   const held = (name: string): PrivatePath => ({ path: join(dir, name), what: `the repeat-payee ledger's ${name}` });
-  await keepPrivate([{ path: dir, what: 'the repeat-payee ledger folder' }, held('secret'), held('payouts.jsonl'), held('account.json')], options.onWarning ?? (() => undefined));
+  await keepPrivate([{ path: dir, what: 'the repeat-payee ledger folder' }, ...['secret', LOG_FILE, BASE_FILE, RETENTION_FILE, 'account.json'].map(held)], options.onWarning ?? (() => undefined));
   let secret = await readSecret(dir);
   let created = secret !== undefined;
   secret ??= passingSecret();
-  const reader = new EntryReader(file);
-  const index = new RepeatIndex({ source: { read: (position) => reader.read(position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}), ...(options.key ? { key: options.key } : {}) });
-  const tail = newTail();
-  if (created) await catchUp(file, index, tail);
+  let snapshot = LedgerSnapshot.open(dir);
+  const index = new RepeatIndex({ source: { read: (position) => snapshot.read(position) }, ...(options.since !== undefined ? { since: options.since } : {}), ...(options.hash ? { hash: options.hash } : {}), ...(options.key ? { key: options.key } : {}) });
+  let tail = newTail();
+  const read = (): void => {
+    snapshot.close();
+    snapshot = LedgerSnapshot.open(dir);
+    index.reset(snapshot.base);
+    tail = newTail();
+    snapshot.log?.catchUp(index, tail);
+  };
+  index.reset(snapshot.base);
+  snapshot.log?.catchUp(index, tail);
+  if (created) await noteWindow(dir, snapshot, options);
   const write = { files: options.files ?? diskFiles, durable: options.durable ?? true, onWarning: options.onWarning };
   const lockWaitMs = options.lockWaitMs ?? 30_000;
   // One append at a time from this process; other processes are kept out by the lock file.
@@ -91,7 +114,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       queue = next.catch(() => undefined);
       return next;
     },
-    close: () => reader.close(),
+    close: () => snapshot.close(),
   };
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
@@ -101,15 +124,33 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       });
       keys = undefined; // keyed with the ledger's own secret from now on
       created = true;
+      await noteWindow(dir, snapshot, options);
     }
     const lock = await lockWithin(file, lockWaitMs);
     try {
-      await catchUp(file, index, tail);
+      // Another run compacted since: read the ledger again (the index is the same object, emptied).
+      if (snapshot.compactedSince(dir)) read();
+      snapshot.adoptLog(dir);
+      snapshot.log?.catchUp(index, tail);
       const entries = decide(index);
       if (entries.length > 0) await appendWhole(file, tail, entries.map(formatLedgerEntry).join(''), write);
+      snapshot.adoptLog(dir);
+      if (tail.offset >= (options.compactAfterBytes ?? COMPACT_AFTER_BYTES)) await compact();
     } finally {
       await lock.release();
     }
+  }
+
+  /** Under the lock. A compaction that cannot finish leaves the ledger as it was, and the run goes on with it. */
+  async function compact(): Promise<void> {
+    try {
+      const now = (options.now ?? Date.now)();
+      await compactLedger(dir, snapshot, { now, retentionMs: await retentionMs(dir, options.windowMs, options.onWarning) });
+    } catch (error) {
+      if (error instanceof LedgerError && error.code === 'ledger_damaged') throw error;
+      options.onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${(error as Error).message}): it is left whole as it was and this run goes on with it; the next run tries again (free space on that disk if it is full)`);
+    }
+    read();
   }
 
   async function create(): Promise<Buffer> {
@@ -118,6 +159,18 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
     await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
     return stored;
   }
+}
+
+/** Records this run's window for compaction, and says when it reaches back before what the ledger kept. */
+async function noteWindow(dir: string, snapshot: LedgerSnapshot, options: OpenLedgerOptions): Promise<void> {
+  if (options.windowMs) await recordWindow(dir, options.windowMs).catch((error: unknown) => options.onWarning?.(`could not record this run's repeat window in ${join(dir, RETENTION_FILE)} (${(error as Error).message}): a compaction may keep only the longest window recorded`));
+  const kept = snapshot.base?.keptSince;
+  if (kept === undefined || options.since === undefined || options.since >= kept) return;
+  const day = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  options.onWarning?.(
+    `the repeat-payee ledger in ${dir} keeps payouts only from ${day(kept)} on (the longest repeat window used on it until now), but this run's window reaches back to ${day(options.since)}: ` +
+      `a payout made before ${day(kept)} cannot hold a row of this run. From now on the ledger keeps this run's window too`,
+  );
 }
 
 async function lockWithin(file: string, waitMs: number): ReturnType<typeof acquireLock> {

@@ -46,11 +46,25 @@ export interface RepeatIndexOptions {
 const ALIVE = 1;
 const BY_SIGNATURE = 2;
 
+/**
+ * The compacted part of the ledger (ledger-base.ts), read only where a question needs it: its
+ * entries come before every line of `payouts.jsonl`, and are read back at position -(n + 1).
+ */
+export interface BaseEntries {
+  readonly count: number;
+  /** Version-1 entries: read at once (they are few, and leave with time). */
+  readonly legacyNumbers: ArrayLike<number>;
+  /** Entries whose reference, or payee key, is this one (hash-matched, checked on the entry), skipping those `skip` says. */
+  entriesByRef(ref: string, skip: (n: number) => boolean): [number, LedgerEntry][];
+  entriesByPayee(payee: string, skip: (n: number) => boolean): [number, LedgerEntry][];
+  forEach(visit: (entry: LedgerEntry, n: number) => void): void;
+}
+
 /** What the ledger says was paid, by reference and by signature under the key. */
 export class RepeatIndex {
   readonly key: RepeatKey;
-  readonly #byRef = new HashSlots();
-  readonly #bySignature = new HashSlots();
+  #byRef = new HashSlots();
+  #bySignature = new HashSlots();
   readonly #hash: (key: string) => number;
   readonly #since: number;
   readonly #source: EntrySource;
@@ -60,6 +74,10 @@ export class RepeatIndex {
   #flags = new Uint8Array(256);
   #count = 0;
   #legacy = 0;
+  #base: BaseEntries | undefined;
+  /** Which of the base's entries are indexed (or known to be overridden by a later line). */
+  #loaded = new Uint8Array(0);
+  #allLoaded = false;
 
   constructor(options: RepeatIndexOptions = {}) {
     this.key = options.key ?? DEFAULT_REPEAT_KEY;
@@ -74,6 +92,21 @@ export class RepeatIndex {
     }
   }
 
+  /** Forgets every entry, to read the ledger again from `base` (if any) on (after a compaction). */
+  reset(base?: BaseEntries): void {
+    this.#byRef = new HashSlots();
+    this.#bySignature = new HashSlots();
+    this.#at = new Float64Array(256);
+    this.#position = new Float64Array(256);
+    this.#flags = new Uint8Array(256);
+    this.#count = 0;
+    this.#legacy = 0;
+    this.#base = base;
+    this.#loaded = new Uint8Array(base?.count ?? 0);
+    this.#allLoaded = false;
+    if (base) for (let i = 0; i < base.legacyNumbers.length; i++) this.#load(base.legacyNumbers[i]!);
+  }
+
   /**
    * Entries in the order they were written: a `void` cancels the `paid` it names; a second `paid`
    * of the same payout moves it to its time. `position` is where `source` reads it back.
@@ -86,23 +119,62 @@ export class RepeatIndex {
     const same = this.#find(entry.ref, identityOf(entry));
     if (entry.kind === 'void') {
       if (same !== undefined) this.#flags[same] = 0;
+      // It may cancel a compacted entry not read yet: kept (dead) so that one is never read as live.
+      else if (this.#base) this.#add(entry, position, 0);
       return;
     }
-    const at = Date.parse(entry.at);
-    let id = same;
-    if (id === undefined) {
-      id = this.#count++;
-      if (id === this.#at.length) this.#grow();
-      this.#flags[id] = ALIVE;
-      this.#byRef.add(this.#hash(entry.ref), id);
-    }
-    this.#at[id] = at;
+    if (same === undefined) return this.#add(entry, position, ALIVE);
+    this.#at[same] = Date.parse(entry.at);
+    this.#position[same] = position;
+    this.#bySignatureIfInWindow(same, entry);
+  }
+
+  /** Every live entry: where it is read back and its time (compaction writes these). */
+  *live(): Generator<{ position: number; at: number }> {
+    for (let id = 0; id < this.#count; id++) if (this.#alive(id)) yield { position: this.#position[id]!, at: this.#at[id]! };
+  }
+
+  #add(entry: LedgerEntry, position: number, flags: number): void {
+    const id = this.#count++;
+    if (id === this.#at.length) this.#grow();
+    this.#flags[id] = flags;
+    this.#byRef.add(this.#hash(entry.ref), id);
+    this.#at[id] = Date.parse(entry.at);
     this.#position[id] = position;
-    if (at >= this.#since && !(this.#flags[id]! & BY_SIGNATURE)) {
+    if (flags & ALIVE) this.#bySignatureIfInWindow(id, entry);
+  }
+
+  #bySignatureIfInWindow(id: number, entry: LedgerEntry): void {
+    if (this.#at[id]! >= this.#since && !(this.#flags[id]! & BY_SIGNATURE)) {
       this.#flags[id] = ALIVE | BY_SIGNATURE;
       this.#bySignature.add(this.#hash(entrySignature(entry, this.key)), id);
       if (entry.v === 1) this.#legacy += 1;
     }
+  }
+
+  /** A compacted entry, indexed unless a line written after it (a later paid, or a void) already decides its payout. */
+  #load(n: number, entry?: LedgerEntry): void {
+    if (this.#loaded[n]) return;
+    this.#loaded[n] = 1;
+    const e = entry ?? this.#source.read(-(n + 1));
+    if (e.kind !== 'paid' || this.#findAny(e.ref, identityOf(e))) return;
+    this.#add(e, -(n + 1), ALIVE);
+  }
+
+  #ensureRef(ref: string): void {
+    if (!this.#base || this.#allLoaded) return;
+    for (const [n, e] of this.#base.entriesByRef(ref, (k) => this.#loaded[k] === 1)) this.#load(n, e);
+  }
+
+  /** The compacted entries a row's repeat check needs: its payee's, or every one when the key leaves the payee out. */
+  #ensureFor(payee: string): void {
+    if (!this.#base || this.#allLoaded) return;
+    if (!this.key.payee) {
+      this.#base.forEach((e, n) => this.#load(n, e));
+      this.#allLoaded = true;
+      return;
+    }
+    for (const [n, e] of this.#base.entriesByPayee(payee, (k) => this.#loaded[k] === 1)) this.#load(n, e);
   }
 
   /** Entries in the window written before payouts had every part of the key (version 1). */
@@ -112,11 +184,13 @@ export class RepeatIndex {
 
   /** Whether a payout under this reference is recorded (and not void). */
   hasRef(ref: string): boolean {
+    this.#ensureRef(ref);
     return this.#byRef.find(this.#hash(ref), (id) => this.#alive(id) && this.#source.read(this.#position[id]!).ref === ref);
   }
 
   /** The entries recorded under this reference and not void, read back from the ledger. */
   liveUnder(ref: string): LedgerEntry[] {
+    this.#ensureRef(ref);
     const found: LedgerEntry[] = [];
     this.#byRef.find(this.#hash(ref), (id) => {
       if (!this.#alive(id)) return;
@@ -128,11 +202,13 @@ export class RepeatIndex {
 
   /** Whether this exact payout (reference and every part, as a version-2 entry) is recorded and not void. */
   has(ref: string, parts: PayoutParts): boolean {
+    this.#ensureRef(ref);
     return this.#find(ref, partsIdentity(parts)) !== undefined;
   }
 
   /** The latest payout that is the same as `row` under the key, under another reference since `since`. */
   latestOther(row: Pick<RepeatCandidate, 'ref' | 'legacyPayee'> & PayoutParts, since: number): PaidPayout | undefined {
+    this.#ensureFor(row.payee);
     const sig = signatureOf(row, this.key);
     // Version-1 entries are found by their own key (the payee as sent), when the ledger has any.
     const legacy = this.#legacy > 0 && (row.legacyPayee || !this.key.payee) ? legacySignatureOf(this.key.payee ? row.legacyPayee!() : '', row.currency, row.amount, this.key) : undefined;
@@ -154,16 +230,21 @@ export class RepeatIndex {
   }
 
   /** The live entry recording `ref` for this payout (see identityOf). */
-  #find(ref: string, identity: string): number | undefined {
+  #find(ref: string, identity: string, alive = true): number | undefined {
     let found: number | undefined;
     this.#byRef.find(this.#hash(ref), (id) => {
-      if (!this.#alive(id)) return false;
+      if (alive && !this.#alive(id)) return false;
       const e = this.#source.read(this.#position[id]!);
       if (e.ref !== ref || identityOf(e) !== identity) return false;
       found = id;
       return true;
     });
     return found;
+  }
+
+  /** Any entry indexed for this payout, live or void. */
+  #findAny(ref: string, identity: string): boolean {
+    return this.#find(ref, identity, false) !== undefined;
   }
 
   #alive(id: number): boolean {

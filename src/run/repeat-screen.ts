@@ -107,7 +107,7 @@ export class RepeatScreen {
   static async open(settings: RepeatSettings, account: LedgerAccount, input: string, log: Logger): Promise<RepeatScreen> {
     // Entries older than the window can hold nothing in this run: the index keeps only their reference.
     const since = (settings.now ?? Date.now)() - settings.windowMs;
-    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, key: settings.key ?? DEFAULT_REPEAT_KEY, ...(settings.files ? { files: settings.files } : {}) });
+    const ledger = await openLedger(settings.ledgerRoot, account, { onWarning: (m) => log.warn(m), since, windowMs: settings.windowMs, key: settings.key ?? DEFAULT_REPEAT_KEY, ...(settings.files ? { files: settings.files } : {}), ...(settings.now ? { now: settings.now } : {}) });
     const legacy = ledger.index.legacyEntries;
     if (legacy > 0 && settings.windowMs > 0) {
       log.warn(
