@@ -1,66 +1,89 @@
 /** Writing a compacted ledger file whole (layout: ledger-base.ts), through the one atomic write. */
 import { crc32 } from 'node:zlib';
-import { openAtomic } from '../write-atomic.js';
-import { hashOf } from '../rules/first-seen.js';
-import { formatLedgerEntry, type LedgerEntry } from './ledger-entry.js';
+import { openAtomic, type AtomicFile } from '../write-atomic.js';
 import { FOOTER_BYTES, type BaseFooter } from './ledger-base.js';
+
+/** What the tables hold of one entry line. */
+export interface BaseRow {
+  /** The line's length in bytes, its newline included. */
+  bytes: number;
+  at: number;
+  refHash: number;
+  payeeHash: number;
+  legacy: boolean;
+}
 
 export interface BaseMeta {
   keptSince: number;
   retentionMs: number;
 }
 
-const CHUNK = 1 << 20;
-
 /**
- * Writes `entries` (live paid entries, one per payout) to `path`: beside it, fsync'ed, then
- * renamed onto it, so a reader sees the old file or the new one, whole. A failure leaves the old.
+ * The new compacted file, written beside the old one and renamed onto it by `commit` (fsync'ed
+ * first): a reader sees the old file or the new one, whole. `abort` leaves the old.
  */
-export async function writeBase(path: string, entries: Iterable<LedgerEntry>, meta: BaseMeta): Promise<void> {
-  const file = await openAtomic(path, { durable: true });
-  try {
-    const offsets: number[] = [];
-    const refHashes: number[] = [];
-    const payeeHashes: number[] = [];
-    const legacy: number[] = [];
-    let position = 0;
-    let pending: string[] = [];
-    let pendingBytes = 0;
-    const flush = async (): Promise<void> => {
-      if (pending.length > 0) await file.handle.write(pending.join(''));
-      pending = [];
-      pendingBytes = 0;
-    };
-    for (const entry of entries) {
-      const line = formatLedgerEntry(entry);
-      if (entry.v === 1) legacy.push(offsets.length);
-      offsets.push(position);
-      refHashes.push(hashOf(entry.ref));
-      payeeHashes.push(hashOf(entry.payee));
-      const bytes = Buffer.byteLength(line);
-      position += bytes;
-      pending.push(line);
-      pendingBytes += bytes;
-      if (pendingBytes >= CHUNK) await flush();
-    }
-    await flush();
-    const tables = [Buffer.from(Float64Array.from(offsets).buffer), sortedPairs(refHashes), sortedPairs(payeeHashes), Buffer.from(Uint32Array.from(legacy).buffer)];
-    let crc = 0;
-    for (const table of tables) {
-      crc = crc32(table, crc);
-      await file.handle.write(table);
-    }
-    const footer: BaseFooter = { format: 'milkypay-ledger-compacted/1', entries: offsets.length, entryBytes: position, legacy: legacy.length, ...meta, crc };
-    await file.handle.write(`${JSON.stringify(footer)}`.padEnd(FOOTER_BYTES - 1, ' ') + '\n');
-  } catch (error) {
-    await file.abort();
-    throw error;
+export class BaseWriter {
+  #offsets = new Float64Array(1024);
+  #times = new Float64Array(1024);
+  #refHashes = new Uint32Array(1024);
+  #payeeHashes = new Uint32Array(1024);
+  readonly #legacy: number[] = [];
+  #count = 0;
+  #position = 0;
+
+  private constructor(readonly file: AtomicFile) {}
+
+  static async open(path: string): Promise<BaseWriter> {
+    return new BaseWriter(await openAtomic(path, { durable: true }));
   }
-  await file.commit();
+
+  /** Appends whole entry lines, with what the tables need of each, in order. */
+  async write(bytes: Buffer, rows: readonly BaseRow[]): Promise<void> {
+    for (const row of rows) {
+      if (this.#count === this.#offsets.length) this.#grow();
+      if (row.legacy) this.#legacy.push(this.#count);
+      this.#offsets[this.#count] = this.#position;
+      this.#times[this.#count] = row.at;
+      this.#refHashes[this.#count] = row.refHash;
+      this.#payeeHashes[this.#count] = row.payeeHash;
+      this.#count += 1;
+      this.#position += row.bytes;
+    }
+    await this.file.handle.write(bytes);
+  }
+
+  async commit(meta: BaseMeta): Promise<void> {
+    const n = this.#count;
+    const tables = [this.#offsets.subarray(0, n), this.#times.subarray(0, n), sortedPairs(this.#refHashes.subarray(0, n)), sortedPairs(this.#payeeHashes.subarray(0, n)), Uint32Array.from(this.#legacy)];
+    const crc: number[] = [];
+    for (const table of tables) {
+      const bytes = new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
+      crc.push(crc32(bytes));
+      await this.file.handle.write(bytes);
+    }
+    const footer: BaseFooter = { format: 'milkypay-ledger-compacted/1', entries: n, entryBytes: this.#position, legacy: this.#legacy.length, ...meta, crc };
+    const text = JSON.stringify(footer);
+    if (text.length >= FOOTER_BYTES) throw new Error(`the compacted ledger's footer is ${text.length} bytes, more than ${FOOTER_BYTES - 1}`);
+    await this.file.handle.write(`${text.padEnd(FOOTER_BYTES - 1, ' ')}\n`);
+    await this.file.commit();
+  }
+
+  abort(): Promise<void> {
+    return this.file.abort();
+  }
+
+  #grow(): void {
+    const size = this.#offsets.length * 2;
+    const grow = <T extends Float64Array | Uint32Array>(old: T, next: T): T => (next.set(old), next);
+    this.#offsets = grow(this.#offsets, new Float64Array(size));
+    this.#times = grow(this.#times, new Float64Array(size));
+    this.#refHashes = grow(this.#refHashes, new Uint32Array(size));
+    this.#payeeHashes = grow(this.#payeeHashes, new Uint32Array(size));
+  }
 }
 
-/** (hash, entry number) pairs sorted by hash, then number, as little-endian uint32s. */
-function sortedPairs(hashes: readonly number[]): Buffer {
+/** (hash, entry number) pairs sorted by hash, then number. */
+function sortedPairs(hashes: Uint32Array): Uint32Array {
   const keys = new BigUint64Array(hashes.length);
   for (let n = 0; n < hashes.length; n++) keys[n] = (BigInt(hashes[n]!) << 32n) | BigInt(n);
   keys.sort();
@@ -69,5 +92,5 @@ function sortedPairs(hashes: readonly number[]): Buffer {
     pairs[i * 2] = Number(keys[i]! >> 32n);
     pairs[i * 2 + 1] = Number(keys[i]! & 0xffffffffn);
   }
-  return Buffer.from(pairs.buffer);
+  return pairs;
 }

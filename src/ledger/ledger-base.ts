@@ -5,12 +5,14 @@
  * about. Written whole by the one atomic write, never appended to; `payouts.jsonl` holds what was
  * recorded since.
  *
- * Layout: the entry lines (`formatLedgerEntry`), then little-endian tables: each entry's byte
- * offset (float64), (hash of its reference, entry number) and (hash of its payee key, entry
- * number) pairs sorted by hash (uint32), the numbers of its version-1 entries (uint32); then a
- * footer of FOOTER_BYTES: a JSON object padded with spaces, with the tables' CRC-32. Tables that
- * fail their CRC, an entry line that is not an entry or is not the one its table names: damage,
- * which stops the run (a row whose payee it concerns could be paid again).
+ * Layout: the entry lines (`formatLedgerEntry`), then tables in the machine's byte order: each
+ * entry's byte offset and time (float64), (hash of its reference, entry number) and (hash of its
+ * payee key, entry number) pairs sorted by hash (uint32), the numbers of its version-1 entries
+ * (uint32); then a footer of FOOTER_BYTES: a JSON object padded with spaces, with each table's
+ * CRC-32. A table that fails its CRC, an entry line that is not an entry or is not the one its
+ * table names: damage, which stops the run (a row whose payee it concerns could be paid again).
+ * Compaction copies the lines it keeps as they are, and takes their times and hashes from the
+ * tables (ledger-compact.ts).
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
@@ -33,12 +35,17 @@ export interface BaseFooter {
   keptSince: number;
   /** The retention that compaction used (ms). */
   retentionMs: number;
-  crc: number;
+  /** CRC-32 of each table, in file order. */
+  crc: number[];
 }
+
+/** The tables, in file order. */
+export const Table = { Offsets: 0, Times: 1, ByRef: 2, ByPayee: 3, Legacy: 4 } as const;
+export type Table = (typeof Table)[keyof typeof Table];
 
 /** The table sizes in bytes, in file order, for `entries` entries of which `legacy` are version 1. */
 export function tableBytes(entries: number, legacy: number): number[] {
-  return [entries * 8, entries * 8, entries * 8, legacy * 4];
+  return [entries * 8, entries * 8, entries * 8, entries * 8, legacy * 4];
 }
 
 export class LedgerBase implements BaseEntries {
@@ -57,8 +64,7 @@ export class LedgerBase implements BaseEntries {
   private constructor(
     readonly path: string,
     fd: number,
-    footer: BaseFooter,
-    tables: [Float64Array, Uint32Array, Uint32Array, Uint32Array],
+    readonly footer: BaseFooter,
   ) {
     this.#fd = fd;
     this.ino = fstatSync(fd).ino;
@@ -66,7 +72,43 @@ export class LedgerBase implements BaseEntries {
     this.keptSince = footer.keptSince;
     this.retentionMs = footer.retentionMs;
     this.#entryBytes = footer.entryBytes;
-    [this.#offsets, this.#byRef, this.#byPayee, this.legacyNumbers] = tables;
+    this.#offsets = new Float64Array(this.table(Table.Offsets));
+    this.#byRef = new Uint32Array(this.table(Table.ByRef));
+    this.#byPayee = new Uint32Array(this.table(Table.ByPayee));
+    this.legacyNumbers = new Uint32Array(this.table(Table.Legacy));
+  }
+
+  /** One table, read and checked against its CRC. */
+  table(which: Table): ArrayBuffer {
+    const sizes = tableBytes(this.count, this.footer.legacy);
+    const position = this.#entryBytes + sizes.slice(0, which).reduce((a, b) => a + b, 0);
+    const buffer = new ArrayBuffer(sizes[which]!);
+    const view = new Uint8Array(buffer);
+    if (view.length > 0 && readSync(this.#open(), view, 0, view.length, position) !== view.length) throw baseDamaged(this.path, 'its tables are cut short');
+    if (crc32(view) !== this.footer.crc[which]) throw baseDamaged(this.path, 'its tables fail their checksum');
+    return buffer;
+  }
+
+  /** Entry n's reference hash (or payee key hash) at [n], from the sorted pairs. */
+  hashesByNumber(which: typeof Table.ByRef | typeof Table.ByPayee): Uint32Array {
+    const pairs = which === Table.ByRef ? this.#byRef : this.#byPayee;
+    const hashes = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) hashes[pairs[i * 2 + 1]!] = pairs[i * 2]!;
+    return hashes;
+  }
+
+  /** The bytes of entries first..last, lines whole, read into `scratch` when they fit (compaction copies them as they are). */
+  lines(first: number, last: number, scratch: Buffer): Buffer {
+    const start = this.#offsets[first]!;
+    const length = this.#end(last) - start;
+    const bytes = length <= scratch.length ? scratch.subarray(0, length) : Buffer.allocUnsafe(length);
+    if (readSync(this.#open(), bytes, 0, bytes.length, start) !== bytes.length) throw baseDamaged(this.path, 'its entries are cut short');
+    return bytes;
+  }
+
+  /** Entry n's line length in bytes, its newline included. */
+  lineBytes(n: number): number {
+    return this.#end(n) - this.#offsets[n]!;
   }
 
   /** The compacted file at `path`, or undefined when there is none; its tables checked. */
@@ -79,8 +121,7 @@ export class LedgerBase implements BaseEntries {
       throw new LedgerError('ledger_damaged', `cannot read the repeat-payee ledger ${path} (${(error as Error).message}): make it readable by this user, then run again`, path);
     }
     try {
-      const footer = readFooter(path, fd);
-      return new LedgerBase(path, fd, footer, readTables(path, fd, footer));
+      return new LedgerBase(path, fd, readFooter(path, fd));
     } catch (error) {
       closeSync(fd);
       throw error;
@@ -125,7 +166,7 @@ export class LedgerBase implements BaseEntries {
     for (let n = 0; n < this.count; ) {
       const start = this.#offsets[n]!;
       let last = n;
-      while (last + 1 < this.count && this.#offsets[last + 1]! - start < chunk.length) last += 1;
+      while (last + 1 < this.count && this.#end(last + 1) - start <= chunk.length) last += 1;
       const end = this.#end(last);
       if (end - start > chunk.length) {
         visit(this.read(n), n); // one line longer than the chunk
@@ -175,22 +216,8 @@ function readFooter(path: string, fd: number): BaseFooter {
   }
   const sizes = tableBytes(footer.entries, footer.legacy);
   const whole = footer.entryBytes + sizes.reduce((a, b) => a + b, 0) + FOOTER_BYTES;
-  if (footer.format !== FORMAT || !Number.isSafeInteger(footer.entries) || whole !== size) throw baseDamaged(path, `its footer does not describe it (${size} bytes)`);
+  if (footer.format !== FORMAT || !Number.isSafeInteger(footer.entries) || !Array.isArray(footer.crc) || whole !== size) throw baseDamaged(path, `its footer does not describe it (${size} bytes)`);
   return footer;
-}
-
-function readTables(path: string, fd: number, footer: BaseFooter): [Float64Array, Uint32Array, Uint32Array, Uint32Array] {
-  const [offsets, byRef, byPayee, legacy] = tableBytes(footer.entries, footer.legacy).map((n) => new ArrayBuffer(n)) as [ArrayBuffer, ArrayBuffer, ArrayBuffer, ArrayBuffer];
-  let position = footer.entryBytes;
-  let crc = 0;
-  for (const table of [offsets, byRef, byPayee, legacy]) {
-    const view = new Uint8Array(table);
-    if (view.length > 0 && readSync(fd, view, 0, view.length, position) !== view.length) throw baseDamaged(path, 'its tables are cut short');
-    crc = crc32(view, crc);
-    position += view.length;
-  }
-  if (crc !== footer.crc) throw baseDamaged(path, 'its tables fail their checksum');
-  return [new Float64Array(offsets), new Uint32Array(byRef), new Uint32Array(byPayee), new Uint32Array(legacy)];
 }
 
 /** The numbers stored under `hash` in sorted (hash, number) pairs. */

@@ -1,19 +1,22 @@
 /**
- * Compaction, under the ledger's lock: the compacted entries and the log are read whole, each
- * payout's last line decides it (a void drops it), payouts older than the retention are dropped,
- * and what is left is written whole as the new `payouts.compacted` (fsync'ed, then renamed onto
- * the old); only then is the log replaced by an empty one. A compaction that stops half way
- * leaves the old files, or the new compacted file beside the old log, which holds the same
- * payouts (see ledger-snapshot.ts): never a ledger that lost a live entry.
+ * Compaction, under the ledger's lock: each payout's last line decides it (a void drops it, a
+ * later paid moves it), payouts older than the retention are dropped, and what is left is written
+ * whole as the new `payouts.compacted` (fsync'ed, then renamed onto the old); only then is the log
+ * replaced by an empty one. A compaction that stops half way leaves the old files, or the new
+ * compacted file beside the old log, which holds the same payouts (see ledger-snapshot.ts): never
+ * a ledger that lost a live entry. The compacted lines kept are copied as they are, their times
+ * and hashes taken from the tables, so its cost is a copy of the file and a parse of the log.
  */
 import { join } from 'node:path';
+import { hashOf } from '../rules/first-seen.js';
 import { writeAtomic } from '../write-atomic.js';
-import { BASE_FILE } from './ledger-base.js';
-import { writeBase } from './ledger-base-write.js';
-import type { LedgerEntry } from './ledger-entry.js';
+import { BASE_FILE, Table, type LedgerBase } from './ledger-base.js';
+import { BaseWriter, type BaseRow } from './ledger-base-write.js';
+import { formatLedgerEntry } from './ledger-entry.js';
 import { newTail } from './ledger-read.js';
 import { LOG_FILE, type LedgerSnapshot } from './ledger-snapshot.js';
 import { RepeatIndex } from './repeat-check.js';
+import { identityOf } from './repeat-signature.js';
 
 export interface CompactOptions {
   now: number;
@@ -23,15 +26,81 @@ export interface CompactOptions {
 /** Rewrites the ledger in `dir` from `snapshot` (which the caller has checked is the ledger on disk, under the lock). */
 export async function compactLedger(dir: string, snapshot: LedgerSnapshot, { now, retentionMs }: CompactOptions): Promise<void> {
   const horizon = now - retentionMs;
-  // Only whether each payout is live matters here: no entry is indexed by signature.
-  const all = new RepeatIndex({ source: snapshot, since: Infinity });
-  snapshot.base?.forEach((entry, n) => all.apply(entry, -(n + 1)));
-  snapshot.log?.catchUp(all, newTail());
-  function* kept(): Generator<LedgerEntry> {
-    for (const { position, at } of all.live()) if (at >= horizon) yield snapshot.read(position);
+  // The log over the compacted entries: only whether each payout is live matters (no signatures).
+  const log = new RepeatIndex({ source: snapshot, since: Infinity });
+  log.reset(snapshot.base);
+  snapshot.log?.catchUp(log, newTail());
+  const writer = await BaseWriter.open(join(dir, BASE_FILE));
+  try {
+    if (snapshot.base) await copyKept(snapshot.base, decidedByLog(log, snapshot), horizon, writer);
+    await writeLogKept(log, snapshot, horizon, writer);
+    // Everything since the horizon that the old files held is kept, as far back as they held it.
+    await writer.commit({ keptSince: Math.max(horizon, snapshot.base?.keptSince ?? 0), retentionMs: Number.isFinite(retentionMs) ? retentionMs : -1 });
+  } catch (error) {
+    await writer.abort();
+    throw error;
   }
-  // Everything since the horizon that the old files held is kept, as far back as they held it.
-  const keptSince = Math.max(horizon, snapshot.base?.keptSince ?? 0);
-  await writeBase(join(dir, BASE_FILE), kept(), { keptSince, retentionMs: Number.isFinite(retentionMs) ? retentionMs : -1 });
   await writeAtomic(join(dir, LOG_FILE), '', { durable: true });
+}
+
+/** The compacted entries a log line decides (a later paid or a void of the same payout): the log's line replaces them. */
+function decidedByLog(log: RepeatIndex, snapshot: LedgerSnapshot): Uint8Array {
+  const base = snapshot.base!;
+  const decided = new Uint8Array(base.count);
+  for (const { position, alive } of log.payouts()) {
+    if (position < 0) {
+      if (!alive) decided[-position - 1] = 1; // a version-1 entry (read at once) that a void cancelled
+      continue;
+    }
+    const entry = snapshot.read(position);
+    const identity = identityOf(entry);
+    for (const [n, e] of base.entriesByRef(entry.ref, () => false)) if (e.ref === entry.ref && identityOf(e) === identity) decided[n] = 1;
+  }
+  return decided;
+}
+
+/** The compacted lines still live and recent enough, copied in runs of up to a MiB. */
+async function copyKept(base: LedgerBase, decided: Uint8Array, horizon: number, writer: BaseWriter): Promise<void> {
+  const times = new Float64Array(base.table(Table.Times));
+  const refs = base.hashesByNumber(Table.ByRef);
+  const payees = base.hashesByNumber(Table.ByPayee);
+  const legacy = new Uint8Array(base.count);
+  for (const n of base.legacyNumbers) legacy[n] = 1;
+  const keep = (n: number): boolean => decided[n] === 0 && times[n]! >= horizon;
+  const scratch = Buffer.allocUnsafe(1 << 20);
+  for (let n = 0; n < base.count; ) {
+    if (!keep(n)) {
+      n += 1;
+      continue;
+    }
+    const rows: BaseRow[] = [];
+    let bytes = 0;
+    const first = n;
+    for (; n < base.count && keep(n) && (rows.length === 0 || bytes + base.lineBytes(n) <= 1 << 20); n++) {
+      rows.push({ bytes: base.lineBytes(n), at: times[n]!, refHash: refs[n]!, payeeHash: payees[n]!, legacy: legacy[n] === 1 });
+      bytes += base.lineBytes(n);
+    }
+    await writer.write(base.lines(first, n - 1, scratch), rows);
+  }
+}
+
+/** The log's live payouts since the horizon, each as its last line says. */
+async function writeLogKept(log: RepeatIndex, snapshot: LedgerSnapshot, horizon: number, writer: BaseWriter): Promise<void> {
+  let lines: string[] = [];
+  let rows: BaseRow[] = [];
+  let bytes = 0;
+  for (const { position, at, alive } of log.payouts()) {
+    if (position < 0 || !alive || at < horizon) continue;
+    const entry = snapshot.read(position);
+    const line = formatLedgerEntry(entry);
+    const length = Buffer.byteLength(line);
+    lines.push(line);
+    rows.push({ bytes: length, at, refHash: hashOf(entry.ref), payeeHash: hashOf(entry.payee), legacy: entry.v === 1 });
+    bytes += length;
+    if (bytes >= 1 << 20) {
+      await writer.write(Buffer.from(lines.join('')), rows);
+      [lines, rows, bytes] = [[], [], 0];
+    }
+  }
+  if (lines.length > 0) await writer.write(Buffer.from(lines.join('')), rows);
 }

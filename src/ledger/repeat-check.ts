@@ -129,9 +129,9 @@ export class RepeatIndex {
     this.#bySignatureIfInWindow(same, entry);
   }
 
-  /** Every live entry: where it is read back and its time (compaction writes these). */
-  *live(): Generator<{ position: number; at: number }> {
-    for (let id = 0; id < this.#count; id++) if (this.#alive(id)) yield { position: this.#position[id]!, at: this.#at[id]! };
+  /** Every payout indexed, in the order first indexed: where its entry is read back, its time, and whether it is live (compaction reads these). */
+  *payouts(): Generator<{ position: number; at: number; alive: boolean }> {
+    for (let id = 0; id < this.#count; id++) yield { position: this.#position[id]!, at: this.#at[id]!, alive: this.#alive(id) };
   }
 
   #add(entry: LedgerEntry, position: number, flags: number): void {
