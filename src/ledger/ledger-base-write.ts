@@ -33,8 +33,8 @@ export class BaseWriter {
 
   private constructor(readonly file: AtomicFile) {}
 
-  static async open(path: string): Promise<BaseWriter> {
-    return new BaseWriter(await openAtomic(path, { durable: true }));
+  static async open(path: string, openReplacement = (to: string) => openAtomic(to, { durable: true })): Promise<BaseWriter> {
+    return new BaseWriter(await openReplacement(path));
   }
 
   /** Appends whole entry lines, with what the tables need of each, in order. */

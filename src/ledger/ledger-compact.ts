@@ -9,7 +9,7 @@
  */
 import { join } from 'node:path';
 import { hashOf } from '../rules/first-seen.js';
-import { writeAtomic } from '../write-atomic.js';
+import { writeAtomic, type AtomicFile } from '../write-atomic.js';
 import { BASE_FILE, Table, type LedgerBase } from './ledger-base.js';
 import { BaseWriter, type BaseRow } from './ledger-base-write.js';
 import { formatLedgerEntry } from './ledger-entry.js';
@@ -21,16 +21,18 @@ import { identityOf } from './repeat-signature.js';
 export interface CompactOptions {
   now: number;
   retentionMs: number;
+  /** Tests make the new file's writes fail here. */
+  openReplacement?: ((path: string) => Promise<AtomicFile>) | undefined;
 }
 
 /** Rewrites the ledger in `dir` from `snapshot` (which the caller has checked is the ledger on disk, under the lock). */
-export async function compactLedger(dir: string, snapshot: LedgerSnapshot, { now, retentionMs }: CompactOptions): Promise<void> {
+export async function compactLedger(dir: string, snapshot: LedgerSnapshot, { now, retentionMs, openReplacement }: CompactOptions): Promise<void> {
   const horizon = now - retentionMs;
   // The log over the compacted entries: only whether each payout is live matters (no signatures).
   const log = new RepeatIndex({ source: snapshot, since: Infinity });
   log.reset(snapshot.base);
   snapshot.log?.catchUp(log, newTail());
-  const writer = await BaseWriter.open(join(dir, BASE_FILE));
+  const writer = await BaseWriter.open(join(dir, BASE_FILE), openReplacement);
   try {
     if (snapshot.base) await copyKept(snapshot.base, decidedByLog(log, snapshot), horizon, writer);
     await writeLogKept(log, snapshot, horizon, writer);

@@ -145,7 +145,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   async function compact(): Promise<void> {
     try {
       const now = (options.now ?? Date.now)();
-      await compactLedger(dir, snapshot, { now, retentionMs: await retentionMs(dir, options.windowMs, options.onWarning) });
+      await compactLedger(dir, snapshot, { now, retentionMs: await retentionMs(dir, options.windowMs, options.onWarning), openReplacement: options.files?.openReplacement?.bind(options.files) });
     } catch (error) {
       if (error instanceof LedgerError && error.code === 'ledger_damaged') throw error;
       options.onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${(error as Error).message}): it is left whole as it was and this run goes on with it; the next run tries again (free space on that disk if it is full)`);

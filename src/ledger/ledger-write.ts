@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { syncDirectory } from '../journal/sync-directory.js';
 import { ledgerWriteFailed } from './ledger-errors.js';
+import type { AtomicFile } from '../write-atomic.js';
 import type { LedgerTail } from './ledger-read.js';
 
 /** The part of a file handle the append uses (a `FileHandle` is one). */
@@ -20,6 +21,8 @@ export interface AppendHandle {
 /** How the ledger file is opened for appending: tests inject short writes and full disks here. */
 export interface LedgerFiles {
   openAppend(path: string): Promise<AppendHandle>;
+  /** How compaction opens the new compacted file (default: the one atomic write, durable). */
+  openReplacement?(path: string): Promise<AtomicFile>;
 }
 
 export const diskFiles: LedgerFiles = { openAppend: (path) => open(path, 'a', 0o600) };
