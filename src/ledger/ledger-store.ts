@@ -79,8 +79,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   const file = join(dir, LOG_FILE);
   const why = await whyNotWritable(dir);
   if (why) throw ledgerUnwritable(dir, why);
-  const held = (name: string): PrivatePath => ({ path: join(dir, name), what: `the repeat-payee ledger's ${name}` });
-  await keepPrivate([{ path: dir, what: 'the repeat-payee ledger folder' }, ...['secret', LOG_FILE, BASE_FILE, RETENTION_FILE, 'account.json'].map(held)], options.onWarning ?? (() => undefined));
+  await keepLedgerPrivate(dir, options.onWarning);
   let secret = await readSecret(dir);
   let created = secret !== undefined;
   secret ??= passingSecret();
@@ -119,7 +118,7 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
     if (!created) {
-      secret = await create().catch((error: unknown) => {
+      secret = await createLedger(dir, account).catch((error: unknown) => {
         throw error instanceof PayoutsError ? error : ledgerWriteFailed(dir, error);
       });
       keys = undefined; // keyed with the ledger's own secret from now on
@@ -135,30 +134,38 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       const entries = decide(index);
       if (entries.length > 0) await appendWhole(file, tail, entries.map(formatLedgerEntry).join(''), write);
       snapshot.adoptLog(dir);
-      if (tail.offset >= (options.compactAfterBytes ?? COMPACT_AFTER_BYTES)) await compact();
+      if (tail.offset >= (options.compactAfterBytes ?? COMPACT_AFTER_BYTES)) {
+        await compact(dir, snapshot, options);
+        read();
+      }
     } finally {
       await lock.release();
     }
   }
+}
 
-  /** Under the lock. A compaction that cannot finish leaves the ledger as it was, and the run goes on with it. */
-  async function compact(): Promise<void> {
-    try {
-      const now = (options.now ?? Date.now)();
-      await compactLedger(dir, snapshot, { now, retentionMs: await retentionMs(dir, options.windowMs, options.onWarning), openReplacement: options.files?.openReplacement?.bind(options.files) });
-    } catch (error) {
-      if (error instanceof LedgerError && error.code === 'ledger_damaged') throw error;
-      options.onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${(error as Error).message}): it is left whole as it was and this run goes on with it; the next run tries again (free space on that disk if it is full)`);
-    }
-    read();
-  }
+/** The ledger's folder, secret and account.json; the secret another run made first, if it did. */
+async function createLedger(dir: string, account: LedgerAccount): Promise<Buffer> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const stored = await readOrCreateSecret(dir);
+  await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
+  return stored;
+}
 
-  async function create(): Promise<Buffer> {
-    await mkdir(dir, { recursive: true, mode: 0o700 });
-    const stored = await readOrCreateSecret(dir); // another run's, if it created the ledger first
-    await writeFile(join(dir, 'account.json'), `${JSON.stringify(account)}\n`, { flag: 'wx', mode: 0o600 }).catch(ignoreExists);
-    return stored;
+/** Under the lock. A compaction that cannot finish leaves the ledger as it was, and the run goes on with it. */
+async function compact(dir: string, snapshot: LedgerSnapshot, options: OpenLedgerOptions): Promise<void> {
+  try {
+    const now = (options.now ?? Date.now)();
+    await compactLedger(dir, snapshot, { now, retentionMs: await retentionMs(dir, options.windowMs, options.onWarning), openReplacement: options.files?.openReplacement?.bind(options.files) });
+  } catch (error) {
+    if (error instanceof LedgerError && error.code === 'ledger_damaged') throw error;
+    options.onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${(error as Error).message}): it is left whole as it was and this run goes on with it; the next run tries again (free space on that disk if it is full)`);
   }
+}
+
+function keepLedgerPrivate(dir: string, onWarning: ((message: string) => void) | undefined): Promise<void> {
+  const held = (name: string): PrivatePath => ({ path: join(dir, name), what: `the repeat-payee ledger's ${name}` });
+  return keepPrivate([{ path: dir, what: 'the repeat-payee ledger folder' }, ...['secret', LOG_FILE, BASE_FILE, RETENTION_FILE, 'account.json'].map(held)], onWarning ?? (() => undefined));
 }
 
 /** Records this run's window for compaction, and says when it reaches back before what the ledger kept. */
