@@ -40,21 +40,28 @@ export interface ProfileSummary {
   idleMs: number;
   /** Self time per function, builtins as they are (JSON.parse is its own entry). */
   functions: SelfTime[];
-  /** Self time per source file, each builtin's charged to the nearest caller with a source. */
-  bySource: Map<string, number>;
+  /**
+   * Self time per source file, each builtin's charged to the nearest caller with a source, and
+   * per `owner`: the nearest frame (itself or a caller) in the project's own `src/` (zod called
+   * by the config and zod called by a reply reader are told apart); '' when there is none.
+   */
+  charged: { source: string; owner: string; ms: number }[];
 }
 
 export function readProfile(path: string): ProfileSummary {
   const profile = JSON.parse(readFileSync(path, 'utf8')) as Profile;
-  const selfUs = sampleTimes(profile);
   const parent = new Map<number, number>();
   for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const located = new Map(profile.nodes.map((n) => [n.id, locate(n.callFrame)]));
+  const up = (from: number, found: (id: number) => boolean): number | undefined => {
+    for (let id: number | undefined = from; id !== undefined; id = parent.get(id)) if (found(id)) return id;
+    return undefined;
+  };
   const functions = new Map<string, SelfTime>();
-  const bySource = new Map<string, number>();
+  const charged = new Map<string, { source: string; owner: string; ms: number }>();
   let idleUs = 0;
-  for (const [id, us] of selfUs) {
+  for (const [id, us] of sampleTimes(profile)) {
     const node = byId.get(id)!;
     if (node.callFrame.functionName === '(idle)') idleUs += us;
     const where = located.get(id)!;
@@ -62,12 +69,16 @@ export function readProfile(path: string): ProfileSummary {
     const entry = functions.get(name) ?? { name, source: where.source, ms: 0 };
     entry.ms += us / 1000;
     functions.set(name, entry);
-    let charged = id;
-    while (!located.get(charged)!.source && !special(byId.get(charged)!) && parent.has(charged)) charged = parent.get(charged)!;
-    const source = located.get(charged)!.source || byId.get(charged)!.callFrame.functionName;
-    bySource.set(source, (bySource.get(source) ?? 0) + us / 1000);
+    const at = special(node) ? id : (up(id, (i) => located.get(i)!.source !== '') ?? id);
+    const source = located.get(at)!.source || byId.get(at)!.callFrame.functionName;
+    const ownerId = up(at, (i) => located.get(i)!.source.startsWith('src/'));
+    const owner = ownerId === undefined ? '' : located.get(ownerId)!.source;
+    const key = `${source}\n${owner}`;
+    const sum = charged.get(key) ?? { source, owner, ms: 0 };
+    sum.ms += us / 1000;
+    charged.set(key, sum);
   }
-  return { totalMs: (profile.endTime - profile.startTime) / 1000, idleMs: idleUs / 1000, functions: [...functions.values()].sort((a, b) => b.ms - a.ms), bySource };
+  return { totalMs: (profile.endTime - profile.startTime) / 1000, idleMs: idleUs / 1000, functions: [...functions.values()].sort((a, b) => b.ms - a.ms), charged: [...charged.values()] };
 }
 
 /** Each sample lasts until the next one (the last until the profile's end), in µs, summed per node. */
