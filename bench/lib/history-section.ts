@@ -42,7 +42,7 @@ export async function historySection(nights: number, rowsPerNight: number, round
   const extraS = (wall('history')!.median - wall('empty')!.median) / 1000;
   const extraMb = (rss('history')?.median ?? NaN) - (rss('empty')?.median ?? NaN);
   const line = (l: Ledger): string[] => [
-    l === 'empty' ? 'empty ledger' : `${(nights * rowsPerNight).toLocaleString('en')} entries`,
+    l === 'empty' ? 'empty ledger' : `after ${(nights * rowsPerNight).toLocaleString('en')} entries written`,
     showSpread(spread(runs[l].map((s) => s.run.measured.wallMs / 1000)), 2),
     runs[l].map((s) => fixed(s.run.measured.wallMs / 1000, 2)).join(', '),
     showSpread(rss(l)),
