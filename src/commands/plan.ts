@@ -3,25 +3,11 @@ import type { ExitCode } from '../errors.js';
 import { defaultPlanPath } from '../run/paths.js';
 import type { CommonArgs, Io } from '../wiring.js';
 import type { RunClock } from '../run/run-clock.js';
-import { runCommand } from './run.js';
+import { runCommand, type RunArgs } from './run.js';
 
-export interface PlanArgs extends CommonArgs {
-  input: string;
-  out?: string;
-  journal?: string;
-  delimiter?: string;
-  ignoreColumn?: string[];
-  live?: boolean;
-  json?: boolean;
-  maxTotal?: string[];
-  expectCount?: number;
-  expectTotal?: string[];
-  ledger?: string;
-  repeatWindow?: string;
-  allowRepeat?: boolean;
-  allowRepeatOf?: string[];
-  repeatKey?: string;
-}
+/** `plan` takes what `run` takes to read, gate and guard a file; its `out` is the plan file. */
+export type PlanArgs = CommonArgs &
+  Pick<RunArgs, 'input' | 'out' | 'journal' | 'delimiter' | 'ignoreColumn' | 'live' | 'json' | 'maxTotal' | 'expectCount' | 'expectTotal' | 'ledger' | 'repeatWindow' | 'allowRepeat' | 'allowRepeatOf' | 'repeatKey'>;
 
 /** `plan`: the dry run of `run`, written to `<stem>.plan.json` for review. */
 export async function planCommand(args: PlanArgs, io: Io, clock?: RunClock): Promise<ExitCode> {
