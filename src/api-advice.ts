@@ -5,7 +5,7 @@ import { AbortedError, UsageError, type PayoutsError } from './errors.js';
 const PUBLIC_ENDPOINTS = new Set(['/payout-prerequest']);
 
 /** The variables that hold the credentials an endpoint is called with. */
-export function credentialVariables(endpoint: string): string {
+function credentialVariables(endpoint: string): string {
   return PUBLIC_ENDPOINTS.has(endpoint) ? 'MILKYPAY_PUBLIC_KEY' : 'MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY';
 }
 

@@ -6,7 +6,7 @@ export { serializeError } from './serialize-error.js';
 export type { Logger } from 'pino';
 
 /** Keys that must never reach a log line, wherever they sit in an object. */
-export const REDACT_PATHS = [
+const REDACT_PATHS = [
   'secretKey',
   'password',
   'authorization',

@@ -70,7 +70,7 @@ export function decimalToString(d: Decimal): string {
 }
 
 /** `007.5` -> `7.5`, `000` -> `0`: the integer part without redundant leading zeros. */
-export function stripLeadingZeros(s: string): string {
+function stripLeadingZeros(s: string): string {
   return s.replace(/^0+(?=\d)/, '');
 }
 

@@ -6,13 +6,13 @@ import { canonicalColumn, typoOf } from './header-names.js';
 
 export type { Layout } from '../rules/input-record.js';
 
-export const REQUIRED_COLUMNS = ['reference_id', 'service', 'currency', 'amount'] as const;
-export const DASHBOARD_REQUIRED = ['service', 'service_amount', 'fields_data', 'reference_id'] as const;
+const REQUIRED_COLUMNS = ['reference_id', 'service', 'currency', 'amount'] as const;
+const DASHBOARD_REQUIRED = ['service', 'service_amount', 'fields_data', 'reference_id'] as const;
 
 /** `allow_repeat` is read by the repeat-payee guard (`yes` lets a repeat through), never sent. */
 const FIXED = new Set(['reference_id', 'service', 'currency', 'amount', 'description', 'callback_url', 'allow_repeat']);
-export const CUSTOMER_KEYS = new Set(['reference_id', 'name', 'email', 'phone', 'individual_tax_id', 'date_of_birth']);
-export const ADDRESS_KEYS = new Set(['country', 'region', 'city', 'street', 'full_address', 'post_code']);
+const CUSTOMER_KEYS = new Set(['reference_id', 'name', 'email', 'phone', 'individual_tax_id', 'date_of_birth']);
+const ADDRESS_KEYS = new Set(['country', 'region', 'city', 'street', 'full_address', 'post_code']);
 /** Prefixes whose key part is free (the service's fields, metadata, context, processing options). */
 const FREE_PREFIXES = ['fields.', 'customer.metadata.', 'metadata.', 'context.', 'options.'];
 /**
@@ -68,7 +68,7 @@ export function isStandardColumn(name: string): boolean {
   return false;
 }
 
-export function isDashboardHeader(columns: readonly string[]): boolean {
+function isDashboardHeader(columns: readonly string[]): boolean {
   return columns.includes('service_amount') || columns.includes('fields_data');
 }
 

@@ -9,7 +9,7 @@ import { countNewlines, firstInvalidUtf8 } from './utf8.js';
 
 export type Delimiter = ',' | ';' | '\t';
 
-export const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
+const DELIMITERS: readonly Delimiter[] = [',', ';', '\t'];
 
 const HEAD_BYTES = 1 << 20;
 

@@ -7,7 +7,7 @@ import { PayoutsError } from '../errors.js';
 import { isAlive } from '../journal/lock-file.js';
 import { openAtomic, type AtomicFile } from '../write-atomic.js';
 
-export const RESULT_COLUMNS = [
+const RESULT_COLUMNS = [
   'line', 'reference_id', 'outcome', 'invoice_id', 'status', 'resolution',
   'service', 'currency', 'amount', 'fee', 'error_code', 'error_message',
 ] as const;

@@ -20,7 +20,7 @@ export interface RunFigures {
 }
 
 const PREFIX = 'milkypay_payouts_';
-export const LAST_SUCCESS = `${PREFIX}last_success_timestamp_seconds`;
+const LAST_SUCCESS = `${PREFIX}last_success_timestamp_seconds`;
 
 /** Seconds since the epoch from milliseconds, as exact decimal text (`1796597325.679`). */
 export function secondsText(ms: number): string {

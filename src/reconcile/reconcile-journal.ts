@@ -58,7 +58,7 @@ export interface ReconcileReport extends Partial<RunTimes> {
 }
 
 /** Results path beside a journal: `payouts.journal.jsonl` -> `payouts.results.csv`. */
-export function resultsPathOf(journal: string): string {
+function resultsPathOf(journal: string): string {
   return journal.replace(/\.journal\.jsonl$/, '') + '.results.csv';
 }
 

@@ -35,7 +35,7 @@ export interface ServiceSpec {
   crossRates?: Record<string, string>;
 }
 
-export const CATALOGUE_SIZE = 168;
+const CATALOGUE_SIZE = 168;
 
 const GENERATED_CURRENCIES = [
   'USD', 'EUR', 'GBP', 'CAD', 'AUD', 'CHF', 'JPY', 'SEK', 'NOK', 'DKK', 'PLN', 'CZK', 'HUF', 'RON',

@@ -29,7 +29,7 @@ function field(key: string, label: Localised, regexp: string, required: boolean,
 const LETTERS_RULE = String.raw`^[A-Z\\-\\sa-z]{2,64}$`;
 
 /** The four fields of the document's `test_usd`, in its order and with its positions. */
-export const TEST_DETAIL_FIELDS: FieldDef[] = [
+const TEST_DETAIL_FIELDS: FieldDef[] = [
   field(
     'test_details_success_rate',
     { ru: 'Вероятность успеха (%)', en: 'Success rate (%)', uk: 'Імовірність успіху (%)' },

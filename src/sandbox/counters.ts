@@ -1,6 +1,6 @@
 import type { SandboxCounters, SandboxEndpoint } from './sandbox-types.js';
 
-export const ENDPOINTS: readonly SandboxEndpoint[] = [
+const ENDPOINTS: readonly SandboxEndpoint[] = [
   'prerequest',
   'listServices',
   'getService',

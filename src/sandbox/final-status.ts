@@ -20,7 +20,7 @@ export interface Outcome {
  * The document's rule for these fields (`^[A-Z\-\sa-z]{2,64}$`) admits no underscore, so a
  * status is written `process-failed` or `Process failed`; hyphens and spaces mean underscores.
  */
-export function statusWord(value: string | undefined): string | undefined {
+function statusWord(value: string | undefined): string | undefined {
   const word = value?.trim().toLowerCase().replace(/[\s-]+/g, '_');
   return word ? word : undefined;
 }

@@ -16,7 +16,7 @@ import { route } from './routes.js';
 import { invoiceResource } from './shapes.js';
 import type { SandboxEndpoint } from './sandbox-types.js';
 
-export const BODY_LIMIT_BYTES = 1024 * 1024;
+const BODY_LIMIT_BYTES = 1024 * 1024;
 
 type Handler = (ctx: SandboxContext, req: ParsedRequest) => Reply;
 

@@ -22,18 +22,18 @@ interface Counter {
 }
 
 /** ` · waiting 42 s (the API asked to slow down: Retry-After)`, or nothing when not waiting. */
-export function waitNote(c: Pick<Counter, 'waitUntil'>, now = Date.now()): string {
+function waitNote(c: Pick<Counter, 'waitUntil'>, now = Date.now()): string {
   const left = Math.ceil((c.waitUntil - now) / 1000);
   return left > 0 ? ` · waiting ${left} s (the API asked to slow down: Retry-After)` : '';
 }
 
 /** `1 needs attention`, `3 need attention`: the rows the summary will list for a person to look at. */
-export function attentionCount(c: Pick<Counter, 'attention'>): string {
+function attentionCount(c: Pick<Counter, 'attention'>): string {
   return `${c.attention} ${c.attention === 1 ? 'needs' : 'need'} attention`;
 }
 
 /** ` · 2 invalid · 40 not started`: the counts shown only when there are some. */
-export function apartNote(c: Pick<Counter, 'invalid' | 'notStarted'>): string {
+function apartNote(c: Pick<Counter, 'invalid' | 'notStarted'>): string {
   return `${c.invalid > 0 ? ` · ${c.invalid} invalid` : ''}${c.notStarted > 0 ? ` · ${c.notStarted} not started` : ''}`;
 }
 
@@ -43,14 +43,14 @@ function rowsPerSecond(c: Counter, now: number): number {
 }
 
 /** `1200/5000 rows · 240 rows/s · 3 need attention · 2 invalid · eta 16s` */
-export function progressLine(c: Counter, now = Date.now()): string {
+function progressLine(c: Counter, now = Date.now()): string {
   const rate = rowsPerSecond(c, now);
   const eta = rate > 0 ? Math.ceil((c.total - c.done - c.notStarted) / rate) : undefined;
   return `${c.done}/${c.total} rows · ${Math.round(rate)} rows/s · ${attentionCount(c)}${apartNote(c)} · eta ${eta === undefined ? '?' : `${eta}s`}${waitNote(c, now)}`;
 }
 
 /** The figures of a progress line, for a JSON log line beside its text. */
-export function progressFields(c: Counter, now = Date.now()): Record<string, number> {
+function progressFields(c: Counter, now = Date.now()): Record<string, number> {
   const rate = rowsPerSecond(c, now);
   const fields: Record<string, number> = { done: c.done, total: c.total, rowsPerSecond: Math.round(rate), attention: c.attention, invalid: c.invalid, notStarted: c.notStarted };
   if (rate > 0) fields['etaSeconds'] = Math.ceil((c.total - c.done - c.notStarted) / rate);

@@ -13,7 +13,7 @@ export interface ReconcileCommandLine {
 }
 
 /** The input a journal was written for: `payouts.journal.jsonl` (or `.sandbox.journal.jsonl`) -> `payouts.csv`, when it is there. */
-export function inputOfJournal(journal: string, cwd: string): string | undefined {
+function inputOfJournal(journal: string, cwd: string): string | undefined {
   const input = journal.replace(/(\.sandbox)?\.journal\.jsonl$/, '.csv');
   return input !== journal && existsSync(resolve(cwd, input)) ? input : undefined;
 }
