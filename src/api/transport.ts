@@ -4,6 +4,7 @@
  * observers, and every failure mapped to ApiError before anything else sees it.
  */
 import { EventEmitter } from 'node:events';
+import { Pool } from 'undici';
 import type { ApiError } from './api-error.js';
 import { badResponse, httpError, isReadMethod, parseRetryAfter, transportError } from './error-mapping.js';
 import { parseReplyJson } from './reply-json.js';
@@ -11,7 +12,6 @@ import { ReplyShapeError, type ReplyReader } from './reply-reader.js';
 import { retryRules, type RetryRules } from './retry-policy.js';
 import type { ApiClientOptions } from './client-types.js';
 import { DeadlineExceeded, failureOf } from './undici-errors.js';
-import { requestThrough, UndiciPool, type Pool } from './undici-pool.js';
 
 export interface Call {
   method: 'GET' | 'POST';
@@ -71,7 +71,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
   };
   const headersFor = (call: Call) => headers[call.auth][call.body === undefined ? 'bare' : 'json'];
   // At most `maxSockets` connections: a request beyond them waits in the pool's queue for one.
-  const pool: Pool = new UndiciPool(base.origin, {
+  const pool = new Pool(base.origin, {
     connections: opts.maxSockets ?? 256,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
@@ -83,7 +83,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
     const deadline = new Deadline(timeoutMs);
     const timer = setTimeout(expire, timeoutMs, deadline);
     try {
-      const response = await requestThrough(pool, {
+      const response = await pool.request({
         method: call.method,
         path,
         headers: headersFor(call),
