@@ -9,8 +9,10 @@ import type { PayoutInstruction } from '../payout/instruction.js';
 import { resultRowOf } from '../payout/result-row.js';
 import type { RunControl } from '../payout/run-control.js';
 import type { JournaledRows } from './journaled-rows.js';
-import type { RepeatScreen } from './repeat-screen.js';
-import { planOf, rowBatches, type BatchSource } from './row-batches.js';
+import type { RowPlan } from '../payout/plan-row.js';
+import type { PlanSpool, SpooledPlan } from './plan-spool.js';
+import { allowRepeatCell, voidsPayout, type RepeatScreen } from './repeat-screen.js';
+import { planOf, rowBatches, type BatchRow, type BatchSource } from './row-batches.js';
 import type { HeldSample, SummaryBuilder } from './summary.js';
 
 export interface CheckIo {
@@ -23,6 +25,8 @@ export interface CheckIo {
   control?: RunControl;
   /** A real run: payouts the journal holds as made and the ledger lacks are recorded again (see RepeatScreen.repair). */
   repair?: boolean;
+  /** A real run: each row's plan, for the paying pass. */
+  spool?: PlanSpool;
 }
 
 /** Outcomes of a row settled before that mean its payout was made, or is on its way: the ledger must hold it. */
@@ -31,7 +35,7 @@ const MADE: ReadonlySet<string> = new Set(['processed', 'partial', 'submitted', 
 export async function checkRows(source: Omit<BatchSource, 'screen'>, io: CheckIo): Promise<{ validRows: number; rows: number }> {
   const { journaled, repeat, summary, holds, preview, control } = io;
   // Every valid row goes through the guard, in file order: a later row may repeat a settled one.
-  const screen: BatchSource['screen'] = (rows) => rows.map((r) => repeat.check(r.payout, r.cells, r.journaled));
+  const screen: BatchSource['screen'] = (rows) => rows.map((r) => repeat.check(r));
   let seq = 0;
   let validRows = 0;
   for await (const batch of rowBatches({ ...source, screen })) {
@@ -58,13 +62,25 @@ export async function checkRows(source: Omit<BatchSource, 'screen'>, io: CheckIo
         preview.write(seq, row);
         summary.addOutcome(row.outcome, row);
       }
+      io.spool?.add(spooled(plan, item));
       seq += 1;
     }
     if (made.length > 0) await repeat.repair(made);
-    // The results file keeps up, so memory stays flat in the file's length.
+    repeat.endBatch();
+    // The results file (or the spool) keeps up, so memory stays flat in the file's length.
     await preview?.ready();
+    await io.spool?.flush();
   }
   return { validRows, rows: seq };
+}
+
+/** What the paying pass needs of the row's plan: the row to execute, or its results row as it ended. */
+function spooled(plan: RowPlan, item: BatchRow): SpooledPlan {
+  if ((plan.kind === 'send' || (plan.kind === 'settled' && plan.follow)) && item.valid) return { go: { plan, allowRepeat: allowRepeatCell(item.cells), journaled: item.row.journaled } };
+  const row = resultRowOf(plan);
+  // A settled payout that failed (or never happened) stops holding its payee: the paying pass tells the ledger.
+  if (plan.kind === 'settled' && voidsPayout(row.outcome)) return { done: { row, settled: { payout: plan.payout, outcome: row.outcome } } };
+  return { done: { row } };
 }
 
 /** A signal while validating: nothing was sent, stop now whatever the file's size. */

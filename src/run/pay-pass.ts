@@ -1,21 +1,21 @@
 /**
- * The paying pass: the rows read again through the run's one batch loop, each batch screened by
- * the repeat-payee guard under the ledger lock (which records the rows about to be sent), each row
- * planned as the pass reaches it and, when it is to send (or a settled row is still to poll),
- * executed under the throttle's slots. Every row ends in `end`: its results row, counts, ledger
- * void, progress and log line.
+ * The paying pass: the plans the check made (plan-spool.ts), batch by batch in file order. Each
+ * batch's rows to execute are screened by the repeat-payee guard under the ledger lock (which
+ * records the rows about to be sent), then executed under the throttle's slots; a row the check
+ * ended is written as it ended. Every row ends in `end`: its results row, counts, ledger void,
+ * progress and log line.
  */
 import type { ResultsWriter } from '../csv/results.js';
 import type { Journal } from '../journal/journal.js';
+import type { RepeatVerdict } from '../ledger/repeat-guard.js';
 import { DEFAULT_LIMITS } from '../payout/machine.js';
 import { executeRow, type RowEffects } from '../payout/execute-row.js';
-import type { RowPlan } from '../payout/plan-row.js';
-import { resultRowOf } from '../payout/result-row.js';
+import type { PayoutInstruction } from '../payout/instruction.js';
+import { resultRowOf, type ResultRow } from '../payout/result-row.js';
 import type { RunControl } from '../payout/run-control.js';
-import type { JournaledRows } from './journaled-rows.js';
+import { PlanSpool, type GoPlan, type SpooledPlan } from './plan-spool.js';
 import type { RepeatScreen } from './repeat-screen.js';
 import { rowEffects } from './row-effects.js';
-import { planOf, rowBatches, type BatchRow, type BatchSource } from './row-batches.js';
 import type { RunEnv, RunOptions } from './run-options.js';
 import { logIfProblem, type SummaryBuilder } from './summary.js';
 import { Throttle } from './throttle.js';
@@ -39,55 +39,60 @@ export function rowPace(opts: RunOptions): RowEffects['pace'] {
 
 export interface PassState {
   journal: Journal;
-  journaled: JournaledRows;
   writer: ResultsWriter;
   control: RunControl;
   summary: SummaryBuilder;
   repeat: RepeatScreen;
 }
 
-export async function payRows(source: Omit<BatchSource, 'screen' | 'pace'>, opts: RunOptions, env: RunEnv, s: PassState): Promise<void> {
+export async function payRows(spool: string, opts: RunOptions, env: RunEnv, s: PassState): Promise<void> {
   const throttle = env.throttle ?? new Throttle({ concurrency: opts.concurrency });
   s.control.requestsOnTheWire = () => throttle.active;
   const pace = rowPace(opts);
   const effects = rowEffects({ api: env.api, journal: s.journal, control: s.control, throttle, pace, logger: env.logger, onMoved: () => (s.summary.moved += 1), onRequestFailed: env.onRequestFailed });
   const rows = new RowsUnderWay(() => throttle.concurrency * ROWS_PER_SLOT);
-  const end = (seq: number, plan: RowPlan, executed?: Parameters<typeof resultRowOf>[1]): void => {
-    const row = resultRowOf(plan, executed);
+  const end = (seq: number, row: ResultRow, settled?: PayoutInstruction, executed = false): void => {
     s.writer.write(seq, row);
     s.summary.addOutcome(row.outcome, row);
     if (executed && row.outcome !== 'not_started') s.summary.sent += 1;
-    const ended = plan.kind !== 'invalid' && plan.kind !== 'stopped';
-    if (ended && plan.kind !== 'held') s.repeat.settle(plan.payout, row.outcome);
+    if (settled) s.repeat.settle(settled, row.outcome);
     env.progress?.row(row.outcome);
-    // A stopped run's untouched rows are counted in the summary, not logged one by one.
-    if (plan.kind !== 'stopped') logIfProblem(env.logger, row);
+    logIfProblem(env.logger, row);
   };
-  const pay = async (seq: number, plan: Extract<RowPlan, { kind: 'send' | 'settled' }>): Promise<void> => {
+  const pay = async (seq: number, plan: GoPlan['plan']): Promise<void> => {
+    let executed: Parameters<typeof resultRowOf>[1];
     try {
       const result = await executeRow(plan.job, effects);
-      end(seq, plan, { ...result, stopMessage: result.interrupted ? s.control.stopReason?.message : undefined });
+      executed = { ...result, stopMessage: result.interrupted ? s.control.stopReason?.message : undefined };
     } catch (error) {
       // An unexpected error stops the run; the row ends where its journal entry left it.
       s.control.stop('internal_error', `row at line ${plan.payout.line} failed unexpectedly: ${(error as Error).message}`);
-      end(seq, plan, { state: plan.job.initial, interrupted: true, stopMessage: s.control.stopReason?.message });
+      executed = { state: plan.job.initial, interrupted: true, stopMessage: s.control.stopReason?.message };
     }
+    end(seq, resultRowOf(plan, executed), plan.payout, true);
   };
 
-  // One locked ledger step per batch: check the rows against the ledger as it is now and record
-  // those about to be sent, before their journal intent and their create.
-  const batches = prefetched(rowBatches({ ...source, pace, screen: (screened) => s.repeat.screen(screened) }));
+  const ahead = (): boolean => s.writer.pending() <= MAX_AHEAD;
+  const batches = prefetched(screenedBatches(spool, s.repeat));
   let seq = 0;
   try {
     for await (const batch of batches) {
       await s.writer.ready();
-      for (const item of batch) {
-        const plan = planOf(item, s.control.stopping ? { message: s.control.stopReason?.message } : undefined);
-        if (item.valid) s.journal.release(item.row.payout.referenceId); // read for the last time: a resume's memory shrinks as it goes
-        if (plan.kind === 'send' || (plan.kind === 'settled' && plan.follow)) {
+      for (const { plan: spooled, verdict } of batch) {
+        if ('done' in spooled) {
+          s.journal.release(spooled.done.row.reference_id); // read for the last time: a resume's memory shrinks as it goes
+          end(seq++, spooled.done.row, spooled.done.settled?.payout);
+          continue;
+        }
+        const plan = spooled.go.plan;
+        s.journal.release(plan.payout.referenceId);
+        if (verdict?.held) end(seq, resultRowOf({ kind: 'held', payout: plan.payout, message: verdict.message }));
+        else if (s.control.stopping) end(seq, resultRowOf({ kind: 'stopped', payout: plan.payout, job: plan.job, message: s.control.stopReason?.message }));
+        else {
           rows.start(pay(seq, plan));
-          await rows.room(() => s.writer.pending() <= MAX_AHEAD);
-        } else end(seq, plan);
+          // Awaited only when full: the next row starts in the same turn, its journal line in the same group commit.
+          if (rows.full(ahead)) await rows.room(ahead);
+        }
         seq += 1;
       }
     }
@@ -97,6 +102,20 @@ export async function payRows(source: Omit<BatchSource, 'screen' | 'pace'>, opts
     throw error;
   } finally {
     await rows.drained();
+  }
+}
+
+/**
+ * The spooled plans, each batch's rows to execute screened in one locked ledger step: checked
+ * against the ledger as it is now (another run may have paid since the check) and recorded
+ * before their journal intent and their create.
+ */
+async function* screenedBatches(spool: string, repeat: RepeatScreen): AsyncGenerator<{ plan: SpooledPlan; verdict?: RepeatVerdict | undefined }[]> {
+  for await (const plans of PlanSpool.read(spool)) {
+    const go = plans.flatMap((p) => ('go' in p ? [p.go] : []));
+    const verdicts = go.length > 0 ? await repeat.screen(go.map(({ plan, allowRepeat, journaled }) => ({ payout: plan.payout, allowRepeat, journaled, sends: true }))) : [];
+    let v = 0;
+    yield plans.map((plan) => ('go' in plan ? { plan, verdict: verdicts[v++] } : { plan }));
   }
 }
 
@@ -117,8 +136,12 @@ class RowsUnderWay {
     });
   }
 
+  full(more: () => boolean): boolean {
+    return this.#count >= this.#max() || !more();
+  }
+
   async room(more: () => boolean): Promise<void> {
-    while (this.#count >= this.#max() || !more()) await new Promise<void>((resolve) => (this.#wake = resolve));
+    while (this.full(more)) await new Promise<void>((resolve) => (this.#wake = resolve));
   }
 
   async drained(): Promise<void> {
@@ -131,7 +154,7 @@ class RowsUnderWay {
  * step (a lock and an fsync) took up to 0.2 s on a loaded machine, and the requests on the wire
  * drained by half at each batch boundary while it ran.
  */
-async function* prefetched(batches: AsyncGenerator<BatchRow[]>): AsyncGenerator<BatchRow[]> {
+async function* prefetched<T>(batches: AsyncGenerator<T>): AsyncGenerator<T> {
   let next = batches.next();
   try {
     for (let read = await next; !read.done; read = await next) {

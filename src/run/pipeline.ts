@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
@@ -11,7 +12,7 @@ import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { replayJournal } from '../journal/replay.js';
 import { fingerprinter } from '../payout/fingerprint.js';
-import { createValidator, type Validator } from '../rules/index.js';
+import { createValidator } from '../rules/index.js';
 import { declaresLive, type Account } from './account.js';
 import { RunControl } from '../payout/run-control.js';
 import { checkRows, type CheckIo } from './check-pass.js';
@@ -21,11 +22,11 @@ import { JournaledRows } from './journaled-rows.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
 import { checkGates } from './gates.js';
 import { payRows, rowPace } from './pay-pass.js';
+import { PlanSpool } from './plan-spool.js';
 import { checkOutputPaths, checkCacheFolder, type RunPaths } from './paths.js';
 import type { FirstPassFacts } from './plan-facts.js';
 import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
 import { defaultRepeatSettings, ledgerIdentity, RepeatScreen } from './repeat-screen.js';
-import { onceEach } from './rules-once.js';
 import type { RunEnv, RunOptions } from './run-options.js';
 import { isEarlierSandboxJournal, setAsideEarlierSandboxJournal } from './sandbox-journal.js';
 import { finishSummary, SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
@@ -73,8 +74,6 @@ interface RunContext {
   summary: SummaryBuilder;
   holds: HeldSample[];
   repeat: RepeatScreen;
-  /** A validator for a pass (it finds duplicate references in one read); each currency's rules are asked for once a run. */
-  validator: (journaled: JournaledRows) => Validator;
   reportLog: Logger;
   earlierSandbox: boolean;
 }
@@ -104,9 +103,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
     if (rerun) return rerun;
   }
   const repeat = await RepeatScreen.open(repeatSettings, account, opts.input, log);
-  const rules = onceEach(env.rules);
-  const validator = (journaled: JournaledRows): Validator => createValidator(rules, journaled.any ? { settled: (payout) => journaled.settledAsIs(payout) } : {});
-  const ctx: RunContext = { opts, env, paths, snapshot, file, account, summary: new SummaryBuilder(), holds: [], repeat, validator, reportLog: env.reportLogger ?? log, earlierSandbox: Boolean(earlierSandbox) };
+  const ctx: RunContext = { opts, env, paths, snapshot, file, account, summary: new SummaryBuilder(), holds: [], repeat, reportLog: env.reportLogger ?? log, earlierSandbox: Boolean(earlierSandbox) };
   if (opts.dryRun) return dryRun(ctx);
   const out = await payRun(ctx);
   await checkpointAfterRun(paths.journal, checkpointKey(opts, paths, account, snapshot, await ledgerNow()), opts, out, ctx.summary);
@@ -114,9 +111,10 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
 }
 
 /** The check every run makes before sending (totals, gates, the plan), with the journal given. */
-async function check(ctx: RunContext, journaled: JournaledRows, io: Pick<CheckIo, 'preview' | 'control' | 'repair'>): Promise<{ validRows: number; rows: number }> {
+async function check(ctx: RunContext, journaled: JournaledRows, io: Pick<CheckIo, 'preview' | 'control' | 'repair' | 'spool'>): Promise<{ validRows: number; rows: number }> {
   const { opts, summary, holds, repeat } = ctx;
-  const pass = await checkRows({ file: ctx.file, validator: ctx.validator(journaled), journaled, pace: rowPace(opts) }, { journaled, repeat, summary, holds, ...io });
+  const validator = createValidator(ctx.env.rules, journaled.any ? { settled: (payout) => journaled.settledAsIs(payout) } : {});
+  const pass = await checkRows({ file: ctx.file, validator, journaled, pace: rowPace(opts) }, { journaled, repeat, summary, holds, ...io });
   repeat.assertAllowancesUsed();
   checkGates(opts.gates, summary.gateCounts(holds.length));
   if (opts.applyPlan) await assertMatchesPlan(opts.applyPlan, factsOf(ctx, pass));
@@ -169,14 +167,17 @@ async function payRun(ctx: RunContext): Promise<RunSummary> {
   const control = env.control ?? new RunControl();
   const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => env.logger.warn(m) });
   const forgetLock = control.atForcedStop(() => lock.release());
-  const open = (): Promise<Journal> => openJournal(paths.journal, { binding: ctx.account, adopt: Boolean(opts.adoptJournal), durable: opts.durable ?? true, onWarning: (m) => env.logger.warn(m) });
+  // A journal created after the check takes the secret the check fingerprinted the rows with.
+  const secret = newSecret();
+  const open = (): Promise<Journal> => openJournal(paths.journal, { binding: ctx.account, adopt: Boolean(opts.adoptJournal), durable: opts.durable ?? true, onWarning: (m) => env.logger.warn(m), secret });
   // An existing journal is opened (and checked: one bound to another API, account or mode is refused,
   // exit 2) before the check, which counts the rows it settled; a new one is created only once the
   // run is about to send, so a refused run leaves none.
   let journal: Journal | undefined;
   try {
     journal = (await exists(paths.journal)) ? await open() : undefined;
-    const pass = await check(ctx, journaledRowsOf(journal, opts), { control, repair: true });
+    const spool = await PlanSpool.create(join(dirname(ctx.snapshot.copy), 'plans.jsonl'));
+    const pass = await check(ctx, journaledRowsOf(journal, opts, secret), { control, repair: true, spool }).finally(() => spool.close());
     started(ctx, pass.rows);
     await confirmed(ctx, control);
     await assertUnchangedBeforeSending(ctx.snapshot);
@@ -184,7 +185,7 @@ async function payRun(ctx: RunContext): Promise<RunSummary> {
     ctx.reportLog.info({ input: opts.input, rows: pass.rows, valid: pass.validRows, send: plan.send, settled: plan.settled, concurrency: opts.concurrency, api: new URL(env.target.apiUrl).host, mode: ctx.account.mode, journal: paths.journal }, 'run started');
     journal ??= await open();
     env.progress?.begin(pass.rows);
-    await payAll(ctx, journal, control);
+    await payAll(ctx, spool.path, journal, control);
   } finally {
     await ctx.repeat.flush();
     await journal?.close();
@@ -206,13 +207,12 @@ async function confirmed(ctx: RunContext, control: RunControl): Promise<void> {
 }
 
 /** The paying pass, its results written whole or not at all. */
-async function payAll(ctx: RunContext, journal: Journal, control: RunControl): Promise<void> {
+async function payAll(ctx: RunContext, spool: string, journal: Journal, control: RunControl): Promise<void> {
   const { opts, env, paths } = ctx;
   const writer = await createResultsWriter(paths.results);
   const forgetWriter = control.atForcedStop(() => writer.abort());
-  const journaled = journaledRowsOf(journal, opts);
   try {
-    await payRows({ file: ctx.file, validator: ctx.validator(journaled), journaled }, opts, env, { journal, journaled, writer, control, summary: ctx.summary, repeat: ctx.repeat });
+    await payRows(spool, opts, env, { journal, writer, control, summary: ctx.summary, repeat: ctx.repeat });
   } catch (error) {
     await writer.abort();
     if (error instanceof LedgerError) throw error; // it names the ledger, the repair and whether anything was sent
@@ -249,7 +249,7 @@ function liveRefused(why: string): UsageError {
 }
 
 /** What earlier runs journaled (nothing before a journal exists), keyed by the journal's secret. */
-function journaledRowsOf(journal: Journal | undefined, opts: RunOptions): JournaledRows {
-  if (!journal) return new JournaledRows(NO_ENTRIES, fingerprinter(newSecret()), opts); // no entry: never fingerprints
+function journaledRowsOf(journal: Journal | undefined, opts: RunOptions, secret: string): JournaledRows {
+  if (!journal) return new JournaledRows(NO_ENTRIES, fingerprinter(secret), opts);
   return new JournaledRows(journal.entries, fingerprinter(journal.header.secret), opts);
 }

@@ -59,7 +59,8 @@ export async function ledgerIdentity(settings: RepeatSettings, account: LedgerAc
 
 export interface ScreenRow {
   payout: PayoutInstruction;
-  cells: Readonly<Record<string, string>>;
+  /** The row's own `allow_repeat` cell says yes (`allowRepeatCell`). */
+  allowRepeat: boolean;
   /** The journal already holds this reference: a rerun, never a repeat. */
   journaled: boolean;
   /** The row will be sent in this run (not settled in the journal). */
@@ -72,6 +73,16 @@ export interface ScreenRow {
  * sends them, so paying their payee from another file meanwhile would pay twice.
  */
 const VOID_OUTCOMES: ReadonlySet<Outcome> = new Set(['failed', 'rejected', 'conflict', 'reissued']);
+
+/** After this outcome the payout holds its payee no more (`settle` records that in the ledger). */
+export function voidsPayout(outcome: Outcome): boolean {
+  return VOID_OUTCOMES.has(outcome);
+}
+
+/** The row's own `allow_repeat` cell lets it repeat a payout. */
+export function allowRepeatCell(cells: Readonly<Record<string, string>>): boolean {
+  return cells.allow_repeat?.trim().toLowerCase() === 'yes';
+}
 
 export class RepeatScreen {
   readonly #ledger: Ledger;
@@ -95,6 +106,8 @@ export class RepeatScreen {
   #mayHaveSent = false;
   /** Payouts the journal holds that the ledger lacked, recorded again by this run (see `repair`). */
   #repaired = 0;
+  /** The batch's rows as `check` keyed them (two keyed hashes a row), for `repair` to reuse; emptied by `endBatch`. */
+  readonly #checked = new Map<PayoutInstruction, RepeatCandidate>();
 
   private constructor(ledger: Ledger, settings: RepeatSettings, input: string, log: Logger) {
     this.#ledger = ledger;
@@ -123,10 +136,17 @@ export class RepeatScreen {
   }
 
   /** First pass (dry run, plan, the gates): the ledger as it was when the run started. */
-  check(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled = false): RepeatVerdict {
+  check({ payout, allowRepeat, journaled }: ScreenRow): RepeatVerdict {
     this.#firstPass ??= this.#guard();
     if (this.#allowRefs.has(payout.referenceId)) this.#allowSeen.add(payout.referenceId);
-    return this.#firstPass.check(this.#candidate(payout, cells, journaled));
+    const candidate = this.#candidate(payout, allowRepeat, journaled);
+    this.#checked.set(payout, candidate);
+    return this.#firstPass.check(candidate);
+  }
+
+  /** The check is done with the batch's rows. */
+  endBatch(): void {
+    this.#checked.clear();
   }
 
   /** After the first pass: an `--allow-repeat-of` reference that names no valid row is a mistake (exit 2). */
@@ -149,13 +169,13 @@ export class RepeatScreen {
     const guard = (this.#secondPass ??= this.#guard());
     // A batch that sends nothing (a rerun's settled rows, all journaled, never held) needs no
     // locked ledger step: the guard only notes its rows, in file order, for the rows after them.
-    if (!rows.some((row) => row.sends)) return rows.map((row) => guard.check(this.#candidate(row.payout, row.cells, row.journaled)));
+    if (!rows.some((row) => row.sends)) return rows.map((row) => guard.check(this.#candidate(row.payout, row.allowRepeat, row.journaled)));
     let verdicts: RepeatVerdict[] = [];
     let entries: LedgerEntry[] = [];
     await this.#step((index) => {
       entries = [];
       verdicts = rows.map((row) => {
-        const candidate = this.#candidate(row.payout, row.cells, row.journaled);
+        const candidate = this.#candidate(row.payout, row.allowRepeat, row.journaled);
         const verdict = guard.check(candidate);
         if (row.sends && !verdict.held && !index.has(candidate.ref, candidate)) entries.push(this.#entry('paid', candidate));
         return verdict;
@@ -182,8 +202,9 @@ export class RepeatScreen {
    */
   async repair(rows: readonly { payout: PayoutInstruction; at: string }[]): Promise<void> {
     const since = this.#settings.windowMs > 0 ? (this.#settings.now ?? Date.now)() - this.#settings.windowMs : -Infinity;
-    // Keyed inside each step: a ledger created by the step keys payees with its new secret.
-    const keyed = (list: typeof rows) => list.map((r) => ({ ...r, candidate: this.#candidate(r.payout, {}, false) }));
+    // The keys `check` made, unless the ledger's secret changed since (a ledger the step creates keys payees anew).
+    const keys = this.#ledger.keys;
+    const keyed = (list: typeof rows) => list.map((r) => ({ ...r, candidate: (this.#ledger.keys === keys && this.#checked.get(r.payout)) || this.#candidate(r.payout, false, false) }));
     const lacks = (index: RepeatIndex) => (row: { candidate: RepeatCandidate }): boolean => this.#heldBy(index, row.candidate).length === 0;
     const lacking = keyed(rows.filter((r) => Date.parse(r.at) >= since)).filter(lacks(this.#ledger.index));
     if (lacking.length === 0) return;
@@ -197,7 +218,7 @@ export class RepeatScreen {
   settle(payout: PayoutInstruction, outcome: Outcome): void {
     const recorded = this.#recorded.delete(payout.referenceId);
     if (!VOID_OUTCOMES.has(outcome)) return;
-    const candidate = this.#candidate(payout, {}, false);
+    const candidate = this.#candidate(payout, false, false);
     // Only a payout the ledger holds needs a void: one this run recorded, or one the index read from
     // the ledger. A row that holds nothing (a rerun's conflict, a payout made before the ledger
     // existed) costs no locked ledger step; one recorded meanwhile by another file's run is not this
@@ -262,7 +283,7 @@ export class RepeatScreen {
   }
 
   /** The row as the guard compares it: the payee is the service's required fields (see PayoutInstruction.payeeFields). */
-  #candidate(payout: PayoutInstruction, cells: Readonly<Record<string, string>>, journaled: boolean): RepeatCandidate {
+  #candidate(payout: PayoutInstruction, allowRepeat: boolean, journaled: boolean): RepeatCandidate {
     const keys = this.#ledger.keys;
     const fields = payout.request.fields;
     const ref = payout.referenceId;
@@ -275,7 +296,7 @@ export class RepeatScreen {
       amount: payout.amount,
       desc: keys.description(payout.request.description),
       legacyPayee: () => this.#ledger.payeeKey({ service: payout.service, fields }),
-      allowRepeat: this.#settings.allowAll || journaled || this.#allowRefs.has(ref) || cells.allow_repeat?.trim().toLowerCase() === 'yes',
+      allowRepeat: this.#settings.allowAll || journaled || this.#allowRefs.has(ref) || allowRepeat,
     };
   }
 

@@ -1,15 +1,15 @@
 /**
  * The one batch loop of a run: the private copy of the input read batch by batch, each row
  * validated, resumed from the journal and begun, and the batch screened by the repeat-payee guard.
- * The check before sending (run, dry run, `plan`) and the paying pass read the rows through it,
- * and each decides a row with `planOf` (payout/plan-row.ts) when it reaches it.
+ * The check before sending (run, dry run, `plan`) reads the rows through it and plans each with
+ * `planOf` (payout/plan-row.ts); a real run's paying pass then reads those plans (plan-spool.ts).
  */
 import type { InputFile } from '../csv/input.js';
 import type { Pace } from '../payout/machine.js';
 import { planInvalid, planRow, startRow, type RowPlan, type StartedRow, type Verdict } from '../payout/plan-row.js';
 import type { ValidationFailure, Validator } from '../rules/index.js';
 import type { JournaledRows } from './journaled-rows.js';
-import type { ScreenRow } from './repeat-screen.js';
+import { allowRepeatCell, type ScreenRow } from './repeat-screen.js';
 
 /** One row of a batch: valid (begun, with the guard's verdict), or what made it invalid. */
 export type BatchRow =
@@ -36,7 +36,7 @@ export async function* rowBatches(source: BatchSource): AsyncGenerator<BatchRow[
     const screened: ScreenRow[] = [];
     for (let i = 0; i < records.length; i++) {
       const row = started[i];
-      if (row) screened.push({ payout: row.payout, cells: records[i]!.cells, journaled: row.journaled, sends: row.sends });
+      if (row) screened.push({ payout: row.payout, allowRepeat: allowRepeatCell(records[i]!.cells), journaled: row.journaled, sends: row.sends });
     }
     const verdicts = await source.screen(screened);
     let v = 0;
@@ -48,7 +48,7 @@ export async function* rowBatches(source: BatchSource): AsyncGenerator<BatchRow[
   }
 }
 
-/** The row's plan, decided when the pass reaches it; `stopping`: the run's stop, if it is stopping. */
-export function planOf(item: BatchRow, stopping?: { message?: string | undefined }): RowPlan {
-  return item.valid ? planRow(item.row, item.verdict, stopping) : planInvalid(item.failure, item.cells);
+/** The row's plan. */
+export function planOf(item: BatchRow): RowPlan {
+  return item.valid ? planRow(item.row, item.verdict, undefined) : planInvalid(item.failure, item.cells);
 }

@@ -68,13 +68,13 @@ describe('a rerun of a paid batch', () => {
     return batch;
   }
 
-  it('with nothing to send reads the file once: the rules are asked once, for the changed row only; the settled rows are not judged again', async () => {
+  it('reads and validates the file once: the rules are asked once, for the changed row only; the settled rows are not judged again', async () => {
     const batch = await paid(30);
     batch[4]![3] = '999.00'; // edited after it was paid: a conflict
     await ws.write('payouts.csv', csv(HEADER, batch));
     const creates = ws.sandbox.counters.requests.create;
     const { summary, asked } = await run();
-    // One validator asked, for the changed row; two passes would have asked twice.
+    // One validator asked, for the changed row: the paying pass reads the check's plans, not the file.
     expect(asked).toBe(1);
     expect(summary.exitCode).toBe(1);
     expect(summary.counts).toMatchObject({ processed: 29, conflict: 1 });
