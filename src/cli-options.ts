@@ -1,3 +1,5 @@
+import type { ArgumentsCamelCase, InferredOptionTypes, Options } from 'yargs';
+
 /**
  * Every command's options, as yargs reads them: one table per group, shared where two commands
  * take the same option (`plan` takes `run`'s input and gate options, described once).
@@ -123,3 +125,6 @@ export const NUMBER_OPTIONS: Record<string, string> = Object.fromEntries(
     .filter(([, o]) => (o as { type: string }).type === 'number')
     .map(([name, o]) => [name, (o as { describe: string }).describe]),
 );
+
+/** What a command's handler gets for these options: each under its flag's name and in camelCase. */
+export type ArgsOf<O extends Record<string, Options>> = ArgumentsCamelCase<InferredOptionTypes<O>>;

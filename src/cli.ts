@@ -136,7 +136,7 @@ function withOtherCommands(parser: Argv, w: Wiring): Argv {
           .positional('input', { type: 'string', demandOption: true, describe: 'the payouts CSV file that was run' })
           .options(shown(RETRY_OPTIONS))
           .example(example('$0 retry-failed payouts.csv --suffix -r2', 'write payouts-r2.csv; check it, then run it')),
-      async (a) => w.done(await (await import('./commands/retry-failed.js')).retryFailedCommand({ input: a.input, suffix: a.suffix, ...(a.journal ? { journal: a.journal } : {}), ...(a.out ? { out: a.out } : {}) }, w.io)),
+      async (a) => w.done(await (await import('./commands/retry-failed.js')).retryFailedCommand({ ...a, input: a.input }, w.io)),
     )
     .command(
       'reconcile <journal>',

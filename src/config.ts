@@ -43,7 +43,6 @@ const schema = z.object({
   MILKYPAY_PUBLIC_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must look like pk_test_… or pk_live_…'),
   MILKYPAY_KEY_ID: z.string().min(1, 'must not be empty'),
   MILKYPAY_SECRET_KEY: z.string().min(1, 'must not be empty'),
-  MILKYPAY_CACHE_DIR: z.string().min(1).optional(),
 });
 
 /**
@@ -64,8 +63,7 @@ export function withDotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.
   return merged;
 }
 
-
-/** `cwd` resolves a relative cache directory. */
+/** The API's settings, each flag over its variable; `cwd` resolves a relative cache directory. */
 export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = process.cwd()): Config {
   const input = {
     ...pick(env),

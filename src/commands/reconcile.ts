@@ -1,3 +1,4 @@
+import type { ArgsOf, RECONCILE_OPTIONS } from '../cli-options.js';
 import type { ExitCode } from '../errors.js';
 import { reconcileUnder as reconcile } from '../library.js';
 import { programOf } from '../ui/command-name.js';
@@ -6,13 +7,7 @@ import { formatReconcile } from '../ui/reconcile-text.js';
 import { reportRefusal } from './run-report.js';
 import { makeLogger, type CommonArgs, type Io } from '../wiring.js';
 
-export interface ReconcileArgs extends CommonArgs {
-  journal: string;
-  out?: string;
-  json?: boolean;
-  ledger?: string;
-  wait?: number;
-}
+export type ReconcileArgs = CommonArgs & ArgsOf<typeof RECONCILE_OPTIONS> & { journal: string };
 
 /** `reconcile`: the report on stdout (text, or one JSON object with --json); the exit code is `run`'s. */
 export async function reconcileCommand(args: ReconcileArgs, io: Io, clock = new RunClock()): Promise<ExitCode> {

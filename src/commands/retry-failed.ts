@@ -1,16 +1,12 @@
 import { resolve } from 'node:path';
+import type { ArgsOf, RETRY_OPTIONS } from '../cli-options.js';
 import type { ExitCode } from '../errors.js';
 import { writeRetryFile } from '../retry-failed/write-retry-file.js';
 import { asTypedPath, programOf } from '../ui/command-name.js';
 import { shellQuote } from '../ui/shell-quote.js';
 import type { Io } from '../wiring.js';
 
-export interface RetryFailedArgs {
-  input: string;
-  journal?: string;
-  suffix: string;
-  out?: string;
-}
+export type RetryFailedArgs = ArgsOf<typeof RETRY_OPTIONS> & { input: string };
 
 export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise<ExitCode> {
   const at = (path: string): string => resolve(io.cwd, path);
@@ -21,7 +17,7 @@ export async function retryFailedCommand(args: RetryFailedArgs, io: Io): Promise
     ...(args.out ? { out: at(args.out) } : {}),
   });
   if (report.rows === 0) {
-    io.stderr.write(`No failed payouts in ${args.journal ?? 'the journal'}: nothing to re-pay, no file written.\n`);
+    io.stderr.write(`No failed payouts in ${args.journal || 'the journal'}: nothing to re-pay, no file written.\n`);
     return 0;
   }
   const shown = asTypedPath(report.out, io.cwd);

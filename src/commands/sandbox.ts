@@ -1,22 +1,10 @@
+import type { ArgsOf, SANDBOX_OPTIONS } from '../cli-options.js';
 import { UsageError, type ExitCode } from '../errors.js';
 import { startSandbox } from '../sandbox/index.js';
 import type { Faults, Sandbox } from '../sandbox/sandbox-types.js';
 import type { Io } from '../wiring.js';
 
-export interface SandboxArgs {
-  port: number;
-  host: string;
-  latency?: number;
-  /** Share of requests answered 500, no effect. */
-  failRate?: number;
-  /** Share of create/process requests that take effect and then answer 500. */
-  commitThenFail?: number;
-  /** Share of requests answered 429 with Retry-After: 1. */
-  rateLimit?: number;
-  processDelay?: number;
-  liveMode?: boolean;
-  seed?: number;
-}
+export type SandboxArgs = ArgsOf<typeof SANDBOX_OPTIONS>;
 
 /** Serves the sandbox until SIGINT/SIGTERM. */
 export async function sandboxCommand(args: SandboxArgs, io: Io): Promise<ExitCode> {

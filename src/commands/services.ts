@@ -1,12 +1,10 @@
 import { isApiError } from '../api/api-error.js';
+import type { ArgsOf, SERVICES_OPTIONS } from '../cli-options.js';
 import { adviceFor } from '../api-advice.js';
 import { UsageError, type ExitCode } from '../errors.js';
 import { openContext, type CommonArgs, type Io } from '../wiring.js';
 
-export interface ServicesArgs extends CommonArgs {
-  currency?: string;
-  json?: boolean;
-}
+export type ServicesArgs = CommonArgs & ArgsOf<typeof SERVICES_OPTIONS>;
 
 /** `services [--currency C]`: what the account can pay out, with limits and field rules. */
 export async function servicesCommand(args: ServicesArgs, io: Io): Promise<ExitCode> {

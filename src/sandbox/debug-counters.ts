@@ -9,18 +9,8 @@ export const DEBUG_COUNTERS_PATH = '/__sandbox/counters';
 /** `POST /__sandbox/live-mode[?live=false]`: the running sandbox answers as live (or test) keys from now on. */
 export const LIVE_MODE_PATH = '/__sandbox/live-mode';
 
-export interface CountersSnapshot {
-  requests: Record<string, number>;
-  connections: number;
-  createRequests: Record<string, number>;
-  invoicesCreated: Record<string, number>;
-  processRequests: Record<string, number>;
-  processed: Record<string, number>;
-  faultsInjected: Record<string, number>;
-}
-
 /** The counters as plain JSON: Maps become objects keyed by reference_id. */
-export function countersSnapshot(c: SandboxCounters): CountersSnapshot {
+export function countersSnapshot(c: SandboxCounters): Record<string, number | Record<string, number>> {
   return {
     requests: { ...c.requests },
     connections: c.connections,
