@@ -82,15 +82,22 @@ export class BaseWriter {
   }
 }
 
-/** (hash, entry number) pairs sorted by hash, then number. */
+/** (hash, entry number) pairs sorted by hash, then number: a radix sort on the hash, two passes of 16 bits (stable). */
 function sortedPairs(hashes: Uint32Array): Uint32Array {
-  const keys = new BigUint64Array(hashes.length);
-  for (let n = 0; n < hashes.length; n++) keys[n] = (BigInt(hashes[n]!) << 32n) | BigInt(n);
-  keys.sort();
+  let order = new Uint32Array(hashes.length);
+  for (let n = 0; n < order.length; n++) order[n] = n;
+  let next = new Uint32Array(hashes.length);
+  for (const shift of [0, 16]) {
+    const counts = new Uint32Array(65_537);
+    for (let i = 0; i < order.length; i++) counts[((hashes[order[i]!]! >>> shift) & 0xffff) + 1]! += 1;
+    for (let d = 1; d < counts.length; d++) counts[d]! += counts[d - 1]!;
+    for (let i = 0; i < order.length; i++) next[counts[(hashes[order[i]!]! >>> shift) & 0xffff]!++] = order[i]!;
+    [order, next] = [next, order];
+  }
   const pairs = new Uint32Array(hashes.length * 2);
-  for (let i = 0; i < keys.length; i++) {
-    pairs[i * 2] = Number(keys[i]! >> 32n);
-    pairs[i * 2 + 1] = Number(keys[i]! & 0xffffffffn);
+  for (let i = 0; i < order.length; i++) {
+    pairs[i * 2] = hashes[order[i]!]!;
+    pairs[i * 2 + 1] = order[i]!;
   }
   return pairs;
 }

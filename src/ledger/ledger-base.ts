@@ -18,6 +18,7 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { hashOf } from '../rules/first-seen.js';
 import { parseLedgerLine, type LedgerEntry } from './ledger-entry.js';
+import { AbortedError } from '../errors.js';
 import { LedgerError } from './ledger-errors.js';
 import type { BaseEntries } from './repeat-check.js';
 
@@ -48,17 +49,20 @@ export function tableBytes(entries: number, legacy: number): number[] {
   return [entries * 8, entries * 8, entries * 8, entries * 8, legacy * 4];
 }
 
+/** Pairs a block of a sorted table holds: one read of 4 KiB finds a hash's entries. */
+const BLOCK_PAIRS = 512;
+
 export class LedgerBase implements BaseEntries {
   readonly count: number;
   readonly keptSince: number;
   readonly retentionMs: number;
   /** File identity: a compaction replaces the file, so another inode means another base. */
   readonly ino: number;
-  readonly #offsets: Float64Array;
-  readonly #entryBytes: number;
-  readonly #byRef: Uint32Array;
-  readonly #byPayee: Uint32Array;
   readonly legacyNumbers: Uint32Array;
+  readonly #entryBytes: number;
+  readonly #tableAt: number[];
+  /** The first hash of each block of the sorted tables: all of them that stays in memory (8 bytes per 512 entries). */
+  readonly #fences: Record<typeof Table.ByRef | typeof Table.ByPayee, Uint32Array>;
   #fd: number | undefined;
 
   private constructor(
@@ -72,43 +76,12 @@ export class LedgerBase implements BaseEntries {
     this.keptSince = footer.keptSince;
     this.retentionMs = footer.retentionMs;
     this.#entryBytes = footer.entryBytes;
-    this.#offsets = new Float64Array(this.table(Table.Offsets));
-    this.#byRef = new Uint32Array(this.table(Table.ByRef));
-    this.#byPayee = new Uint32Array(this.table(Table.ByPayee));
+    const sizes = tableBytes(this.count, footer.legacy);
+    this.#tableAt = sizes.map((_, i) => this.#entryBytes + sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    // The offsets and times are checked when compaction reads them whole; an entry read by a wrong
+    // offset is caught by its hash. The sorted tables decide what is found: checked before any use.
+    this.#fences = { [Table.ByRef]: this.#check(Table.ByRef), [Table.ByPayee]: this.#check(Table.ByPayee) };
     this.legacyNumbers = new Uint32Array(this.table(Table.Legacy));
-  }
-
-  /** One table, read and checked against its CRC. */
-  table(which: Table): ArrayBuffer {
-    const sizes = tableBytes(this.count, this.footer.legacy);
-    const position = this.#entryBytes + sizes.slice(0, which).reduce((a, b) => a + b, 0);
-    const buffer = new ArrayBuffer(sizes[which]!);
-    const view = new Uint8Array(buffer);
-    if (view.length > 0 && readSync(this.#open(), view, 0, view.length, position) !== view.length) throw baseDamaged(this.path, 'its tables are cut short');
-    if (crc32(view) !== this.footer.crc[which]) throw baseDamaged(this.path, 'its tables fail their checksum');
-    return buffer;
-  }
-
-  /** Entry n's reference hash (or payee key hash) at [n], from the sorted pairs. */
-  hashesByNumber(which: typeof Table.ByRef | typeof Table.ByPayee): Uint32Array {
-    const pairs = which === Table.ByRef ? this.#byRef : this.#byPayee;
-    const hashes = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) hashes[pairs[i * 2 + 1]!] = pairs[i * 2]!;
-    return hashes;
-  }
-
-  /** The bytes of entries first..last, lines whole, read into `scratch` when they fit (compaction copies them as they are). */
-  lines(first: number, last: number, scratch: Buffer): Buffer {
-    const start = this.#offsets[first]!;
-    const length = this.#end(last) - start;
-    const bytes = length <= scratch.length ? scratch.subarray(0, length) : Buffer.allocUnsafe(length);
-    if (readSync(this.#open(), bytes, 0, bytes.length, start) !== bytes.length) throw baseDamaged(this.path, 'its entries are cut short');
-    return bytes;
-  }
-
-  /** Entry n's line length in bytes, its newline included. */
-  lineBytes(n: number): number {
-    return this.#end(n) - this.#offsets[n]!;
   }
 
   /** The compacted file at `path`, or undefined when there is none; its tables checked. */
@@ -128,19 +101,81 @@ export class LedgerBase implements BaseEntries {
     }
   }
 
+  /** One whole table (compaction reads them), checked against its CRC. */
+  table(which: Table): ArrayBuffer {
+    const buffer = new ArrayBuffer(tableBytes(this.count, this.footer.legacy)[which]!);
+    const view = new Uint8Array(buffer);
+    this.#readExactly(view, this.#tableAt[which]!, 'its tables are cut short');
+    if (crc32(view) !== this.footer.crc[which]) throw baseDamaged(this.path, 'its tables fail their checksum');
+    return buffer;
+  }
+
+  /** Entry n's reference hash (or payee key hash) at [n], from the sorted pairs. */
+  hashesByNumber(which: typeof Table.ByRef | typeof Table.ByPayee): Uint32Array {
+    const pairs = new Uint32Array(this.table(which));
+    const hashes = new Uint32Array(this.count);
+    for (let i = 0; i < this.count; i++) hashes[pairs[i * 2 + 1]!] = pairs[i * 2]!;
+    return hashes;
+  }
+
+  /** `length` bytes of the entry lines from `start`, read into `scratch` when they fit. */
+  bytes(start: number, length: number, scratch: Buffer): Buffer {
+    const bytes = length <= scratch.length ? scratch.subarray(0, length) : Buffer.allocUnsafe(length);
+    this.#readExactly(bytes, start, 'its entries are cut short');
+    return bytes;
+  }
+
   /** The entries whose reference hashes as `ref` does (the caller confirms the reference), but those `skip` says. */
   entriesByRef(ref: string, skip: (n: number) => boolean): [number, LedgerEntry][] {
-    return this.#entries(this.#byRef, hashOf(ref), skip, (e) => e.ref);
+    return this.#entries(Table.ByRef, hashOf(ref), skip, (e) => e.ref);
   }
 
   /** The entries whose payee key hashes as `payee` does, but those `skip` says. */
   entriesByPayee(payee: string, skip: (n: number) => boolean): [number, LedgerEntry][] {
-    return this.#entries(this.#byPayee, hashOf(payee), skip, (e) => e.payee);
+    return this.#entries(Table.ByPayee, hashOf(payee), skip, (e) => e.payee);
   }
 
-  #entries(pairs: Uint32Array, hash: number, skip: (n: number) => boolean, keyOf: (e: LedgerEntry) => string): [number, LedgerEntry][] {
+  /** Entry `n`, read back; a line that is not an entry is damage. */
+  read(n: number): LedgerEntry {
+    const bounds = new Float64Array(2);
+    const edges = new Uint8Array(bounds.buffer, 0, n + 1 < this.count ? 16 : 8);
+    this.#readExactly(edges, this.#tableAt[Table.Offsets]! + n * 8, 'its tables are cut short');
+    const end = n + 1 < this.count ? bounds[1]! : this.#entryBytes;
+    const bytes = this.bytes(bounds[0]!, end - bounds[0]!, Buffer.allocUnsafe(0));
+    const entry = bytes[bytes.length - 1] === 10 ? parseLedgerLine(bytes.toString('utf8', 0, bytes.length - 1)) : undefined;
+    if (!entry) throw baseDamaged(this.path, `line ${n + 1} is not a ledger entry`);
+    return entry;
+  }
+
+  /** Every entry in file order, in reads of a MiB. */
+  forEach(visit: (entry: LedgerEntry, n: number) => void): void {
+    const scratch = Buffer.allocUnsafe(1 << 20);
+    let n = 0;
+    let carry = Buffer.alloc(0);
+    for (let at = 0; at < this.#entryBytes; ) {
+      const chunk = this.bytes(at, Math.min(scratch.length, this.#entryBytes - at), scratch);
+      at += chunk.length;
+      const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      let start = 0;
+      for (let nl = data.indexOf(10); nl !== -1; nl = data.indexOf(10, start)) {
+        const entry = parseLedgerLine(data.toString('utf8', start, nl));
+        if (!entry) throw baseDamaged(this.path, `line ${n + 1} is not a ledger entry`);
+        visit(entry, n++);
+        start = nl + 1;
+      }
+      carry = Buffer.from(data.subarray(start));
+    }
+    if (carry.length > 0 || n !== this.count) throw baseDamaged(this.path, `it holds ${n} whole lines, its footer says ${this.count}`);
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #entries(which: typeof Table.ByRef | typeof Table.ByPayee, hash: number, skip: (n: number) => boolean, keyOf: (e: LedgerEntry) => string): [number, LedgerEntry][] {
     const found: [number, LedgerEntry][] = [];
-    for (const n of matching(pairs, hash)) {
+    for (const n of this.#numbers(which, hash)) {
       if (skip(n)) continue;
       const entry = this.read(n);
       if (hashOf(keyOf(entry)) !== hash) throw baseDamaged(this.path, `line ${n + 1} is not the entry its table names`);
@@ -149,43 +184,47 @@ export class LedgerBase implements BaseEntries {
     return found;
   }
 
-  /** Entry `n`, read back; a line that is not an entry is damage. */
-  read(n: number): LedgerEntry {
-    const start = this.#offsets[n]!;
-    const end = this.#end(n);
-    const bytes = Buffer.allocUnsafe(end - start);
-    readSync(this.#open(), bytes, 0, bytes.length, start);
-    const entry = bytes[bytes.length - 1] === 10 ? parseLedgerLine(bytes.toString('utf8', 0, bytes.length - 1)) : undefined;
-    if (!entry) throw baseDamaged(this.path, `line ${n + 1} is not a ledger entry`);
-    return entry;
-  }
-
-  /** Every entry in file order (compaction reads them all, in large reads). */
-  forEach(visit: (entry: LedgerEntry, n: number) => void): void {
-    const chunk = Buffer.allocUnsafe(1 << 20);
-    for (let n = 0; n < this.count; ) {
-      const start = this.#offsets[n]!;
-      let last = n;
-      while (last + 1 < this.count && this.#end(last + 1) - start <= chunk.length) last += 1;
-      const end = this.#end(last);
-      if (end - start > chunk.length) {
-        visit(this.read(n), n); // one line longer than the chunk
-        n += 1;
-        continue;
-      }
-      readSync(this.#open(), chunk, 0, end - start, start);
-      for (; n <= last; n++) {
-        const to = this.#end(n) - start - 1;
-        const entry = chunk[to] === 10 ? parseLedgerLine(chunk.toString('utf8', this.#offsets[n]! - start, to)) : undefined;
-        if (!entry) throw baseDamaged(this.path, `line ${n + 1} is not a ledger entry`);
-        visit(entry, n);
-      }
+  /** The entry numbers stored under `hash`: the blocks its fences point to, read one at a time. */
+  #numbers(which: typeof Table.ByRef | typeof Table.ByPayee, hash: number): number[] {
+    const fences = this.#fences[which];
+    let lo = 0;
+    let hi = fences.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (fences[mid]! < hash) lo = mid + 1;
+      else hi = mid;
     }
+    const found: number[] = [];
+    // The block before the first fence >= hash may end with it; equal hashes may run on over blocks.
+    for (let block = Math.max(0, lo - 1); block < fences.length && (block < lo || fences[block] === hash); block++) {
+      const first = block * BLOCK_PAIRS;
+      const pairs = new Uint32Array(Math.min(BLOCK_PAIRS, this.count - first) * 2);
+      this.#readExactly(new Uint8Array(pairs.buffer), this.#tableAt[which]! + first * 8, 'its tables are cut short');
+      for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === hash) found.push(pairs[i + 1]!);
+    }
+    return found;
   }
 
-  close(): void {
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+  /** Reads a whole table in blocks: its CRC checked, and the first hash of each block for a sorted one. */
+  #check(which: Table): Uint32Array {
+    const size = tableBytes(this.count, this.footer.legacy)[which]!;
+    const block = new Uint8Array(BLOCK_PAIRS * 8 * 64);
+    const fences = new Uint32Array(Math.ceil(this.count / BLOCK_PAIRS));
+    let crc = 0;
+    for (let done = 0; done < size; ) {
+      const view = block.subarray(0, Math.min(block.length, size - done));
+      this.#readExactly(view, this.#tableAt[which]! + done, 'its tables are cut short');
+      crc = crc32(view, crc);
+      const words = new Uint32Array(view.buffer, 0, view.length / 4);
+      for (let i = 0; i < words.length; i += BLOCK_PAIRS * 2) fences[(done / 8 + i / 2) / BLOCK_PAIRS] = words[i]!;
+      done += view.length;
+    }
+    if (crc !== this.footer.crc[which]) throw baseDamaged(this.path, 'its tables fail their checksum');
+    return fences;
+  }
+
+  #readExactly(into: Uint8Array, position: number, what: string): void {
+    if (into.length > 0 && readSync(this.#open(), into, 0, into.length, position) !== into.length) throw baseDamaged(this.path, what);
   }
 
   #open(): number {
@@ -193,14 +232,9 @@ export class LedgerBase implements BaseEntries {
     const fd = openSync(this.path, 'r');
     if (fstatSync(fd).ino !== this.ino) {
       closeSync(fd);
-      throw new LedgerError('ledger_damaged', `the repeat-payee ledger ${this.path} was replaced under this run: run again`, this.path);
+      throw new AbortedError('ledger_changed', `the ledger ${this.path} was compacted under this run: run again`);
     }
     return (this.#fd = fd);
-  }
-
-  /** Where entry `n`'s line ends (after its newline): the next one's start, or the tables'. */
-  #end(n: number): number {
-    return n + 1 < this.count ? this.#offsets[n + 1]! : this.#entryBytes;
   }
 }
 
@@ -218,20 +252,6 @@ function readFooter(path: string, fd: number): BaseFooter {
   const whole = footer.entryBytes + sizes.reduce((a, b) => a + b, 0) + FOOTER_BYTES;
   if (footer.format !== FORMAT || !Number.isSafeInteger(footer.entries) || !Array.isArray(footer.crc) || whole !== size) throw baseDamaged(path, `its footer does not describe it (${size} bytes)`);
   return footer;
-}
-
-/** The numbers stored under `hash` in sorted (hash, number) pairs. */
-function matching(pairs: Uint32Array, hash: number): number[] {
-  let lo = 0;
-  let hi = pairs.length / 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pairs[mid * 2]! < hash) lo = mid + 1;
-    else hi = mid;
-  }
-  const found: number[] = [];
-  for (let i = lo; i < pairs.length / 2 && pairs[i * 2] === hash; i++) found.push(pairs[i * 2 + 1]!);
-  return found;
 }
 
 export function baseDamaged(path: string, what: string): LedgerError {

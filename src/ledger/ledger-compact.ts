@@ -7,6 +7,7 @@
  * a ledger that lost a live entry. The compacted lines kept are copied as they are, their times
  * and hashes taken from the tables, so its cost is a copy of the file and a parse of the log.
  */
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { hashOf } from '../rules/first-seen.js';
 import { writeAtomic, type AtomicFile } from '../write-atomic.js';
@@ -32,6 +33,7 @@ export async function compactLedger(dir: string, snapshot: LedgerSnapshot, { now
   const log = new RepeatIndex({ source: snapshot, since: Infinity });
   log.reset(snapshot.base);
   snapshot.log?.catchUp(log, newTail());
+  await removeLeftovers(dir);
   const writer = await BaseWriter.open(join(dir, BASE_FILE), openReplacement);
   try {
     if (snapshot.base) await copyKept(snapshot.base, decidedByLog(log, snapshot), horizon, writer);
@@ -45,30 +47,52 @@ export async function compactLedger(dir: string, snapshot: LedgerSnapshot, { now
   await writeAtomic(join(dir, LOG_FILE), '', { durable: true });
 }
 
-/** The compacted entries a log line decides (a later paid or a void of the same payout): the log's line replaces them. */
+/**
+ * Temp files of a compaction that was killed (SIGKILL, a power cut): the lock is only ever taken
+ * over from a holder that is gone, so under it no other compaction is writing one.
+ */
+async function removeLeftovers(dir: string): Promise<void> {
+  const names = await readdir(dir).catch(() => [] as string[]);
+  const leftover = (name: string): boolean => name.startsWith(`${BASE_FILE}.tmp-`) || name.startsWith(`${LOG_FILE}.tmp-`);
+  await Promise.all(names.filter(leftover).map((name) => unlink(join(dir, name)).catch(() => undefined)));
+}
+
+/**
+ * The compacted entries a log line decides (a later paid or a void of the same payout): the log's
+ * line replaces them. The log's references, sorted by hash, are walked beside the sorted table.
+ */
 function decidedByLog(log: RepeatIndex, snapshot: LedgerSnapshot): Uint8Array {
   const base = snapshot.base!;
   const decided = new Uint8Array(base.count);
+  const lines: { hash: number; position: number }[] = [];
   for (const { position, alive } of log.payouts()) {
-    if (position < 0) {
-      if (!alive) decided[-position - 1] = 1; // a version-1 entry (read at once) that a void cancelled
-      continue;
+    if (position >= 0) lines.push({ hash: hashOf(snapshot.read(position).ref), position });
+    else if (!alive) decided[-position - 1] = 1; // a version-1 entry (read at once) that a void cancelled
+  }
+  lines.sort((a, b) => a.hash - b.hash);
+  const pairs = new Uint32Array(base.table(Table.ByRef));
+  let i = 0;
+  for (const { hash, position } of lines) {
+    while (i < pairs.length && pairs[i]! < hash) i += 2;
+    for (let j = i; j < pairs.length && pairs[j] === hash; j += 2) {
+      const line = snapshot.read(position);
+      const entry = base.read(pairs[j + 1]!);
+      if (entry.ref === line.ref && identityOf(entry) === identityOf(line)) decided[pairs[j + 1]!] = 1;
     }
-    const entry = snapshot.read(position);
-    const identity = identityOf(entry);
-    for (const [n, e] of base.entriesByRef(entry.ref, () => false)) if (e.ref === entry.ref && identityOf(e) === identity) decided[n] = 1;
   }
   return decided;
 }
 
 /** The compacted lines still live and recent enough, copied in runs of up to a MiB. */
 async function copyKept(base: LedgerBase, decided: Uint8Array, horizon: number, writer: BaseWriter): Promise<void> {
+  const offsets = new Float64Array(base.table(Table.Offsets));
   const times = new Float64Array(base.table(Table.Times));
   const refs = base.hashesByNumber(Table.ByRef);
   const payees = base.hashesByNumber(Table.ByPayee);
   const legacy = new Uint8Array(base.count);
   for (const n of base.legacyNumbers) legacy[n] = 1;
   const keep = (n: number): boolean => decided[n] === 0 && times[n]! >= horizon;
+  const lineBytes = (n: number): number => (n + 1 < base.count ? offsets[n + 1]! : base.footer.entryBytes) - offsets[n]!;
   const scratch = Buffer.allocUnsafe(1 << 20);
   for (let n = 0; n < base.count; ) {
     if (!keep(n)) {
@@ -78,11 +102,11 @@ async function copyKept(base: LedgerBase, decided: Uint8Array, horizon: number, 
     const rows: BaseRow[] = [];
     let bytes = 0;
     const first = n;
-    for (; n < base.count && keep(n) && (rows.length === 0 || bytes + base.lineBytes(n) <= 1 << 20); n++) {
-      rows.push({ bytes: base.lineBytes(n), at: times[n]!, refHash: refs[n]!, payeeHash: payees[n]!, legacy: legacy[n] === 1 });
-      bytes += base.lineBytes(n);
+    for (; n < base.count && keep(n) && (rows.length === 0 || bytes + lineBytes(n) <= scratch.length); n++) {
+      rows.push({ bytes: lineBytes(n), at: times[n]!, refHash: refs[n]!, payeeHash: payees[n]!, legacy: legacy[n] === 1 });
+      bytes += lineBytes(n);
     }
-    await writer.write(base.lines(first, n - 1, scratch), rows);
+    await writer.write(base.bytes(offsets[first]!, bytes, scratch), rows);
   }
 }
 

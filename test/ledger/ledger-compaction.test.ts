@@ -160,12 +160,14 @@ describe('ledger compaction', () => {
     await (await open({ compactAfterBytes: 1 })).update(() => []);
     expect((await stat(join(ledger.dir, 'payouts.jsonl'))).size).toBe(0);
     await writeFile(join(ledger.dir, 'payouts.jsonl'), oldLog); // as if it stopped before emptying the log
+    await writeFile(join(ledger.dir, 'payouts.compacted.tmp-4194304-0a0b0c0d'), 'half a file'); // and one killed while writing
     for (const reader of [await open(), await open({ compactAfterBytes: 1 })]) {
       await reader.update(() => []);
       expect(reader.index.hasRef('r-1') && reader.index.hasRef('r-3')).toBe(true);
       expect(reader.index.hasRef('r-2')).toBe(false);
       expect(reader.index.latestOther(row('P3'), NOW - 3 * DAY)).toMatchObject({ ref: 'r-3', at: NOW - DAY / 2 });
     }
+    expect(await files(ledger.dir)).toEqual(['account.json', 'payouts.compacted', 'payouts.jsonl', 'secret']); // the next compaction removed the half file
   });
 
   it('two runs at once: each sees what the other wrote, across the other\'s compactions, and nothing is lost', async () => {
