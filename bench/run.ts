@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     notes(o, wallS, done.seconds),
   ].join('\n');
   process.stdout.write(report);
-  const table = readmeTable(verdicts, `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, ${where.replace(/^Machine: /, '').replace(/ Date: .*$/, '')} Bold: missed. Every run and its load: [bench/results.md](bench/results.md).`);
+  const table = readmeTable(verdicts, `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, ${where.replace(/^Machine: /, '').replace(/ Date: .*$/, '')} Bold: missed. Every run and its load: [bench/results.md](bench/results.md); what each figure measures: [bench/notes.md](bench/notes.md).`);
   if (o.complete && !o.quick) {
     writeFileSync(join(ROOT, 'bench/results.md'), report);
     writeFileSync(join(ROOT, 'bench/readme-table.md'), table);
