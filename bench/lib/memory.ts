@@ -81,7 +81,7 @@ export function memoryReport(runs: MemoryRun[]): { markdown: string; verdicts: V
     markdown:
       `## 3. Memory: paying runs (sandbox at latency 0, C = ${CONCURRENCY}, repeat-payee guard on (default window); a full GC every 2 s to read the live heap)\n\n` +
       table(['rows', 'wall time', 'rows/s', 'peak RSS', 'peak live heap', 'load (1 min)', 'outcome'], lines) +
-      `\n\nPeak RSS grew ${fixed(rssSlope, 1)} bytes per extra row between the two sizes (live heap: ${fixed(retained, 1)}). Each size ran against its own sandbox, so its ledger held only its own payouts.\n\n` +
+      `\n\nPeak RSS grew ${fixed(rssSlope, 1)} bytes per extra row between the two sizes (live heap: ${fixed(retained, 1)}). Each size ran against its own sandbox, so its ledger held only its own payouts. The peak RSS is taken with the probe's collections running (a full GC every 2 s may hold it lower than a run without them).\n\n` +
       verdictTable(verdicts),
   };
 }
