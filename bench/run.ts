@@ -24,6 +24,7 @@ async function main(): Promise<void> {
   const cacheDir = mkdtempSync(join(tmpdir(), 'milkypay-bench-cache-'));
   const started = performance.now();
   const load0 = loadavg();
+  const startedAt = new Date();
   let done: Sections;
   try {
     done = await runSections(o, cacheDir);
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
   }
   const wallS = (performance.now() - started) / 1000;
   const verdicts = done.parts.flatMap((p) => p.verdicts);
-  const where = machine(load0);
+  const where = machine(load0, startedAt);
   const report = [
     '# Benchmark results',
     '',
@@ -46,7 +47,7 @@ async function main(): Promise<void> {
     notes(o, wallS, done.seconds),
   ].join('\n');
   process.stdout.write(report);
-  const table = readmeTable(verdicts, `\`npm run bench\`, ${new Date().toISOString().slice(0, 10)}, ${where.replace(/^Machine: /, '').replace(/ Date: .*$/, '')} Bold: missed. Every run and its load: [bench/results.md](bench/results.md); what each figure measures: [bench/notes.md](bench/notes.md).`);
+  const table = readmeTable(verdicts, `\`npm run bench\`, ${startedAt.toISOString().slice(0, 10)}, ${where.replace(/^Machine: /, '').replace(/ Started .*$/, '')} Bold: missed. Every run and its load: [bench/results.md](bench/results.md); what each figure measures: [bench/notes.md](bench/notes.md).`);
   if (o.complete && !o.quick) {
     writeFileSync(join(ROOT, 'bench/results.md'), report);
     writeFileSync(join(ROOT, 'bench/readme-table.md'), table);
