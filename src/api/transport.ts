@@ -3,7 +3,6 @@
  * timeouts, its retries where a retry cannot pay twice, the caller's hooks for rate limiting and
  * observers, and every failure mapped to ApiError before anything else sees it.
  */
-import { EventEmitter } from 'node:events';
 import { Pool } from 'undici';
 import type { ApiError } from './api-error.js';
 import { badResponse, httpError, isReadMethod, parseRetryAfter, transportError } from './error-mapping.js';
@@ -11,7 +10,8 @@ import { parseReplyJson } from './reply-json.js';
 import { ReplyShapeError, type ReplyReader } from './reply-reader.js';
 import { retryRules, type RetryRules } from './retry-policy.js';
 import type { ApiClientOptions } from './client-types.js';
-import { DeadlineExceeded, failureOf } from './undici-errors.js';
+import { Deadlines } from './deadlines.js';
+import { failureOf } from './undici-errors.js';
 
 export interface Call {
   method: 'GET' | 'POST';
@@ -33,22 +33,6 @@ export interface Transport {
 
 /** One attempt's outcome: an answer read in full, or a failure with no (complete) answer. */
 type Attempt = { status: number; text: string; retryAfter: string | undefined } | { failure: unknown };
-
-/**
- * undici takes an EventEmitter with `reason` as an abort signal: several times cheaper per
- * request than an AbortController, whose EventTarget machinery showed in the CPU profile.
- */
-class Deadline extends EventEmitter {
-  reason: DeadlineExceeded | undefined;
-  constructor(readonly ms: number) {
-    super();
-  }
-}
-
-function expire(deadline: Deadline): void {
-  deadline.reason = new DeadlineExceeded(`no complete answer in ${deadline.ms} ms`);
-  deadline.emit('abort');
-}
 
 /** Thrown by the caller's callbacks: passed on as they are, never mapped to a network error. */
 class HookFailure {
@@ -76,12 +60,12 @@ export function createTransport(opts: ApiClientOptions): Transport {
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
   });
+  const deadlines = new Deadlines(timeoutMs);
 
   async function attempt(call: Call, path: string): Promise<Attempt> {
     // The whole attempt, connection to last byte, has one deadline; the pool's own timeouts only
     // bound each wait for headers and between body chunks.
-    const deadline = new Deadline(timeoutMs);
-    const timer = setTimeout(expire, timeoutMs, deadline);
+    const deadline = deadlines.start();
     try {
       const response = await pool.request({
         method: call.method,
@@ -95,7 +79,7 @@ export function createTransport(opts: ApiClientOptions): Transport {
     } catch (failure) {
       return { failure };
     } finally {
-      clearTimeout(timer);
+      deadlines.finish(deadline);
     }
   }
 
