@@ -6,7 +6,7 @@ export type { Config } from './config.js';
 export type { ReconcileReport } from './reconcile/reconcile-journal.js';
 export type { RunSummary, CurrencyTotals, InvalidSample, RowSample, RunPlan, SendTotals } from './run/summary.js';
 export type { LiveConfirmation, RunStart } from './run/run-options.js';
-export type { Account, AccountMode } from './run/account.js';
+export type { Account, AccountMode } from './guards/account.js';
 export type { Progress } from './run/progress-events.js';
 export type { Outcome } from './payout/outcome.js';
 export type { ResultRow } from './csv/results.js';

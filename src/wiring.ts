@@ -9,7 +9,7 @@ import { createLogger, type Logger } from './log.js';
 import type { BackoffPolicy } from './payout/backoff.js';
 import { createRulesBook, type RulesBook } from './rules/index.js';
 import type { Sandbox } from './sandbox/sandbox-types.js';
-import { learnAccount, rulesCacheKey, type Account } from './run/account.js';
+import { learnAccount, rulesCacheKey, type Account } from './guards/account.js';
 import type { RunClock } from './run/run-clock.js';
 import type { Throttle } from './run/throttle.js';
 import { TerminalOutput } from './ui/terminal.js';

@@ -3,7 +3,7 @@ import { settingsFrom } from '../config.js';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
 import { delimiterArgument } from '../csv/head.js';
-import { RunControl } from '../payout/run-control.js';
+import { RunControl } from '../run/run-control.js';
 import type { LiveConfirmation, RunStart } from '../run/run-options.js';
 import { programName } from '../ui/command-name.js';
 import { shellQuote as quote } from '../ui/shell-quote.js';

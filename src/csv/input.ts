@@ -1,9 +1,8 @@
 /**
  * The input CSV, streamed: `openInput` checks the head and the header at once (InputError,
  * exit 2), then `batches()` yields the data rows as records, with each one's first line in the
- * file. `batches()` can be called again (it re-reads the file), so a run can validate everything
- * before it sends anything and then pay in a second pass: a run reads its private copy of the file
- * (run/input-snapshot.ts), so both passes see the same bytes.
+ * file. A run reads its private copy of the file (guards/input-snapshot.ts) once, in the check
+ * before anything is sent; the paying pass reads the check's plans (run/plan-spool.ts).
  */
 import { createReadStream } from 'node:fs';
 import { Readable, pipeline } from 'node:stream';

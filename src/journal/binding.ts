@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
-import type { Account } from '../run/account.js';
+import type { Account } from '../guards/account.js';
 
 /** The API, account and mode a journal's rows were sent to: the run's `Account`. */
 export type JournalBinding = Account;

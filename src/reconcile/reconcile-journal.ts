@@ -12,7 +12,7 @@ import { acquireLock } from '../journal/lock.js';
 import { openJournal, type Journal, type JournalEntry } from '../journal/journal.js';
 import { releaseFailed, type FailedPayout } from '../ledger/release-failed.js';
 import type { Logger } from '../log.js';
-import type { Account } from '../run/account.js';
+import type { Account } from '../guards/account.js';
 import type { BackoffPolicy } from '../payout/backoff.js';
 import type { RowState } from '../payout/machine.js';
 import { isFinalStatus, type Outcome } from '../payout/outcome.js';

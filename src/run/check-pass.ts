@@ -7,11 +7,11 @@ import type { ResultsWriter } from '../csv/results.js';
 import { AbortedError } from '../errors.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
 import { resultRowOf } from '../payout/result-row.js';
-import type { RunControl } from '../payout/run-control.js';
+import type { RunControl } from './run-control.js';
 import type { JournaledRows } from './journaled-rows.js';
 import type { RowPlan } from '../payout/plan-row.js';
 import type { PlanSpool, SpooledPlan } from './plan-spool.js';
-import { allowRepeatCell, voidsPayout, type RepeatScreen } from './repeat-screen.js';
+import { allowRepeatCell, voidsPayout, type RepeatScreen } from '../guards/repeat-screen.js';
 import { planOf, rowBatches, type BatchRow, type BatchSource } from './row-batches.js';
 import type { HeldSample, SummaryBuilder } from './summary.js';
 

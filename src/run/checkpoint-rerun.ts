@@ -7,8 +7,8 @@ import { readCheckpoint, removeCheckpoint, writeCheckpoint, type CheckpointKey }
 import type { Logger } from '../log.js';
 import { Totals } from '../money.js';
 import { FINAL_OUTCOMES, OUTCOMES } from '../payout/outcome.js';
-import type { Account } from './account.js';
-import { checkGates } from './gates.js';
+import type { Account } from '../guards/account.js';
+import { checkGates } from '../guards/gates.js';
 import type { RunOptions } from './run-options.js';
 import type { Progress } from './progress-events.js';
 import type { RunSummary, SummaryBuilder } from './summary.js';

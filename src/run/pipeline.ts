@@ -13,20 +13,20 @@ import { openJournal, type Journal, type JournalEntry } from '../journal/journal
 import { replayJournal } from '../journal/replay.js';
 import { fingerprinter } from '../payout/fingerprint.js';
 import { createValidator } from '../rules/index.js';
-import { declaresLive, type Account } from './account.js';
-import { RunControl } from '../payout/run-control.js';
+import { declaresLive, type Account } from '../guards/account.js';
+import { RunControl } from './run-control.js';
 import { checkRows, type CheckIo } from './check-pass.js';
 import { feesOf } from './fee-rules.js';
-import { assertUnchangedBeforeSending, inputChangedMessage, takeSnapshot, type InputSnapshot } from './input-snapshot.js';
+import { assertUnchangedBeforeSending, inputChangedMessage, takeSnapshot, type InputSnapshot } from '../guards/input-snapshot.js';
 import { JournaledRows } from './journaled-rows.js';
 import { checkpointAfterRun, checkpointKey, rerunFromCheckpoint } from './checkpoint-rerun.js';
-import { checkGates } from './gates.js';
+import { checkGates } from '../guards/gates.js';
 import { payRows, rowPace } from './pay-pass.js';
 import { PlanSpool } from './plan-spool.js';
 import { checkOutputPaths, checkCacheFolder, type RunPaths } from './paths.js';
-import type { FirstPassFacts } from './plan-facts.js';
-import { assertMatchesPlan, writePlanOf } from './plan-steps.js';
-import { defaultRepeatSettings, ledgerIdentity, RepeatScreen } from './repeat-screen.js';
+import type { CheckFacts } from '../plan/plan-facts.js';
+import { assertMatchesPlan, writePlanOf } from '../plan/plan-steps.js';
+import { defaultRepeatSettings, ledgerIdentity, RepeatScreen } from '../guards/repeat-screen.js';
 import type { RunEnv, RunOptions } from './run-options.js';
 import { isEarlierSandboxJournal, setAsideEarlierSandboxJournal } from './sandbox-journal.js';
 import { finishSummary, SummaryBuilder, type HeldSample, type RunSummary } from './summary.js';
@@ -121,7 +121,7 @@ async function check(ctx: RunContext, journaled: JournaledRows, io: Pick<CheckIo
   return pass;
 }
 
-function factsOf(ctx: RunContext, pass: { validRows: number; rows: number }): FirstPassFacts {
+function factsOf(ctx: RunContext, pass: { validRows: number; rows: number }): CheckFacts {
   return { input: ctx.opts.input, sha256: ctx.snapshot.sha256, account: ctx.account, ...pass, totals: ctx.summary.totals(), holds: ctx.holds, rules: ctx.env.rules };
 }
 

@@ -9,7 +9,7 @@ import type { Pace } from '../payout/machine.js';
 import { planInvalid, planRow, startRow, type RowPlan, type StartedRow, type Verdict } from '../payout/plan-row.js';
 import type { ValidationFailure, Validator } from '../rules/index.js';
 import type { JournaledRows } from './journaled-rows.js';
-import { allowRepeatCell, type ScreenRow } from './repeat-screen.js';
+import { allowRepeatCell, type ScreenRow } from '../guards/repeat-screen.js';
 
 /** One row of a batch: valid (begun, with the guard's verdict), or what made it invalid. */
 export type BatchRow =

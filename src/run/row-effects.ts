@@ -8,7 +8,7 @@ import type { Journal } from '../journal/journal.js';
 import type { Logger } from '../log.js';
 import { snapshot, type RequestCommand, type RowEffects, type RowJob } from '../payout/execute-row.js';
 import type { InvoiceSnapshot, RowEvent } from '../payout/machine.js';
-import type { RunControl } from '../payout/run-control.js';
+import type { RunControl } from './run-control.js';
 import type { ApiClient } from '../api/client-types.js';
 import type { Throttle } from './throttle.js';
 

@@ -2,13 +2,13 @@
 import type { ApiClient } from '../api/client-types.js';
 import type { Logger } from '../log.js';
 import type { RowContext } from '../payout/machine.js';
-import type { RunControl } from '../payout/run-control.js';
+import type { RunControl } from './run-control.js';
 import type { PlanFile } from '../plan/plan-file.js';
 import type { RulesBook } from '../rules/index.js';
-import type { Account, AccountTarget } from './account.js';
-import type { Gates } from './gates.js';
+import type { Account, AccountTarget } from '../guards/account.js';
+import type { Gates } from '../guards/gates.js';
 import type { Progress } from './progress-events.js';
-import type { RepeatSettings } from './repeat-screen.js';
+import type { RepeatSettings } from '../guards/repeat-screen.js';
 import type { RunPlan } from './summary.js';
 import type { Throttle } from './throttle.js';
 

@@ -3,10 +3,10 @@ import { addDecimal, isPlainDecimal, Totals, withCurrencyDigits } from '../money
 import { INCOMPLETE_OUTCOMES, OUTCOMES, SUCCESS_OUTCOMES, type Outcome } from '../payout/outcome.js';
 import type { ResultRow } from '../payout/result-row.js';
 import type { Logger } from '../log.js';
-import type { RunControl } from '../payout/run-control.js';
-import type { Account } from './account.js';
+import type { RunControl } from './run-control.js';
+import type { Account } from '../guards/account.js';
 import type { RunTimes } from './run-clock.js';
-import type { GateCounts } from './gates.js';
+import type { GateCounts } from '../guards/gates.js';
 
 export interface CurrencyTotals {
   currency: string;

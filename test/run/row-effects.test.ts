@@ -6,7 +6,7 @@ import { createLogger } from '../../src/log.js';
 import { executeRow, type RowJob } from '../../src/payout/execute-row.js';
 import { DEFAULT_LIMITS } from '../../src/payout/machine.js';
 import type { RowRecord } from '../../src/payout/record.js';
-import { RunControl } from '../../src/payout/run-control.js';
+import { RunControl } from '../../src/run/run-control.js';
 import { rowEffects } from '../../src/run/row-effects.js';
 import { Throttle } from '../../src/run/throttle.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/index.js';

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createApiClient, type ApiClient } from '../../src/api/index.js';
-import { learnAccount } from '../../src/run/account.js';
+import { learnAccount } from '../../src/guards/account.js';
 import { startSandbox } from '../../src/sandbox/index.js';
 import type { Sandbox } from '../../src/sandbox/sandbox-types.js';
 

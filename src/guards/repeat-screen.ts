@@ -1,6 +1,6 @@
 /**
- * The repeat-payee guard in a run: the first pass asks it of every valid row (holds shown by the
- * dry run and the plan); the second pass asks again batch by batch under the ledger lock, and the
+ * The repeat-payee guard in a run: the check asks it of every valid row (holds shown by the dry
+ * run and the plan); the paying pass asks again for the rows to send, batch by batch under the ledger lock, and the
  * same step writes (and fsyncs) the ledger entries of the rows about to be sent, before the journal
  * records their intent and before any create: a crash can leave the ledger holding a payout that
  * was never made (a false hold a person can release), never a payout it does not know about.
@@ -135,7 +135,7 @@ export class RepeatScreen {
     return this.#ledger.dir;
   }
 
-  /** First pass (dry run, plan, the gates): the ledger as it was when the run started. */
+  /** The check (dry run, plan, the gates): the ledger as it was when the run started. */
   check({ payout, allowRepeat, journaled }: ScreenRow): RepeatVerdict {
     this.#firstPass ??= this.#guard();
     if (this.#allowRefs.has(payout.referenceId)) this.#allowSeen.add(payout.referenceId);
@@ -149,7 +149,7 @@ export class RepeatScreen {
     this.#checked.clear();
   }
 
-  /** After the first pass: an `--allow-repeat-of` reference that names no valid row is a mistake (exit 2). */
+  /** After the check: an `--allow-repeat-of` reference that names no valid row is a mistake (exit 2). */
   assertAllowancesUsed(): void {
     const unused = [...this.#allowRefs].filter((ref) => !this.#allowSeen.has(ref));
     if (unused.length === 0) return;
@@ -160,8 +160,8 @@ export class RepeatScreen {
   }
 
   /**
-   * Second pass, one batch in file order: checks each row against the ledger as it is now (other
-   * runs may have paid since the first pass) and records the rows about to be sent, in one step.
+   * The paying pass, one batch of rows to send in file order: checks each row against the ledger as it is now (other
+   * runs may have paid since the check) and records the rows about to be sent, in one step.
    */
   async screen(rows: readonly ScreenRow[]): Promise<RepeatVerdict[]> {
     this.#firstPass?.close(); // its rows-seen set is not needed any more

@@ -1,12 +1,12 @@
 import { basename } from 'node:path';
 import type { LedgerAccount } from '../ledger/ledger-location.js';
-import type { PlanFacts } from '../plan/plan-file.js';
-import { rulesDigest } from '../plan/rules-digest.js';
+import type { PlanFacts } from './plan-file.js';
+import { rulesDigest } from './rules-digest.js';
 import type { RulesBook } from '../rules/index.js';
-import type { CurrencyTotals, HeldSample } from './summary.js';
+import type { CurrencyTotals, HeldSample } from '../run/summary.js';
 
-/** What the first pass knows that a plan records (and `run --plan` compares). */
-export interface FirstPassFacts {
+/** What the check knows that a plan records (and `run --plan` compares). */
+export interface CheckFacts {
   input: string;
   sha256: string;
   account: LedgerAccount;
@@ -17,8 +17,8 @@ export interface FirstPassFacts {
   rules: RulesBook;
 }
 
-/** What a plan records of a run's first pass (and what `run --plan` compares it with). */
-export async function planFacts(o: FirstPassFacts): Promise<PlanFacts> {
+/** What a plan records of a run's check (and what `run --plan` compares it with). */
+export async function planFacts(o: CheckFacts): Promise<PlanFacts> {
   return {
     input: { file: basename(o.input), sha256: o.sha256 },
     api: { origin: o.account.origin, account: o.account.keyId, mode: o.account.mode },

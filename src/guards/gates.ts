@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js';
 import { compareDecimal, isoMinorDigits, isPlainDecimal, Totals } from '../money.js';
 
-/** Safety gates checked after the first pass, before anything is sent. */
+/** Safety gates checked after the check of every row, before anything is sent. */
 export interface CurrencyAmount {
   /** An ISO 4217 code; `*` (in a `--max-total` cap only) for every currency without a cap of its own. */
   currency: string;
@@ -14,7 +14,7 @@ export interface Gates {
   expectTotal: CurrencyAmount[];
 }
 
-/** What the gates are checked against, known once the first pass has seen every row. */
+/** What the gates are checked against, known once the check has seen every row. */
 export interface GateCounts {
   /** The rows this run would send (not held, not settled before), and their totals per currency. */
   sendRows: number;

@@ -4,7 +4,7 @@ import { readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/csv/input.js';
-import { takeSnapshot } from '../../src/run/input-snapshot.js';
+import { takeSnapshot } from '../../src/guards/input-snapshot.js';
 import { useTempDirs } from '../journal/helpers/temp-dir.js';
 
 const TEXT = `reference_id,service,currency,amount\nr-1,test_usd,USD,1.00\n${'x'.repeat(3 << 20)}`; // past one copy buffer

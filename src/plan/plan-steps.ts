@@ -1,11 +1,11 @@
-/** `plan` and `run --plan`: what the pipeline does with a plan once the first pass is done. */
+/** `plan` and `run --plan`: what the pipeline does with a plan once the check is done. */
 import { UsageError } from '../errors.js';
-import { comparePlan } from '../plan/plan-compare.js';
-import { PLAN_VERSION, writePlan, type PlanFile } from '../plan/plan-file.js';
-import { planFacts, type FirstPassFacts } from './plan-facts.js';
+import { comparePlan } from './plan-compare.js';
+import { PLAN_VERSION, writePlan, type PlanFile } from './plan-file.js';
+import { planFacts, type CheckFacts } from './plan-facts.js';
 
 /** Throws (exit 2, nothing sent) unless this run pays exactly what the plan describes. */
-export async function assertMatchesPlan(plan: { path: string; file: PlanFile }, facts: FirstPassFacts): Promise<void> {
+export async function assertMatchesPlan(plan: { path: string; file: PlanFile }, facts: CheckFacts): Promise<void> {
   const differences = comparePlan(plan.file, await planFacts(facts));
   if (differences.length === 0) return;
   throw new UsageError(
@@ -15,7 +15,7 @@ export async function assertMatchesPlan(plan: { path: string; file: PlanFile }, 
   );
 }
 
-export async function writePlanOf(path: string, facts: FirstPassFacts, now: Date = new Date()): Promise<PlanFile> {
+export async function writePlanOf(path: string, facts: CheckFacts, now: Date = new Date()): Promise<PlanFile> {
   const plan: PlanFile = { version: PLAN_VERSION, createdAt: now.toISOString(), ...(await planFacts(facts)) };
   await writePlan(path, plan);
   return plan;

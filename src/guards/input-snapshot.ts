@@ -1,9 +1,9 @@
 /**
  * The bytes paid are the bytes checked: a run reads the input file once, into a private copy (a
- * folder of its own, 0700, in the temp folder), hashing it as it copies. Every pass reads the
- * copy: the header check, the first pass (validation, totals, gates, the plan's hash, the live
- * confirmation) and the paying pass. Whatever happens to the file meanwhile cannot reach a row
- * that is sent; comparing the file with the copy tells whether it changed, so the run can say so.
+ * folder of its own, 0700, in the temp folder), hashing it as it copies. The header check and
+ * the check before sending (validation, totals, gates, the plan's hash, the live confirmation)
+ * read the copy; the paying pass pays the check's plans, spooled beside it. Whatever happens to
+ * the file meanwhile cannot reach a row that is sent; comparing the file with the copy tells whether it changed, so the run can say so.
  * Memory stays flat: the copy is streamed through one buffer.
  */
 import { createHash } from 'node:crypto';

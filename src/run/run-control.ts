@@ -1,5 +1,6 @@
-import { isServerFailure } from './failure.js';
-import type { RowEvent } from './machine.js';
+import { isServerFailure } from '../payout/failure.js';
+import type { RunStop } from '../payout/execute-row.js';
+import type { RowEvent } from '../payout/machine.js';
 
 /** How long a run waits, at most, when the API answers 429 with a Retry-After (--max-retry-wait). */
 export const DEFAULT_MAX_RETRY_WAIT_SECONDS = 120;
@@ -28,7 +29,7 @@ export class ForcedStop extends Error {
  * refused, API down, a Retry-After too long to wait), force the stop (second signal).
  * Reads failures as their class only (`RowFailure`, classified where the request was made).
  */
-export class RunControl {
+export class RunControl implements RunStop {
   private readonly controller = new AbortController();
   private consecutiveServerFailures = 0;
   private readonly maxConsecutiveServerFailures: number;
