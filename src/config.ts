@@ -5,8 +5,6 @@ import * as z from 'zod';
 import { defaultCacheDir } from './config-folders.js';
 import { UsageError } from './errors.js';
 
-export { defaultCacheDir, defaultDataDir, ledgerDirVariable } from './config-folders.js';
-
 /** Every variable besides the API's, read here only; the library's `env` option passes its own. */
 export const settingsFrom = (env: NodeJS.ProcessEnv) => ({
   /** How often a non-TTY run logs its progress; 5 s unless MILKYPAY_PROGRESS_INTERVAL_MS says. */

@@ -1,8 +1,6 @@
 import pino, { type Logger } from 'pino';
 import { serializeError } from './serialize-error.js';
 
-export { serializeError } from './serialize-error.js';
-
 export type { Logger } from 'pino';
 
 /** Keys that must never reach a log line, wherever they sit in an object. */

@@ -54,23 +54,12 @@ function faultsOf(args: Partial<SandboxArgs>): Faults {
 
 /** Shares are 0..1, durations, the port and the seed non-negative numbers (a port up to 65535): anything else is a usage error (exit 2). */
 function checkOptions(args: SandboxArgs): void {
-  const shares: Array<[string, number | undefined]> = [
-    ['--fail-rate', args.failRate],
-    ['--commit-then-fail', args.commitThenFail],
-    ['--rate-limit', args.rateLimit],
-  ];
-  for (const [flag, value] of shares) {
+  for (const [flag, value] of [['--fail-rate', args.failRate], ['--commit-then-fail', args.commitThenFail], ['--rate-limit', args.rateLimit]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0 && value <= 1)) {
       throw new UsageError('bad_option', `${flag} takes a share from 0 to 1, e.g. ${flag} 0.05 (got ${value})`);
     }
   }
-  const amounts: Array<[string, number | undefined]> = [
-    ['--latency', args.latency],
-    ['--process-delay', args.processDelay],
-    ['--port', args.port],
-    ['--seed', args.seed],
-  ];
-  for (const [flag, value] of amounts) {
+  for (const [flag, value] of [['--latency', args.latency], ['--process-delay', args.processDelay], ['--port', args.port], ['--seed', args.seed]] as const) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
       throw new UsageError('bad_option', `${flag} takes a number, e.g. ${flag} ${flag === '--port' ? '8080' : '25'} (got ${Number.isNaN(value) ? 'something else' : value})`);
     }

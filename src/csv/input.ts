@@ -17,7 +17,6 @@ import { readBatches } from './batches.js';
 import { shellQuote } from '../ui/shell-quote.js';
 
 export { InputError } from './input-error.js';
-export type { Layout } from './columns.js';
 export type { Delimiter } from './head.js';
 
 import type { InputRecord } from '../rules/input-record.js';

@@ -1,8 +1,6 @@
 /** Service rules as the validator sees them: one currency's services, merged from both endpoints. */
 import type { CompiledField } from './regexp.js';
 
-export type { CompiledField } from './regexp.js';
-
 export interface ServiceRule {
   code: string;
   /** The invoice currency these rules are for. */
