@@ -23,18 +23,25 @@ export interface BaseMeta {
  * first): a reader sees the old file or the new one, whole. `abort` leaves the old.
  */
 export class BaseWriter {
-  #offsets = new Float64Array(1024);
-  #times = new Float64Array(1024);
-  #refHashes = new Uint32Array(1024);
-  #payeeHashes = new Uint32Array(1024);
+  #offsets: Float64Array;
+  #times: Float64Array;
+  #refHashes: Uint32Array;
+  #payeeHashes: Uint32Array;
   readonly #legacy: number[] = [];
   #count = 0;
   #position = 0;
 
-  private constructor(readonly file: AtomicFile) {}
+  /** `entries`: how many will be written (the tables are made that size once: no copies as they grow). */
+  private constructor(
+    readonly file: AtomicFile,
+    entries: number,
+  ) {
+    const size = Math.max(1, entries);
+    [this.#offsets, this.#times, this.#refHashes, this.#payeeHashes] = [new Float64Array(size), new Float64Array(size), new Uint32Array(size), new Uint32Array(size)];
+  }
 
-  static async open(path: string, openReplacement = (to: string) => openAtomic(to, { durable: true })): Promise<BaseWriter> {
-    return new BaseWriter(await openReplacement(path));
+  static async open(path: string, entries: number, openReplacement = (to: string) => openAtomic(to, { durable: true })): Promise<BaseWriter> {
+    return new BaseWriter(await openReplacement(path), entries);
   }
 
   /** Appends whole entry lines, with what the tables need of each, in order. */

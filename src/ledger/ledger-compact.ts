@@ -33,10 +33,13 @@ export async function compactLedger(dir: string, snapshot: LedgerSnapshot, { now
   const log = new RepeatIndex({ source: snapshot, since: Infinity });
   log.reset(snapshot.base);
   snapshot.log?.catchUp(log, newTail());
+  const base = snapshot.base && keptOfBase(snapshot.base, decidedByLog(log, snapshot), horizon);
+  let fromLog = 0;
+  for (const { position, at, alive } of log.payouts()) if (position >= 0 && alive && at >= horizon) fromLog += 1;
   await removeLeftovers(dir);
-  const writer = await BaseWriter.open(join(dir, BASE_FILE), openReplacement);
+  const writer = await BaseWriter.open(join(dir, BASE_FILE), (base?.count ?? 0) + fromLog, openReplacement);
   try {
-    if (snapshot.base) await copyKept(snapshot.base, decidedByLog(log, snapshot), horizon, writer);
+    if (snapshot.base && base) await copyKept(snapshot.base, base, writer);
     await writeLogKept(log, snapshot, horizon, writer);
     // Everything since the horizon that the old files held is kept, as far back as they held it.
     await writer.commit({ keptSince: Math.max(horizon, snapshot.base?.keptSince ?? 0), retentionMs: Number.isFinite(retentionMs) ? retentionMs : -1 });
@@ -83,15 +86,31 @@ function decidedByLog(log: RepeatIndex, snapshot: LedgerSnapshot): Uint8Array {
   return decided;
 }
 
-/** The compacted lines still live and recent enough, copied in runs of up to a MiB. */
-async function copyKept(base: LedgerBase, decided: Uint8Array, horizon: number, writer: BaseWriter): Promise<void> {
-  const offsets = new Float64Array(base.table(Table.Offsets));
+interface KeptOfBase {
+  /** 1 for each compacted entry dropped: decided by the log, or older than the horizon. */
+  dropped: Uint8Array;
+  times: Float64Array;
+  count: number;
+}
+
+function keptOfBase(base: LedgerBase, dropped: Uint8Array, horizon: number): KeptOfBase {
   const times = new Float64Array(base.table(Table.Times));
+  let count = 0;
+  for (let n = 0; n < base.count; n++) {
+    if (times[n]! < horizon) dropped[n] = 1;
+    count += 1 - dropped[n]!;
+  }
+  return { dropped, times, count };
+}
+
+/** The compacted lines still live and recent enough, copied in runs of up to a MiB. */
+async function copyKept(base: LedgerBase, { dropped, times }: KeptOfBase, writer: BaseWriter): Promise<void> {
+  const offsets = new Float64Array(base.table(Table.Offsets));
   const refs = base.hashesByNumber(Table.ByRef);
   const payees = base.hashesByNumber(Table.ByPayee);
   const legacy = new Uint8Array(base.count);
   for (const n of base.legacyNumbers) legacy[n] = 1;
-  const keep = (n: number): boolean => decided[n] === 0 && times[n]! >= horizon;
+  const keep = (n: number): boolean => dropped[n] === 0;
   const lineBytes = (n: number): number => (n + 1 < base.count ? offsets[n + 1]! : base.footer.entryBytes) - offsets[n]!;
   const scratch = Buffer.allocUnsafe(1 << 20);
   for (let n = 0; n < base.count; ) {
