@@ -24,8 +24,8 @@ export function normaliseOrigin(origin: string): string {
   }
 }
 
-export function newHeader(binding: JournalBinding, secret = newSecret()): JournalHeader {
-  return { origin: normaliseOrigin(binding.origin), keyId: binding.keyId, mode: binding.mode, secret, created: new Date().toISOString() };
+export function newHeader(binding: JournalBinding): JournalHeader {
+  return { origin: normaliseOrigin(binding.origin), keyId: binding.keyId, mode: binding.mode, secret: newSecret(), created: new Date().toISOString() };
 }
 
 /** 32 random bytes, base64url: a fingerprint key. */

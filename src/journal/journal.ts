@@ -27,8 +27,6 @@ export interface OpenJournalOptions {
   /** fdatasync each group commit (default true). Only tests and throwaway runs turn it off. */
   durable?: boolean;
   onWarning?: (message: string) => void;
-  /** The fingerprint secret of a journal this call creates: the run that fingerprinted its rows before creating it says which. */
-  secret?: string;
 }
 
 export interface Journal {
@@ -74,7 +72,7 @@ export async function openJournal(path: string, options: OpenJournalOptions): Pr
   try {
     if (!header) {
       // A new journal (or one holding nothing but a torn or blank start): its first line binds it.
-      header = newHeader(options.binding, options.secret);
+      header = newHeader(options.binding);
       await handle.truncate(0);
       await handle.write(formatHeader(header), null, 'utf8');
       if (durable) await handle.datasync();

@@ -29,10 +29,16 @@ export interface Resumed {
   same: boolean;
 }
 
+/**
+ * A row's job as planned: its journal fingerprint is worked out here only for a row the journal
+ * holds; a new row's is made when it is sent (`withFingerprint`), so a dry run makes none.
+ */
+export type PlannedJob = Omit<RowJob, 'fp'> & { fp?: string };
+
 /** A valid row begun for this run: its job, and what the repeat-payee guard is told about it. */
 export interface StartedRow {
   payout: PayoutInstruction;
-  job: RowJob;
+  job: PlannedJob;
   journaled: boolean;
   /** Requests are left to make for it in this run (not settled for good by an earlier run). */
   sends: boolean;
@@ -44,10 +50,10 @@ export interface StartedRow {
 
 export type RowPlan =
   | { kind: 'invalid'; reason: InvalidReason; cells: Readonly<Record<string, string>> }
-  | { kind: 'settled'; payout: PayoutInstruction; job: RowJob; outcome: Outcome; follow: boolean }
+  | { kind: 'settled'; payout: PayoutInstruction; job: PlannedJob; outcome: Outcome; follow: boolean }
   | { kind: 'held'; payout: PayoutInstruction; message: string }
-  | { kind: 'stopped'; payout: PayoutInstruction; job: RowJob; message?: string | undefined }
-  | { kind: 'send'; payout: PayoutInstruction; job: RowJob };
+  | { kind: 'stopped'; payout: PayoutInstruction; job: PlannedJob; message?: string | undefined }
+  | { kind: 'send'; payout: PayoutInstruction; job: PlannedJob };
 
 /** The journal fingerprint of what a row pays. */
 export function rowFingerprint(payout: PayoutInstruction, fingerprint: Fingerprinter): string {
@@ -71,14 +77,18 @@ export function settledOutcome(state: RowState, process: boolean): Outcome | und
   return undefined;
 }
 
-/** The row from its instruction and where its journal entry leaves it: fingerprinted and begun with the run's pace. */
-export function startRow(payout: PayoutInstruction, resumed: Resumed, fingerprint: Fingerprinter, pace: Omit<Pace, 'now'>): StartedRow {
-  const fp = resumed.fp ?? rowFingerprint(payout, fingerprint);
+/** The row from its instruction and where its journal entry leaves it, begun with the run's pace. */
+export function startRow(payout: PayoutInstruction, resumed: Resumed, pace: Omit<Pace, 'now'>): StartedRow {
   const initial = resumed.state;
   // Object.assign, not `{ ...pace, now }`: the spread form costs µs a row, seconds on a big resume.
   const started = begin(initial, Object.assign({}, pace, { now: Date.now() }));
-  const job = { line: payout.line, referenceId: payout.referenceId, fp, request: payout.request, initial, started };
+  const job = { line: payout.line, referenceId: payout.referenceId, request: payout.request, initial, started, ...(resumed.fp ? { fp: resumed.fp } : {}) };
   return { payout, job, journaled: resumed.journaled, asIs: resumed.same, sends: commandFor(started).kind !== 'finish', settled: settledOutcome(initial, pace.process) };
+}
+
+/** The job to execute, fingerprinted under the journal's secret if the plan has no fingerprint yet. */
+export function withFingerprint(payout: PayoutInstruction, job: PlannedJob, fingerprint: Fingerprinter): RowJob {
+  return job.fp !== undefined ? (job as RowJob) : { ...job, fp: rowFingerprint(payout, fingerprint) };
 }
 
 /** What the guard said of a row (undefined: not asked, as for a row the journal settled). */

@@ -11,6 +11,8 @@ import type { RepeatVerdict } from '../ledger/repeat-guard.js';
 import { DEFAULT_LIMITS } from '../payout/machine.js';
 import { executeRow, type RowEffects } from '../payout/execute-row.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
+import { fingerprinter } from '../payout/fingerprint.js';
+import { withFingerprint } from '../payout/plan-row.js';
 import { resultRowOf, type ResultRow } from '../payout/result-row.js';
 import type { RunControl } from './run-control.js';
 import { PlanSpool, type GoPlan, type SpooledPlan } from './plan-spool.js';
@@ -50,6 +52,7 @@ export async function payRows(spool: string, opts: RunOptions, env: RunEnv, s: P
   s.control.requestsOnTheWire = () => throttle.active;
   const pace = rowPace(opts);
   const effects = rowEffects({ api: env.api, journal: s.journal, control: s.control, throttle, pace, logger: env.logger, onMoved: () => (s.summary.moved += 1), onRequestFailed: env.onRequestFailed });
+  const fingerprint = fingerprinter(s.journal.header.secret);
   const rows = new RowsUnderWay(() => throttle.concurrency * ROWS_PER_SLOT);
   const end = (seq: number, row: ResultRow, settled?: PayoutInstruction, executed = false): void => {
     s.writer.write(seq, row);
@@ -62,7 +65,7 @@ export async function payRows(spool: string, opts: RunOptions, env: RunEnv, s: P
   const pay = async (seq: number, plan: GoPlan['plan']): Promise<void> => {
     let executed: Parameters<typeof resultRowOf>[1];
     try {
-      const result = await executeRow(plan.job, effects);
+      const result = await executeRow(withFingerprint(plan.payout, plan.job, fingerprint), effects);
       executed = { ...result, stopMessage: result.interrupted ? s.control.stopReason?.message : undefined };
     } catch (error) {
       // An unexpected error stops the run; the row ends where its journal entry left it.

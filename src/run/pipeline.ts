@@ -167,9 +167,7 @@ async function payRun(ctx: RunContext): Promise<RunSummary> {
   const control = env.control ?? new RunControl();
   const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => env.logger.warn(m) });
   const forgetLock = control.atForcedStop(() => lock.release());
-  // A journal created after the check takes the secret the check fingerprinted the rows with.
-  const secret = newSecret();
-  const open = (): Promise<Journal> => openJournal(paths.journal, { binding: ctx.account, adopt: Boolean(opts.adoptJournal), durable: opts.durable ?? true, onWarning: (m) => env.logger.warn(m), secret });
+  const open = (): Promise<Journal> => openJournal(paths.journal, { binding: ctx.account, adopt: Boolean(opts.adoptJournal), durable: opts.durable ?? true, onWarning: (m) => env.logger.warn(m) });
   // An existing journal is opened (and checked: one bound to another API, account or mode is refused,
   // exit 2) before the check, which counts the rows it settled; a new one is created only once the
   // run is about to send, so a refused run leaves none.
@@ -177,7 +175,7 @@ async function payRun(ctx: RunContext): Promise<RunSummary> {
   try {
     journal = (await exists(paths.journal)) ? await open() : undefined;
     const spool = await PlanSpool.create(join(dirname(ctx.snapshot.copy), 'plans.jsonl'));
-    const pass = await check(ctx, journaledRowsOf(journal, opts, secret), { control, repair: true, spool }).finally(() => spool.close());
+    const pass = await check(ctx, journaledRowsOf(journal, opts), { control, repair: true, spool }).finally(() => spool.close());
     started(ctx, pass.rows);
     await confirmed(ctx, control);
     await assertUnchangedBeforeSending(ctx.snapshot);
@@ -249,7 +247,7 @@ function liveRefused(why: string): UsageError {
 }
 
 /** What earlier runs journaled (nothing before a journal exists), keyed by the journal's secret. */
-function journaledRowsOf(journal: Journal | undefined, opts: RunOptions, secret: string): JournaledRows {
-  if (!journal) return new JournaledRows(NO_ENTRIES, fingerprinter(secret), opts);
+function journaledRowsOf(journal: Journal | undefined, opts: RunOptions): JournaledRows {
+  if (!journal) return new JournaledRows(NO_ENTRIES, fingerprinter(newSecret()), opts); // no entry: never fingerprints
   return new JournaledRows(journal.entries, fingerprinter(journal.header.secret), opts);
 }

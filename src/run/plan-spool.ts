@@ -8,9 +8,8 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import type { RowJob } from '../payout/execute-row.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
-import type { RowPlan } from '../payout/plan-row.js';
+import type { PlannedJob, RowPlan } from '../payout/plan-row.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { ResultRow } from '../payout/result-row.js';
 
@@ -32,7 +31,7 @@ export interface DonePlan {
 export type SpooledPlan = { go: GoPlan } | { done: DonePlan };
 
 interface GoLine {
-  g: { kind: 'send' | 'settled'; payout: PayoutInstruction; job: Omit<RowJob, 'request'>; outcome?: Outcome; follow?: boolean; allowRepeat: boolean; journaled: boolean };
+  g: { kind: 'send' | 'settled'; payout: PayoutInstruction; job: Omit<PlannedJob, 'request'>; outcome?: Outcome; follow?: boolean; allowRepeat: boolean; journaled: boolean };
 }
 
 export class PlanSpool {
@@ -91,7 +90,7 @@ function goLine({ plan, allowRepeat, journaled }: GoPlan): GoLine {
 function fromLine(line: GoLine | { d: DonePlan }): SpooledPlan {
   if ('d' in line) return { done: line.d };
   const { kind, payout, job, outcome, follow, allowRepeat, journaled } = line.g;
-  const fullJob: RowJob = { ...job, request: payout.request };
+  const fullJob: PlannedJob = { ...job, request: payout.request };
   const plan: GoPlan['plan'] = kind === 'send' ? { kind, payout, job: fullJob } : { kind, payout, job: fullJob, outcome: outcome!, follow: follow! };
   return { go: { plan, allowRepeat, journaled } };
 }

@@ -31,7 +31,7 @@ export async function* rowBatches(source: BatchSource): AsyncGenerator<BatchRow[
   const { file, validator, journaled, pace } = source;
   for await (const records of file.batches()) {
     const results = await validator.validateBatch(records, file.layout);
-    const started: (StartedRow | undefined)[] = results.map((r) => (r.ok ? startRow(r.payout, journaled.resumed(r.payout), journaled.fingerprint, pace) : undefined));
+    const started: (StartedRow | undefined)[] = results.map((r) => (r.ok ? startRow(r.payout, journaled.resumed(r.payout), pace) : undefined));
     journaled.endBatch();
     const screened: ScreenRow[] = [];
     for (let i = 0; i < records.length; i++) {

@@ -3,7 +3,7 @@ import { newSecret } from '../../src/journal/binding.js';
 import { fingerprinter } from '../../src/payout/fingerprint.js';
 import type { PayoutInstruction } from '../../src/payout/instruction.js';
 import { DEFAULT_LIMITS } from '../../src/payout/machine.js';
-import { planInvalid, planRow, resumeRow, startRow, type StartedRow } from '../../src/payout/plan-row.js';
+import { planInvalid, planRow, resumeRow, startRow, withFingerprint, type StartedRow } from '../../src/payout/plan-row.js';
 import type { RowRecord } from '../../src/payout/record.js';
 import { resultRowOf } from '../../src/payout/result-row.js';
 
@@ -18,12 +18,12 @@ function payout(ref: string, amount = '10.00'): PayoutInstruction {
 
 /** The row started from its journal entry (none: a new row). */
 function start(p: PayoutInstruction, e?: RowRecord, rowPace: typeof pace & { waitUntil?: number } = pace): StartedRow {
-  return startRow(p, resumeRow(p, e, fingerprint), fingerprint, rowPace);
+  return startRow(p, resumeRow(p, e, fingerprint), rowPace);
 }
 
 /** The journal entry an earlier run left for the row, made for the same payment. */
 function entry(p: PayoutInstruction, state: string, invoice: Partial<RowRecord> = {}): RowRecord {
-  const fp = start(p).job.fp;
+  const fp = resumeRow(p, { ref: p.referenceId, fp: '', line: p.line, state: 'creating' }, fingerprint).fp!;
   return { ref: p.referenceId, fp, line: p.line, state, ...invoice };
 }
 
@@ -37,6 +37,11 @@ describe('planRow: what happens to a row in this run', () => {
     const plan = planRow(row, NOT_HELD, undefined);
     expect(plan.kind).toBe('send');
     expect(resultRowOf(plan)).toMatchObject({ outcome: 'valid', reference_id: 'r-new', amount: '10.00' });
+    // Fingerprinted only when sent, under the journal's secret: a dry run makes no keyed hash for it.
+    expect(row.job.fp).toBeUndefined();
+    const job = withFingerprint(row.payout, row.job, fingerprint);
+    expect(job.fp).toBe(resumeRow(row.payout, { ref: 'r-new', fp: '', line: 2, state: 'creating' }, fingerprint).fp);
+    expect(withFingerprint(row.payout, job, fingerprinter(newSecret())).fp).toBe(job.fp); // a fingerprint made is kept
   });
 
   it('processed by an earlier run: settled, its results row read from the journal (fee with the currency digits), even if the guard would hold it', () => {
