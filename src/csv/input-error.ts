@@ -1,9 +1,10 @@
 import { PayoutsError, type ErrorContext } from '../errors.js';
 
 /**
- * The input file cannot be used at all (unreadable, empty, not CSV, bad encoding, a missing
- * column, a header with no rows): exit 2, nothing sent. Codes: `unreadable_file`, `empty_file`, `no_rows`, `not_csv`,
- * `invalid_encoding`, `invalid_csv`, `missing_column`, `duplicate_column`.
+ * The input file cannot be used at all (unreadable, empty, not CSV, bad encoding, a missing,
+ * unknown or repeated column, a header with no rows): exit 2, nothing sent. Codes: `unreadable_file`,
+ * `empty_file`, `no_rows`, `not_csv`, `invalid_encoding`, `invalid_csv`, `missing_column`,
+ * `unknown_column`, `duplicate_column`, `bad_ignore_column`.
  */
 export class InputError extends PayoutsError {
   override readonly name: string = 'InputError';

@@ -4,8 +4,7 @@
  * interleave inside one: a duplicate create always meets the first one's invoice.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { bump } from './counters.js';
-import { countersSnapshot, DEBUG_COUNTERS_PATH, LIVE_MODE_PATH } from './debug-counters.js';
+import { bump, countersSnapshot } from './counters.js';
 import { errorReply, methodNotAllowed, rateLimited } from './error-bodies.js';
 import type { FaultEngine } from './faults.js';
 import type { ParsedRequest, Reply, SandboxContext } from './handler-context.js';
@@ -17,6 +16,14 @@ import { invoiceResource } from './shapes.js';
 import type { SandboxEndpoint } from './sandbox-types.js';
 
 const BODY_LIMIT_BYTES = 1024 * 1024;
+/**
+ * `GET /__sandbox/counters`: a read-only view of the counters for tools outside the process (the
+ * benchmark counts connections and requests of a child `run`). Loopback tool, so no auth; it is
+ * outside `/api` and counts as no request.
+ */
+const DEBUG_COUNTERS_PATH = '/__sandbox/counters';
+/** `POST /__sandbox/live-mode[?live=false]`: the running sandbox answers as live (or test) keys from now on. */
+const LIVE_MODE_PATH = '/__sandbox/live-mode';
 
 type Handler = (ctx: SandboxContext, req: ParsedRequest) => Reply;
 
