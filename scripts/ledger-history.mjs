@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { openLedger } from '../dist/ledger/ledger-store.js';
 import { RepeatGuard } from '../dist/ledger/repeat-guard.js';
 
-const ACCOUNT = { origin: 'https://api.example.com', keyId: 'bench_key', mode: 'test' };
+// LEDGER_ORIGIN and LEDGER_KEY_ID name another account (a sandbox's, to follow with a CLI run).
+const ACCOUNT = { origin: process.env.LEDGER_ORIGIN ?? 'https://api.example.com', keyId: process.env.LEDGER_KEY_ID ?? 'bench_key', mode: 'test' };
 const DAY = 86_400_000;
 const WINDOW = 3 * DAY;
 const [mode, root, nightsText = '10', rowsText = '100000'] = process.argv.slice(2);
