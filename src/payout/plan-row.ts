@@ -15,7 +15,14 @@ import type { Outcome } from './outcome.js';
 import { changesSinceSent } from './paid-change.js';
 import { resumeState, type RowRecord } from './record.js';
 import type { RowJob } from './execute-row.js';
-import type { InvalidReason } from './result-row.js';
+
+/** Why a row failed validation, as its results row says it. */
+export interface InvalidReason {
+  line: number;
+  referenceId?: string;
+  errorCode: string;
+  message: string;
+}
 
 /** Where a row's journal entry leaves it. */
 export interface Resumed {

@@ -3,7 +3,7 @@ import type { InvoiceSnapshot, RowState } from './machine.js';
 import type { Outcome } from './outcome.js';
 import type { RowResult } from './execute-row.js';
 import type { PayoutInstruction } from './instruction.js';
-import type { RowPlan } from './plan-row.js';
+import type { InvalidReason, RowPlan } from './plan-row.js';
 
 /** One line of the results CSV. */
 export interface ResultRow {
@@ -19,14 +19,6 @@ export interface ResultRow {
   fee?: string;
   error_code?: string;
   error_message?: string;
-}
-
-/** Why a row failed validation, as its results row says it. */
-export interface InvalidReason {
-  line: number;
-  referenceId?: string;
-  errorCode: string;
-  message: string;
 }
 
 /** What a results row repeats of its input row. */
