@@ -8,6 +8,7 @@
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { UsageError } from '../errors.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
 import type { PlannedJob, RowPlan } from '../payout/plan-row.js';
 import type { Outcome } from '../payout/outcome.js';
@@ -37,14 +38,18 @@ interface GoLine {
 export class PlanSpool {
   readonly #out: WriteStream;
   #chunk = '';
+  /** The first write that failed: the next flush or close throws it, before anything is sent. */
+  #failed: unknown;
 
   private constructor(readonly path: string) {
     this.#out = createWriteStream(path, { mode: 0o600, flags: 'wx' });
+    this.#out.on('error', (error) => (this.#failed ??= error));
   }
 
   static async create(path: string): Promise<PlanSpool> {
     const spool = new PlanSpool(path);
-    await once(spool.#out, 'open');
+    await Promise.race([once(spool.#out, 'open'), once(spool.#out, 'error')]).catch(() => undefined);
+    spool.#check();
     return spool;
   }
 
@@ -54,16 +59,26 @@ export class PlanSpool {
 
   /** Hands what is written to the file, waiting while it is behind (memory stays flat). */
   async flush(): Promise<void> {
+    this.#check();
     if (this.#chunk === '') return;
     const ok = this.#out.write(this.#chunk);
     this.#chunk = '';
-    if (!ok) await once(this.#out, 'drain');
+    if (!ok) await Promise.race([once(this.#out, 'drain'), once(this.#out, 'close')]);
+    this.#check();
   }
 
   async close(): Promise<void> {
     await this.flush();
-    this.#out.end();
-    await once(this.#out, 'finish');
+    if (!this.#out.writableFinished) await Promise.race([new Promise((resolve) => this.#out.end(resolve)), once(this.#out, 'close')]);
+    this.#check();
+  }
+
+  /** A spool that cannot be written stops the run before anything is sent (exit 2), naming the folder and the fix. */
+  #check(): void {
+    if (this.#failed === undefined) return;
+    const code = (this.#failed as NodeJS.ErrnoException).code ?? (this.#failed as Error).message;
+    const fix = code === 'ENOSPC' || code === 'EDQUOT' ? 'no space left there: free some space, or point TMPDIR at a folder on a disk with room' : 'point TMPDIR at a folder you can write to, on a disk with room';
+    throw new UsageError('plan_spool_failed', `cannot write the run's plans to ${this.path} (${code}): ${fix} for a copy of the file and its plans (about five times its size). Nothing was sent`, { path: this.path });
   }
 
   /** The plans in file order, in batches of up to `size`. */
