@@ -5,7 +5,7 @@ import { payFileUnder } from '../library.js';
 import { delimiterArgument } from '../csv/head.js';
 import { RunControl } from '../run/run-control.js';
 import type { LiveConfirmation, RunStart } from '../run/run-options.js';
-import { programName } from '../ui/command-name.js';
+import { programOf } from '../ui/command-name.js';
 import { shellQuote as quote } from '../ui/shell-quote.js';
 import { createProgress } from '../ui/progress.js';
 import { formatStart, formatSummary, type CommandLine } from '../ui/summary-text.js';
@@ -106,7 +106,7 @@ export async function runCommand(args: RunArgs, io: Io, clock = new RunClock()):
 
 /** The commands the report proposes, written as the user ran this one. */
 function commandLine(args: RunArgs, io: Io): CommandLine {
-  const program = io.invokedAs ?? programName(process.argv, io.env, io.cwd);
+  const program = programOf(io);
   const flags = [
     args.out ? `--out ${quote(args.out)}` : '',
     args.journal ? `--journal ${quote(args.journal)}` : '',

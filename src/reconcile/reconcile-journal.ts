@@ -18,6 +18,7 @@ import type { RowState } from '../payout/machine.js';
 import { isFinalStatus, type Outcome } from '../payout/outcome.js';
 import { journalStateOf, toRecord } from '../payout/record.js';
 import { paidRow } from '../payout/result-row.js';
+import { resultsBesideJournal } from '../run/paths.js';
 import type { RunTimes } from '../run/run-clock.js';
 import { SummaryBuilder, type RowSample } from '../run/summary.js';
 import { followInvoice, type Followed, type FollowPace } from './follow-invoice.js';
@@ -57,10 +58,6 @@ export interface ReconcileReport extends Partial<RunTimes> {
   exitCode: ExitCode;
 }
 
-/** Results path beside a journal: `payouts.journal.jsonl` -> `payouts.results.csv`. */
-function resultsPathOf(journal: string): string {
-  return journal.replace(/\.journal\.jsonl$/, '') + '.results.csv';
-}
 
 /**
  * Fetches the current status of every journaled invoice whose status is not final, journals it,
@@ -76,7 +73,7 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
     const followed = await followAll(journal, opts, env.api, env.logger).finally(() => journal.close());
     const { report, updated, failed } = followed;
     if (opts.ledgerRoot !== undefined) report.released = await release(opts.ledgerRoot, await env.account(), failed, env.logger);
-    const results = opts.out ?? resultsPathOf(opts.journal);
+    const results = opts.out ?? resultsBesideJournal(opts.journal);
     if (existsSync(results)) {
       await rewriteResults(results, updated);
       report.results = results;

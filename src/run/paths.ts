@@ -29,6 +29,11 @@ export function besideInput(input: string, ending: string, opts: { sandbox?: boo
   return join(dirname(full), `${opts.sandbox ? `${stem}.sandbox` : stem}${ending}`);
 }
 
+/** The results file `run` writes beside a journal of its naming: `payouts.journal.jsonl` -> `payouts.results.csv`. */
+export function resultsBesideJournal(journal: string): string {
+  return journal.replace(/\.journal\.jsonl$/, '') + '.results.csv';
+}
+
 /** Where a run writes: the options, else the defaults; a dry run writes `<stem>.dryrun.csv`, never the real results. */
 export interface PathOptions {
   input: string;
