@@ -108,10 +108,21 @@ export interface Verdict {
 export function planRow(row: StartedRow, verdict: Verdict | undefined, stopping: { message?: string | undefined } | undefined): RowPlan {
   const { payout, job } = row;
   if (row.settled && !row.sends) return { kind: 'settled', payout, job, outcome: row.settled, follow: false };
-  if (verdict?.held) return { kind: 'held', payout, message: verdict.message ?? 'held by the repeat-payee guard' };
-  if (stopping) return { kind: 'stopped', payout, job, message: stopping.message };
-  if (row.settled) return { kind: 'settled', payout, job, outcome: row.settled, follow: true };
-  return { kind: 'send', payout, job };
+  const go: RowToExecute = row.settled ? { kind: 'settled', payout, job, outcome: row.settled, follow: true } : { kind: 'send', payout, job };
+  return planAtSend(go, verdict, stopping);
+}
+
+/** A row with requests left: to send, or settled by an earlier run and still to poll. */
+export type RowToExecute = Extract<RowPlan, { kind: 'send' | 'settled' }>;
+
+/**
+ * A row with requests left, as it is about to be executed: held if the guard holds it (the paying
+ * pass asks again, under the ledger lock), stopped if the run is stopping, else as planned.
+ */
+export function planAtSend(plan: RowToExecute, verdict: Verdict | undefined, stopping: { message?: string | undefined } | undefined): RowPlan {
+  if (verdict?.held) return { kind: 'held', payout: plan.payout, message: verdict.message ?? 'held by the repeat-payee guard' };
+  if (stopping) return { kind: 'stopped', payout: plan.payout, job: plan.job, message: stopping.message };
+  return plan;
 }
 
 /** The plan of a row that failed validation. */

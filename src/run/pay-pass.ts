@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS } from '../payout/machine.js';
 import { executeRow, type RowEffects } from '../payout/execute-row.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
 import { fingerprinter } from '../payout/fingerprint.js';
-import { withFingerprint } from '../payout/plan-row.js';
+import { planAtSend, withFingerprint } from '../payout/plan-row.js';
 import { resultRowOf, type ResultRow } from '../payout/result-row.js';
 import type { RunControl } from './run-control.js';
 import { PlanSpool, type GoPlan, type SpooledPlan } from './plan-spool.js';
@@ -87,10 +87,9 @@ export async function payRows(spool: string, opts: RunOptions, env: RunEnv, s: P
           end(seq++, spooled.done.row, spooled.done.settled?.payout);
           continue;
         }
-        const plan = spooled.go.plan;
-        s.journal.release(plan.payout.referenceId);
-        if (verdict?.held) end(seq, resultRowOf({ kind: 'held', payout: plan.payout, message: verdict.message }));
-        else if (s.control.stopping) end(seq, resultRowOf({ kind: 'stopped', payout: plan.payout, job: plan.job, message: s.control.stopReason?.message }));
+        s.journal.release(spooled.go.plan.payout.referenceId);
+        const plan = planAtSend(spooled.go.plan, verdict, s.control.stopping ? { message: s.control.stopReason?.message } : undefined);
+        if (plan.kind !== 'send' && plan.kind !== 'settled') end(seq, resultRowOf(plan));
         else {
           rows.start(pay(seq, plan));
           // Awaited only when full: the next row starts in the same turn, its journal line in the same group commit.

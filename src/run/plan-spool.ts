@@ -10,13 +10,13 @@ import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
-import type { PlannedJob, RowPlan } from '../payout/plan-row.js';
+import type { PlannedJob, RowToExecute } from '../payout/plan-row.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { ResultRow } from '../payout/result-row.js';
 
 /** A row the paying pass executes (`send`, or a settled row to poll), and what its ledger screen reads. */
 export interface GoPlan {
-  plan: Extract<RowPlan, { kind: 'send' | 'settled' }>;
+  plan: RowToExecute;
   /** The row's own `allow_repeat` cell said yes. */
   allowRepeat: boolean;
   /** The journal holds its reference (a rerun, never a repeat payee). */
