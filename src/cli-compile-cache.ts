@@ -1,7 +1,6 @@
 import { lstatSync, mkdirSync } from 'node:fs';
 import nodeModule from 'node:module';
-import { join, resolve } from 'node:path';
-import { defaultCacheDir } from './config-folders.js';
+import { join } from 'node:path';
 
 type EnableCompileCache = (directory: string) => unknown;
 
@@ -10,17 +9,15 @@ type EnableCompileCache = (directory: string) => unknown;
  * starts skip compiling it) in `node-compile-cache` inside the tool's cache folder, never in the
  * shared temp folder Node would pick by itself: code found there is run, and another account
  * could have put it there. Off (the command runs without it) when that folder or the one holding
- * it can be changed by another account or cannot be made, when NODE_DISABLE_COMPILE_CACHE is set,
- * and on Node 20, which has no such cache. NODE_COMPILE_CACHE is the user's own choice: Node turned
- * the cache on there before this runs. Returns the folder used.
+ * it can be changed by another account or cannot be made, when there is no `parent` (the
+ * environment turned it off: config.ts's `compileCacheParent`), and on Node 20, which has no such
+ * cache. Returns the folder used.
  */
 export function enablePrivateCompileCache(
-  env: NodeJS.ProcessEnv,
-  cwd: string,
+  parent: string | undefined,
   enable: EnableCompileCache | undefined = (nodeModule as { enableCompileCache?: EnableCompileCache }).enableCompileCache,
 ): string | undefined {
-  if (!enable || env.NODE_DISABLE_COMPILE_CACHE || env.NODE_COMPILE_CACHE) return undefined;
-  const parent = resolve(cwd, defaultCacheDir(env));
+  if (!enable || parent === undefined) return undefined;
   const dir = join(parent, 'node-compile-cache');
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -5,8 +5,9 @@
  * cli-compile-cache.ts): later starts then skip compiling the bundle, about 20 ms of CPU.
  */
 import { enablePrivateCompileCache } from './cli-compile-cache.js';
+import { compileCacheParent, environment } from './config.js';
 
-enablePrivateCompileCache(process.env, process.cwd());
+enablePrivateCompileCache(compileCacheParent(environment(), process.cwd()));
 const cli = await import('./cli.js');
 
 /** The command line's `runMain`, for code that imports the executable (`npm run demo` does). */

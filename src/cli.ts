@@ -6,6 +6,7 @@ import type { Io } from './wiring.js';
 import { exitThreeOnCrash } from './crash-exit.js';
 import { asTyped, badNumber, usageMessage } from './cli-usage.js';
 import { COMMON_OPTIONS, NUMBER_OPTIONS, OPTIONS_OF, PLAN_OPTIONS, RECONCILE_OPTIONS, RETRY_OPTIONS, RUN_OPTIONS, SANDBOX_OPTIONS, SERVICES_OPTIONS } from './cli-options.js';
+import { environment } from './config.js';
 import { exitCodeOf, type ExitCode } from './errors.js';
 import { failureOf } from './command-failure.js';
 import { RunClock } from './run/run-clock.js';
@@ -207,7 +208,7 @@ function defaultIo(): Io {
     get stdin() {
       return process.stdin;
     },
-    env: process.env,
+    env: environment(),
     cwd: process.cwd(),
   };
 }

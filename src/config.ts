@@ -1,11 +1,20 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
-import * as z from 'zod';
-import { defaultCacheDir } from './config-folders.js';
 import { UsageError } from './errors.js';
 
-/** Every variable besides the API's, read here only; the library's `env` option passes its own. */
+/**
+ * Every environment variable the tool reads is read in this file (the embedded sandbox reads
+ * none). It imports nothing heavy: the executable loads it before Node's compile cache is on.
+ */
+
+/** The process's environment; the library's `env` option passes its own. */
+export function environment(given?: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return given ?? process.env;
+}
+
+/** Every variable besides the API's and the folders'. */
 export const settingsFrom = (env: NodeJS.ProcessEnv) => ({
   /** How often a non-TTY run logs its progress; 5 s unless MILKYPAY_PROGRESS_INTERVAL_MS says. */
   progressIntervalMs: Number(env.MILKYPAY_PROGRESS_INTERVAL_MS) || 5000,
@@ -16,7 +25,34 @@ export const settingsFrom = (env: NodeJS.ProcessEnv) => ({
   repeatWindow: env.MILKYPAY_REPEAT_WINDOW || undefined,
   /** Where `run` writes its metrics (Prometheus text); none unless set. */
   metricsFile: env.MILKYPAY_METRICS_FILE || undefined,
+  /** How the tool was typed: under npx, or looked up on the PATH. */
+  underNpx: env.npm_command === 'exec',
+  searchPath: env.PATH ?? '',
 });
+
+/** The tool's cache folder: MILKYPAY_CACHE_DIR, else the XDG cache folder's `milkypay-payouts`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  return env.MILKYPAY_CACHE_DIR || join(env.XDG_CACHE_HOME || join(env.HOME || homedir(), '.cache'), 'milkypay-payouts');
+}
+
+/**
+ * The folder to hold Node's compile cache: the tool's cache folder, unless NODE_DISABLE_COMPILE_CACHE
+ * is set, or NODE_COMPILE_CACHE (the user's own choice: Node turned the cache on there already).
+ */
+export function compileCacheParent(env: NodeJS.ProcessEnv, cwd: string): string | undefined {
+  return env.NODE_DISABLE_COMPILE_CACHE || env.NODE_COMPILE_CACHE ? undefined : resolve(cwd, defaultCacheDir(env));
+}
+
+/** The tool's data folder: `$XDG_DATA_HOME/milkypay-payouts`, `%LOCALAPPDATA%` on Windows, else `~/.local/share`. */
+export function defaultDataDir(env: NodeJS.ProcessEnv): string {
+  const data = env.XDG_DATA_HOME || (process.platform === 'win32' && env.LOCALAPPDATA ? env.LOCALAPPDATA : join(env.HOME || env.USERPROFILE || homedir(), '.local', 'share'));
+  return join(data, 'milkypay-payouts');
+}
+
+/** MILKYPAY_LEDGER_DIR, when set. */
+export function ledgerDirVariable(env: NodeJS.ProcessEnv): string | undefined {
+  return env.MILKYPAY_LEDGER_DIR || undefined;
+}
 
 /** Where to reach the API and with which keys: env, then `.env`, then flags. */
 export interface Config {
@@ -30,18 +66,20 @@ export interface Config {
 /** Settings given as flags or in code; each wins over its variable. */
 export type ConfigFlags = Partial<Config>;
 
-const httpUrl = z
-  .string()
-  .url('must be a URL such as https://api.example.com/api')
-  .refine((v) => /^https?:\/\//.test(v), 'must start with http:// or https://')
-  .transform((v) => v.replace(/\/+$/, ''));
+type ApiVariable = 'MILKYPAY_API_URL' | 'MILKYPAY_PUBLIC_KEY' | 'MILKYPAY_KEY_ID' | 'MILKYPAY_SECRET_KEY';
 
-const schema = z.object({
-  MILKYPAY_API_URL: httpUrl,
-  MILKYPAY_PUBLIC_KEY: z.string().regex(/^pk_(test|live)_[A-Za-z0-9_]+$/, 'must look like pk_test_… or pk_live_…'),
-  MILKYPAY_KEY_ID: z.string().min(1, 'must not be empty'),
-  MILKYPAY_SECRET_KEY: z.string().min(1, 'must not be empty'),
-});
+/** Each of the API's variables, checked: its value to use, or what is wrong with it. */
+const API_VARIABLES: Record<ApiVariable, (value: string) => { ok: string } | { wrong: string }> = {
+  MILKYPAY_API_URL: (value) => {
+    const trimmed = value.trim();
+    if (!URL.canParse(trimmed)) return { wrong: 'must be a URL such as https://api.example.com/api' };
+    const url = trimmed.replace(/[\t\n\r]/g, ''); // as the URL parser reads it
+    return /^https?:\/\//.test(url) ? { ok: url.replace(/\/+$/, '') } : { wrong: 'must start with http:// or https://' };
+  },
+  MILKYPAY_PUBLIC_KEY: (value) => (/^pk_(test|live)_[A-Za-z0-9_]+$/.test(value) ? { ok: value } : { wrong: 'must look like pk_test_… or pk_live_…' }),
+  MILKYPAY_KEY_ID: (value) => ({ ok: value }),
+  MILKYPAY_SECRET_KEY: (value) => ({ ok: value }),
+};
 
 /**
  * The environment with `.env` of the working directory beneath it: a variable set (non-empty) in the
@@ -63,49 +101,41 @@ export function withDotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.
 
 /** The API's settings, each flag over its variable; `cwd` resolves a relative cache directory. */
 export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = process.cwd()): Config {
-  const input = {
-    ...pick(env),
-    ...(flags.apiUrl ? { MILKYPAY_API_URL: flags.apiUrl } : {}),
-    ...(flags.publicKey ? { MILKYPAY_PUBLIC_KEY: flags.publicKey } : {}),
-    ...(flags.keyId ? { MILKYPAY_KEY_ID: flags.keyId } : {}),
-    ...(flags.secretKey ? { MILKYPAY_SECRET_KEY: flags.secretKey } : {}),
+  const given: Record<ApiVariable, string | undefined> = {
+    MILKYPAY_API_URL: flags.apiUrl || env.MILKYPAY_API_URL,
+    MILKYPAY_PUBLIC_KEY: flags.publicKey || env.MILKYPAY_PUBLIC_KEY,
+    MILKYPAY_KEY_ID: flags.keyId || env.MILKYPAY_KEY_ID,
+    MILKYPAY_SECRET_KEY: flags.secretKey || env.MILKYPAY_SECRET_KEY,
   };
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    // Every problem at once: fixing one variable at a time, a run apart, is how a set-up takes an hour.
-    const missing: string[] = [];
-    const malformed: string[] = [];
-    for (const issue of parsed.error.issues) {
-      const variable = String(issue.path[0] ?? 'configuration');
-      if (input[variable as keyof typeof input] === undefined) {
-        if (!missing.includes(variable)) missing.push(variable);
-      } else if (!malformed.some((m) => m.startsWith(`${variable} `))) malformed.push(`${variable} ${issue.message}`);
+  // Every problem at once: fixing one variable at a time, a run apart, is how a set-up takes an hour.
+  const missing: string[] = [];
+  const malformed: string[] = [];
+  const ok: Partial<Record<ApiVariable, string>> = {};
+  for (const [variable, check] of Object.entries(API_VARIABLES) as [ApiVariable, (typeof API_VARIABLES)[ApiVariable]][]) {
+    const value = given[variable];
+    if (!value) {
+      missing.push(variable);
+      continue;
     }
-    const problems = [
-      ...(missing.length ? [`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set`] : []),
-      ...malformed,
-    ];
-    throw new UsageError(
-      'bad_config',
-      `${problems.join('; ')}: set ${missing.length + malformed.length === 1 ? 'it' : 'them'} in the environment or in .env (see .env.example), or use --sandbox to try the embedded sandbox`,
-      { variable: [...missing, ...malformed.map((m) => m.split(' ')[0]!)].join(', ') },
-    );
+    const checked = check(value);
+    if ('ok' in checked) ok[variable] = checked.ok;
+    else malformed.push(`${variable} ${checked.wrong}`);
   }
-  const c = parsed.data;
+  if (missing.length || malformed.length) throw badConfig(missing, malformed);
   return {
-    apiUrl: c.MILKYPAY_API_URL,
-    publicKey: c.MILKYPAY_PUBLIC_KEY,
-    keyId: c.MILKYPAY_KEY_ID,
-    secretKey: c.MILKYPAY_SECRET_KEY,
+    apiUrl: ok.MILKYPAY_API_URL!,
+    publicKey: ok.MILKYPAY_PUBLIC_KEY!,
+    keyId: ok.MILKYPAY_KEY_ID!,
+    secretKey: ok.MILKYPAY_SECRET_KEY!,
     cacheDir: resolve(cwd, flags.cacheDir ?? defaultCacheDir(env)),
   };
 }
 
-function pick(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  const out: Record<string, string | undefined> = {};
-  for (const key of Object.keys(schema.shape)) {
-    const value = env[key];
-    if (value !== undefined && value !== '') out[key] = value;
-  }
-  return out;
+function badConfig(missing: string[], malformed: string[]): UsageError {
+  const problems = [...(missing.length ? [`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} not set`] : []), ...malformed];
+  return new UsageError(
+    'bad_config',
+    `${problems.join('; ')}: set ${missing.length + malformed.length === 1 ? 'it' : 'them'} in the environment or in .env (see .env.example), or use --sandbox to try the embedded sandbox`,
+    { variable: [...missing, ...malformed.map((m) => m.split(' ')[0]!)].join(', ') },
+  );
 }

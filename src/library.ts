@@ -2,7 +2,7 @@ import { join, resolve } from 'node:path';
 import { isApiError } from './api/api-error.js';
 import { adviceFor } from './api-advice.js';
 import { connect, requestRetryOf, type ConnectArgs, type Delays } from './wiring.js';
-import { settingsFrom, withDotEnv, type Config } from './config.js';
+import { environment, settingsFrom, withDotEnv, type Config } from './config.js';
 import { checkInputPath, checkPayFileOptions, withLibraryWords } from './library-options.js';
 import { ledgerRoot } from './ledger/ledger-location.js';
 import { DEFAULT_REPEAT_WINDOW, parseRepeatWindow } from './ledger/repeat-window.js';
@@ -70,7 +70,7 @@ export interface PayFileOptions {
   sandbox?: boolean;
   /** Where the API is and with which keys; what is absent is read from `env` and `.env` in `cwd`. */
   config?: Partial<Config>;
-  /** Default `process.env`. */
+  /** Default: the process's environment. */
   env?: NodeJS.ProcessEnv;
   /** Resolves relative paths and finds `.env`; default `process.cwd()`. */
   cwd?: string;
@@ -143,7 +143,7 @@ export async function payFileUnder(control: RunControl, input: string, options: 
   checkInputPath(input);
   checkPayFileOptions(options);
   const cwd = options.cwd ?? process.cwd();
-  const env = options.env ?? process.env;
+  const env = environment(options.env);
   const runOptions = toRunOptions(input, options, cwd, env);
   if (options.plan !== undefined) runOptions.applyPlan = { path: resolve(cwd, options.plan), file: await readPlan(resolve(cwd, options.plan)) };
   const throttle = new Throttle({
@@ -204,9 +204,9 @@ export async function reconcileUnder(journal: string, options: ReconcileOptions 
   checkPayFileOptions(options); // its options are payFile's, checked the same way
   const cwd = options.cwd ?? process.cwd();
   const logger = options.logger ?? (await silentLogger());
-  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays), clock }, { env: options.env ?? process.env, cwd }, logger);
+  const ctx = await connect({ ...options, requestRetry: requestRetryOf(options.delays), clock }, { env: environment(options.env), cwd }, logger);
   try {
-    const env = withDotEnv(options.env ?? process.env, cwd);
+    const env = withDotEnv(environment(options.env), cwd);
     const ledger = ctx.sandboxState && usesSandboxLedger(options) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
     const wait = options.wait !== undefined ? { waitSeconds: options.wait, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...options.delays?.poll } } : {};
     const report = await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait }, ctx);

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
+import { environment } from '../config.js';
 import { UsageError } from '../errors.js';
 import type { LedgerEntry, LedgerEntryV2 } from '../ledger/ledger-entry.js';
 import { accountFolder, ledgerRoot, type LedgerAccount } from '../ledger/ledger-location.js';
@@ -45,7 +46,7 @@ export interface RepeatSettings {
 
 /** On, 3 days, the ledger in the tool's data folder (`MILKYPAY_LEDGER_DIR` or the XDG data home). */
 export function defaultRepeatSettings(): RepeatSettings {
-  return { ledgerRoot: ledgerRoot(process.env, process.cwd()), windowMs: parseRepeatWindow(DEFAULT_REPEAT_WINDOW, 'the default window'), windowText: DEFAULT_REPEAT_WINDOW, allowAll: false };
+  return { ledgerRoot: ledgerRoot(environment(), process.cwd()), windowMs: parseRepeatWindow(DEFAULT_REPEAT_WINDOW, 'the default window'), windowText: DEFAULT_REPEAT_WINDOW, allowAll: false };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { defaultDataDir, ledgerDirVariable } from '../config-folders.js';
+import { defaultDataDir, ledgerDirVariable } from '../config.js';
 import type { Account } from '../guards/account.js';
 
 /** What a ledger belongs to: one API, one account, one mode (the run's `Account`). */

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { basename, delimiter, dirname, isAbsolute, join, relative } from 'node:path';
+import { settingsFrom } from '../config.js';
 import { shellQuote } from './shell-quote.js';
 
 const BIN = 'milkypay-payouts';
@@ -11,8 +12,9 @@ const BIN = 'milkypay-payouts';
 export function programName(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): string {
   const script = argv[1];
   if (!script) return BIN;
-  if (env.npm_command === 'exec') return `npx ${BIN}`;
-  if (basename(script) === BIN && onPath(script, env.PATH)) return BIN;
+  const { underNpx, searchPath } = settingsFrom(env);
+  if (underNpx) return `npx ${BIN}`;
+  if (basename(script) === BIN && onPath(script, searchPath)) return BIN;
   const shown = asTypedPath(script, cwd);
   if (basename(script) !== BIN) return `node ${shellQuote(shown)}`;
   return shellQuote(shown === script ? shown : `./${shown}`); // a bare name would be looked up on the PATH
@@ -29,6 +31,6 @@ export function asTypedPath(path: string, cwd: string): string {
   return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : path;
 }
 
-function onPath(script: string, path: string | undefined): boolean {
-  return (path ?? '').split(delimiter).some((dir) => dir && dir === dirname(script) && existsSync(join(dir, BIN)));
+function onPath(script: string, path: string): boolean {
+  return path.split(delimiter).some((dir) => dir && dir === dirname(script) && existsSync(join(dir, BIN)));
 }

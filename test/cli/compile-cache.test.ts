@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { enablePrivateCompileCache } from '../../src/cli-compile-cache.js';
+import { compileCacheParent } from '../../src/config.js';
 import { CLI } from '../helpers/workspace.js';
 
 const made: string[] = [];
@@ -27,7 +28,7 @@ describe.skipIf(process.platform === 'win32')("Node's compile cache lives in the
   it('is node-compile-cache inside MILKYPAY_CACHE_DIR, made 0700, never the shared temp folder', async () => {
     const root = await tempDir();
     const { enable, enabled } = recorder();
-    const dir = enablePrivateCompileCache({ MILKYPAY_CACHE_DIR: join(root, 'cache') }, '/', enable);
+    const dir = enablePrivateCompileCache(compileCacheParent({ MILKYPAY_CACHE_DIR: join(root, 'cache') }, '/'), enable);
     expect(dir).toBe(join(root, 'cache', 'node-compile-cache'));
     expect(enabled).toEqual([dir]);
     expect((await stat(dir!)).mode & 0o777).toBe(0o700);
@@ -36,7 +37,7 @@ describe.skipIf(process.platform === 'win32')("Node's compile cache lives in the
   it('without MILKYPAY_CACHE_DIR it is under the XDG cache folder, beside the service rules', async () => {
     const root = await tempDir();
     const { enable, enabled } = recorder();
-    enablePrivateCompileCache({ XDG_CACHE_HOME: root }, '/', enable);
+    enablePrivateCompileCache(compileCacheParent({ XDG_CACHE_HOME: root }, '/'), enable);
     expect(enabled).toEqual([join(root, 'milkypay-payouts', 'node-compile-cache')]);
   });
 
@@ -46,18 +47,18 @@ describe.skipIf(process.platform === 'win32')("Node's compile cache lives in the
     await mkdir(join(cache, 'node-compile-cache'), { recursive: true, mode: 0o700 });
     await chmod(cache, 0o777);
     const { enable, enabled } = recorder();
-    expect(enablePrivateCompileCache({ MILKYPAY_CACHE_DIR: cache }, '/', enable)).toBeUndefined();
+    expect(enablePrivateCompileCache(compileCacheParent({ MILKYPAY_CACHE_DIR: cache }, '/'), enable)).toBeUndefined();
     await chmod(cache, 0o700);
     await chmod(join(cache, 'node-compile-cache'), 0o770);
-    expect(enablePrivateCompileCache({ MILKYPAY_CACHE_DIR: cache }, '/', enable)).toBeUndefined();
+    expect(enablePrivateCompileCache(compileCacheParent({ MILKYPAY_CACHE_DIR: cache }, '/'), enable)).toBeUndefined();
     expect(enabled).toEqual([]);
   });
 
   it("is off with NODE_DISABLE_COMPILE_CACHE, and NODE_COMPILE_CACHE is left to Node", async () => {
     const root = await tempDir();
     const { enable, enabled } = recorder();
-    expect(enablePrivateCompileCache({ MILKYPAY_CACHE_DIR: root, NODE_DISABLE_COMPILE_CACHE: '1' }, '/', enable)).toBeUndefined();
-    expect(enablePrivateCompileCache({ MILKYPAY_CACHE_DIR: root, NODE_COMPILE_CACHE: join(root, 'mine') }, '/', enable)).toBeUndefined();
+    expect(enablePrivateCompileCache(compileCacheParent({ MILKYPAY_CACHE_DIR: root, NODE_DISABLE_COMPILE_CACHE: '1' }, '/'), enable)).toBeUndefined();
+    expect(enablePrivateCompileCache(compileCacheParent({ MILKYPAY_CACHE_DIR: root, NODE_COMPILE_CACHE: join(root, 'mine') }, '/'), enable)).toBeUndefined();
     expect(enabled).toEqual([]);
   });
 
