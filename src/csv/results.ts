@@ -1,11 +1,11 @@
 import { readdir, stat, unlink } from 'node:fs/promises';
-import type { FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import type { ResultRow } from '../payout/result-row.js';
 import { PayoutsError } from '../errors.js';
 import { isAlive } from '../journal/lock-file.js';
 import { openAtomic, type AtomicFile } from '../write-atomic.js';
+import { writeEveryByte } from '../write-every-byte.js';
 
 const RESULT_COLUMNS = [
   'line', 'reference_id', 'outcome', 'invoice_id', 'status', 'resolution',
@@ -180,7 +180,7 @@ class OrderedResultsWriter implements ResultsWriter {
     this.#unwrittenBytes += bytes.length;
     this.#writing = this.#writing.then(async () => {
       try {
-        if (!this.#failure && this.#state !== 'aborted') await writeFully(this.#file.handle, bytes);
+        if (!this.#failure && this.#state !== 'aborted') await writeEveryByte(this.#file.handle, bytes);
       } catch (error) {
         this.#failure ??= this.#writeFailure(error);
       } finally {
@@ -199,14 +199,6 @@ class OrderedResultsWriter implements ResultsWriter {
     return new ResultsError('results_write_failed', `could not write the results file ${this.#outPath}: ${messageOf(error)}`, 3, {
       path: this.#outPath,
     });
-  }
-}
-
-async function writeFully(handle: FileHandle, bytes: Buffer): Promise<void> {
-  for (let written = 0; written < bytes.length; ) {
-    const { bytesWritten } = await handle.write(bytes, written, bytes.length - written);
-    if (bytesWritten === 0) throw new Error('the file system accepted no bytes');
-    written += bytesWritten;
   }
 }
 

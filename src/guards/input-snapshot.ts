@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { unreadableInput } from '../csv/head.js';
 import { UsageError } from '../errors.js';
 import { digestFile } from '../file-digest.js';
+import { writeEveryByte } from '../write-every-byte.js';
 
 const CHUNK = 1 << 20;
 
@@ -80,20 +81,11 @@ async function copyHashing(path: string, source: FileHandle, copy: string): Prom
       if (bytesRead === 0) return { sha256: hash.digest('hex'), size };
       const bytes = buffer.subarray(0, bytesRead);
       hash.update(bytes);
-      await writeAll(target, bytes).catch((error: unknown) => Promise.reject(copyFailed(path, copy, error)));
+      await writeEveryByte(target, bytes).catch((error: unknown) => Promise.reject(copyFailed(path, copy, error)));
       size += bytesRead;
     }
   } finally {
     await target.close();
-  }
-}
-
-/** `write` may write fewer bytes than asked: every byte, or an error. */
-async function writeAll(target: FileHandle, bytes: Buffer): Promise<void> {
-  for (let at = 0; at < bytes.length; ) {
-    const { bytesWritten } = await target.write(bytes, at, bytes.length - at);
-    if (bytesWritten === 0) throw Object.assign(new Error('no byte written'), { code: 'EIO' });
-    at += bytesWritten;
   }
 }
 

@@ -1,4 +1,5 @@
 import type { FileHandle } from 'node:fs/promises';
+import { writeEveryByte } from '../write-every-byte.js';
 
 export interface GroupCommitStats {
   /** Write (+ fdatasync) rounds done so far. */
@@ -69,12 +70,7 @@ export class GroupCommitter {
 
   async #commit(group: Pending[]): Promise<void> {
     const bytes = Buffer.from(group.map((pending) => pending.text).join(''), 'utf8');
-    let written = 0;
-    while (written < bytes.length) {
-      const { bytesWritten } = await this.#handle.write(bytes, written, bytes.length - written, null);
-      if (bytesWritten === 0) throw new Error('the file system accepted no bytes');
-      written += bytesWritten;
-    }
+    await writeEveryByte(this.#handle, bytes);
     if (this.#durable) await this.#handle.datasync();
     this.stats.groups += 1;
     this.stats.lines += group.length;

@@ -8,11 +8,11 @@ import { dirname } from 'node:path';
 import { syncDirectory } from '../journal/sync-directory.js';
 import { ledgerWriteFailed } from './ledger-errors.js';
 import type { AtomicFile } from '../write-atomic.js';
+import { writeEveryByte, type ByteSink } from '../write-every-byte.js';
 import type { LedgerTail } from './ledger-read.js';
 
 /** The part of a file handle the append uses (a `FileHandle` is one). */
-export interface AppendHandle {
-  write(buffer: Buffer, offset: number, length: number, position: null): Promise<{ bytesWritten: number }>;
+export interface AppendHandle extends ByteSink {
   datasync(): Promise<void>;
   truncate(length: number): Promise<void>;
   close(): Promise<void>;
@@ -47,11 +47,7 @@ export async function appendWhole(file: string, tail: LedgerTail, text: string, 
       tail.partial = 0;
     }
     touched = true;
-    for (let written = 0; written < bytes.length; ) {
-      const { bytesWritten } = await handle.write(bytes, written, bytes.length - written, null);
-      if (bytesWritten <= 0) throw Object.assign(new Error('the file system accepted no more bytes'), { code: 'ENOSPC' });
-      written += bytesWritten;
-    }
+    await writeEveryByte(handle, bytes);
     if (options.durable) await handle.datasync();
   } catch (error) {
     // Lines of a batch that will not be sent would only hold too much, but a torn one must not stay.
