@@ -12,7 +12,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
  * `node` process can run the real code without a build. Returns the path to import from.
  */
 export async function compileJournalModules(dir: string): Promise<string> {
-  const sources = ['src/errors.ts', 'src/write-atomic.ts', 'src/file-digest.ts', ...(await readdir(join(root, 'src/journal'))).map((f) => `src/journal/${f}`)];
+  const sources = ['src/errors.ts', 'src/write-atomic.ts', 'src/write-every-byte.ts', 'src/file-digest.ts', ...(await readdir(join(root, 'src/journal'))).map((f) => `src/journal/${f}`)];
   for (const source of sources.filter((f) => f.endsWith('.ts'))) {
     const text = await readFile(join(root, source), 'utf8');
     const output = (await transform(text, { loader: 'ts', format: 'esm', target: 'node20', tsconfigRaw: { compilerOptions: { verbatimModuleSyntax: true } } })).code;
