@@ -200,7 +200,7 @@ export async function reconcile(journal: string, options: ReconcileOptions = {})
 }
 
 /** `reconcile`, its errors in the command line's words (the command calls this). */
-export async function reconcileUnder(journal: string, options: ReconcileOptions = {}, clock = new RunClock()): Promise<ReconcileReport> {
+export async function reconcileUnder(journal: string, options: ReconcileOptions = {}, clock = new RunClock(), stop = new RunControl()): Promise<ReconcileReport> {
   checkPayFileOptions(options); // its options are payFile's, checked the same way
   const cwd = options.cwd ?? process.cwd();
   const logger = options.logger ?? (await silentLogger());
@@ -208,8 +208,8 @@ export async function reconcileUnder(journal: string, options: ReconcileOptions 
   try {
     const env = withDotEnv(environment(options.env), cwd);
     const ledger = ctx.sandboxState && usesSandboxLedger(options) ? join(ctx.sandboxState, 'ledger') : ledgerRoot(env, cwd, options.ledger);
-    const wait = options.wait !== undefined ? { waitSeconds: options.wait, pollBackoff: { ...DEFAULT_POLL_BACKOFF, ...options.delays?.poll } } : {};
-    const report = await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait }, ctx);
+    const wait = options.wait !== undefined ? { waitSeconds: options.wait } : {};
+    const report = await reconcileJournal({ journal: resolve(cwd, journal), ...(options.out ? { out: resolve(cwd, options.out) } : {}), ledgerRoot: ledger, ...wait, delays: machineDelays(options.delays ?? {}) }, { ...ctx, stop });
     return { ...clock.finish(), ...report };
   } catch (error) {
     throw withExitCode(error, ctx.config.apiUrl);

@@ -1,9 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
-import pLimit from 'p-limit';
-import { isApiError } from '../api/api-error.js';
-import type { ApiClient, Invoice } from '../api/client-types.js';
+import type { ApiClient } from '../api/client-types.js';
 import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
 import { UsageError, type ExitCode } from '../errors.js';
 import { unbound } from '../journal/binding.js';
@@ -13,28 +11,28 @@ import { openJournal, type Journal, type JournalEntry } from '../journal/journal
 import { releaseFailed, type FailedPayout } from '../ledger/release-failed.js';
 import type { Logger } from '../log.js';
 import type { Account } from '../guards/account.js';
-import type { BackoffPolicy } from '../payout/backoff.js';
-import type { RowState } from '../payout/machine.js';
+import { executeRow, type RowJob, type RowResult, type RunStop } from '../payout/execute-row.js';
+import { commandFor, DEFAULT_LIMITS, type RowContext, type RowState } from '../payout/machine.js';
 import { isFinalStatus, type Outcome } from '../payout/outcome.js';
-import { journalStateOf, toRecord } from '../payout/record.js';
-import { paidRow } from '../payout/result-row.js';
+import { settledOutcome, type RowPlan } from '../payout/plan-row.js';
+import { resumeState, type RowRecord } from '../payout/record.js';
+import { resultRowOf } from '../payout/result-row.js';
 import { resultsBesideJournal } from '../run/paths.js';
+import type { RunControl } from '../run/run-control.js';
 import type { RunTimes } from '../run/run-clock.js';
-import { SummaryBuilder, type RowSample } from '../run/summary.js';
-import { followInvoice, type Followed, type FollowPace } from './follow-invoice.js';
+import { logIfProblem, SummaryBuilder, type RowSample } from '../run/summary.js';
+import { Throttle } from '../run/throttle.js';
+import { readOnlyEffects, type RowNews } from './read-only-effects.js';
 
 export interface ReconcileOptions {
   journal: string;
   out?: string;
-  concurrency?: number;
-  /**
-   * Where the repeat-payee ledgers live: payouts found failed or rejected are released in the
-   * account's ledger there, as a run does. Without it the ledger is not touched.
-   */
+  /** The repeat-payee ledgers, where payouts found failed or rejected are released as a run does; none: untouched. */
   ledgerRoot?: string;
   /** `--wait`: poll each invoice until final or this many seconds pass; payouts still processing then make the exit code 3. */
   waitSeconds?: number;
-  pollBackoff?: BackoffPolicy;
+  /** The machine's waits before a read again and between polls. */
+  delays?: Pick<RowContext, 'backoff' | 'pollBackoff'>;
 }
 
 /** `version`, `runId`, `startedAt`, `finishedAt`, `durationMs`, `requests`: set by the library's `reconcile` and every `reconcile --json`. */
@@ -52,108 +50,108 @@ export interface ReconcileReport extends Partial<RunTimes> {
   counts: Record<Outcome, number>;
   /** The first of them that need a person or another reconcile, with the reason. */
   problems: RowSample[];
-  /** `--wait`: how long, and how many were still processing when the time was up. */
+  /** `--wait`: how long, and how many were still processing when the time was up (absent when stopped). */
   waited?: { seconds: number; stillProcessing: number };
+  /** Why reconcile stopped before following every row to its end (a signal). */
+  stopped?: string;
   /** `run`'s: 1 when a payout followed ended failed or partial, 3 when one is unreadable or (with --wait) not final, else 0. */
   exitCode: ExitCode;
 }
 
-
-/**
- * Fetches the current status of every journaled invoice whose status is not final, journals it,
- * and rewrites the results CSV beside the journal with the new outcomes.
- */
-export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; logger: Logger; account: () => Promise<Account> }): Promise<ReconcileReport> {
+/** Reads every journaled invoice whose status is not final, journals what moved and rewrites the results CSV. */
+export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; logger: Logger; account: () => Promise<Account>; stop: RunControl }): Promise<ReconcileReport> {
   if (!existsSync(opts.journal)) throw new UsageError('no_journal', `no journal at ${opts.journal}`, { path: opts.journal });
   const lock = await acquireLock(opts.journal, { command: 'reconcile' });
+  const forgetLock = env.stop.atForcedStop(() => lock.release());
   try {
     // Its invoice ids mean something only on the API and account it is bound to.
     if ((await journalKind(opts.journal)).kind === 'legacy') throw unbound(opts.journal, false);
     const journal = await openJournal(opts.journal, { binding: await env.account(), onWarning: (m) => env.logger.warn(m) });
-    const followed = await followAll(journal, opts, env.api, env.logger).finally(() => journal.close());
-    const { report, updated, failed } = followed;
+    const { report, moved, failed } = await followAll(journal, opts, env.api, env.logger, env.stop).finally(() => journal.close());
     if (opts.ledgerRoot !== undefined) report.released = await release(opts.ledgerRoot, await env.account(), failed, env.logger);
     const results = opts.out ?? resultsBesideJournal(opts.journal);
     if (existsSync(results)) {
-      await rewriteResults(results, updated);
+      await rewriteResults(results, moved);
       report.results = results;
     }
     return report;
   } finally {
+    forgetLock();
     await lock.release();
   }
 }
 
-/** Follows every journaled invoice not final yet, journals what moved, and counts each outcome as `run` does. */
-async function followAll(journal: Journal, opts: ReconcileOptions, api: ApiClient, logger: Logger) {
+/**
+ * Follows every journaled invoice not final yet through the payout machine (`executeRow`, its
+ * effects read-only, 8 reads at a time), journals what moved, and counts each results row as `run`
+ * does. It walks the journal: the run's batch loop reads an input file, which reconcile has not.
+ */
+async function followAll(journal: Journal, opts: ReconcileOptions, api: ApiClient, logger: Logger, stop: RunStop) {
   const summary = new SummaryBuilder();
-  const report = { journal: opts.journal, checked: 0, changed: 0, failedReads: 0, moves: {} as Record<string, number>, released: 0 };
-  const updated = new Map<string, RowState>();
+  const open = [...journal.entries.values()].filter((e) => typeof e.invoice_id === 'string' && typeof e.status === 'string' && !isFinalStatus(e.status) && commandFor(startOf(e)).kind !== 'finish');
+  const report = { journal: opts.journal, checked: open.length, changed: 0, failedReads: 0, moves: {} as Record<string, number>, released: 0 };
+  const moved = new Map<string, RowRecord>();
   const failed: FailedPayout[] = [];
-  const pace: FollowPace = { ...(opts.waitSeconds !== undefined ? { waitUntil: Date.now() + opts.waitSeconds * 1000 } : {}), ...(opts.pollBackoff ? { pollBackoff: opts.pollBackoff } : {}) };
-  const unread = (entry: JournalEntry, message: string): void => {
-    report.failedReads += 1;
-    summary.addOutcome('error', { ...rowOf(entry), error_code: 'not_read', error_message: `${message}; left as it was: run reconcile again later` });
-  };
-  const limit = pLimit(opts.concurrency ?? 8);
-  const open = [...journal.entries.values()].filter((e) => typeof e.invoice_id === 'string' && typeof e.status === 'string' && !isFinalStatus(e.status));
+  const news = new Map<string, RowNews>();
+  const pace = { process: false, ...DEFAULT_LIMITS, ...(opts.waitSeconds !== undefined ? { waitUntil: Date.now() + opts.waitSeconds * 1000 } : {}), ...opts.delays };
+  const effects = readOnlyEffects({ api, journal, entries: journal.entries, throttle: new Throttle({ concurrency: 8 }), stop, pace }, news);
   await Promise.all(
-    open.map((entry) =>
-      limit(async () => {
-        report.checked += 1;
-        let read: Followed;
-        try {
-          read = await followInvoice(api, entry, pace);
-        } catch (error) {
-          if (!isApiError(error)) throw error;
-          logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, err: error }, 'could not read invoice');
-          return unread(entry, `could not read invoice ${String(entry.invoice_id)}: ${error.message}`);
-        }
-        if (read.kind === 'foreign') {
-          logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id }, `reading invoice ${String(entry.invoice_id)} returned ${read.why}, not this row's invoice; left as it was`);
-          return unread(entry, `reading invoice ${String(entry.invoice_id)} returned ${read.why}, not this row's invoice`);
-        }
-        const { state, invoice } = read;
-        if (state.kind !== 'done') {
-          logger.warn({ ref: entry.ref, invoice_id: entry.invoice_id, state: state.kind }, 'could not settle the row from its invoice; left as it was');
-          return unread(entry, `could not settle the row from invoice ${invoice.id} (status ${invoice.status})`);
-        }
-        summary.addOutcome(state.outcome, { ...rowOf(entry), ...paidRow(identityOf(entry, invoice), state, false) });
-        if (invoice.status === entry.status && journalStateOf(state) === entry.state) return;
-        await journal.append({ ...toRecord(state, { ref: entry.ref, fp: entry.fp, line: entry.line })!, at: new Date().toISOString() });
-        updated.set(entry.ref, state);
-        // Read back, checked as this row's invoice and final: no money moved for it.
-        if (RELEASING.has(state.outcome)) failed.push({ ref: entry.ref, currency: invoice.currency, amount: invoice.amount });
-        if (invoice.status === entry.status) return;
-        const move = `${String(entry.status)} -> ${invoice.status}`;
-        report.moves[move] = (report.moves[move] ?? 0) + 1;
-        report.changed += 1;
-      }),
-    ),
+    open.map(async (entry) => {
+      const plan = planOf(entry, startOf(entry));
+      const row = resultRowOf(plan, endedAs(await executeRow(plan.job, effects), news.get(entry.ref), plan.job.started, stop));
+      summary.addOutcome(row.outcome, row);
+      logIfProblem(logger, row);
+      const written = news.get(entry.ref)?.written;
+      if (!written) return;
+      moved.set(entry.ref, written);
+      // Read back, checked as this row's invoice and final: no money moved for it.
+      if (RELEASING.has(written.state)) failed.push({ ref: entry.ref, currency: written.currency ?? '', amount: written.amount ?? '' });
+      if (written.status === entry.status) return;
+      const move = `${String(entry.status)} -> ${String(written.status)}`;
+      report.moves[move] = (report.moves[move] ?? 0) + 1;
+      report.changed += 1;
+    }),
   );
   const waited = opts.waitSeconds !== undefined;
+  const stopped = stop.stopReason?.message;
   const out: ReconcileReport = {
     ...report,
+    failedReads: summary.counts.error,
     counts: summary.counts,
     problems: summary.problems,
-    ...(waited ? { waited: { seconds: opts.waitSeconds!, stillProcessing: summary.counts.submitted } } : {}),
-    exitCode: summary.exitCode(false, waited),
+    ...(stopped ? { stopped } : waited ? { waited: { seconds: opts.waitSeconds!, stillProcessing: summary.counts.submitted } } : {}),
+    exitCode: summary.exitCode(stop.stopping, waited),
   };
-  return { report: out, updated, failed };
-}
-
-function rowOf(entry: JournalEntry) {
-  return { line: entry.line, reference_id: entry.ref, ...(entry.invoice_id ? { invoice_id: entry.invoice_id } : {}), ...(entry.status ? { status: entry.status } : {}) };
-}
-
-function identityOf(entry: JournalEntry, invoice: Invoice) {
-  return { line: entry.line, referenceId: entry.ref, service: entry.service ?? invoice.service ?? '', currency: entry.currency ?? invoice.currency, amount: entry.amount ?? invoice.amount };
+  return { report: out, moved, failed };
 }
 
 /**
- * Outcomes after which a payout holds nothing in the repeat-payee ledger (a run also releases
- * `conflict`, which reading a journaled invoice never gives).
+ * Where reconcile starts a row: its invoice polled (submitted) or read back (any other state),
+ * never created or processed (`process: false`). A conflict's invoice is not the row's: not followed.
  */
+function startOf(entry: JournalEntry): RowState {
+  return resumeState({ ...entry, state: entry.state === 'submitted' || entry.state === 'conflict' ? entry.state : 'process_doubt' }, entry.fp, entry.ref);
+}
+
+/** The row (its payout as the journal, or the results file, has it) to follow, or `settled` as the journal now holds it. */
+function planOf(row: Pick<JournalEntry, 'line' | 'ref' | 'fp' | 'service' | 'currency' | 'amount'>, state: RowState): RowPlan & { job: RowJob } {
+  const payment = { service: row.service ?? '', currency: row.currency ?? '', amount: row.amount ?? '' };
+  const payout = { line: row.line, referenceId: row.ref, ...payment, request: { referenceId: row.ref, ...payment, fields: {} } };
+  const job = { line: row.line, referenceId: row.ref, fp: row.fp, request: payout.request, initial: state, started: state };
+  const outcome = settledOutcome(state, false);
+  return outcome ? { kind: 'settled', payout, job, outcome, follow: false } : { kind: 'send', payout, job };
+}
+
+/** How the row ended: as the machine left it, or `not_read` when no answer carried its invoice (left as the journal had it). */
+function endedAs(result: RowResult, news: RowNews | undefined, start: RowState, stop: RunStop): RowResult & { stopMessage?: string | undefined } {
+  const stopMessage = result.interrupted ? stop.stopReason?.message : undefined;
+  if (news?.answered || (result.state.kind === 'done' && result.state.outcome === 'error')) return { ...result, stopMessage };
+  const invoice = 'invoice' in start ? start.invoice : undefined;
+  const why = news?.failure ? `could not read invoice ${invoice?.id}: ${news.failure}` : `invoice ${invoice?.id} was not read (${stopMessage ?? 'no answer'})`;
+  return { state: { kind: 'done', outcome: 'error', ...(invoice ? { invoice } : {}), errorCode: 'not_read', message: `${why}; left as it was: run reconcile again later` }, interrupted: false };
+}
+
+/** Outcomes after which a payout holds nothing in the repeat-payee ledger (a run also releases `conflict`, never read here). */
 const RELEASING: ReadonlySet<string> = new Set(['failed', 'rejected']);
 
 /**
@@ -174,17 +172,16 @@ async function release(root: string, account: Account, failed: FailedPayout[], l
   }
 }
 
-async function rewriteResults(path: string, updated: Map<string, RowState>): Promise<void> {
+async function rewriteResults(path: string, moved: Map<string, RowRecord>): Promise<void> {
   // The writer escapes cells a spreadsheet would run as formulas; read them back as they were.
   const rows = parse(await readFile(path), { columns: true, bom: true, cast: (value) => unescapeFormula(value) }) as Record<string, string>[];
   const writer = await createResultsWriter(path);
   rows.forEach((row, seq) => {
     const old = { ...row, line: Number(row.line) } as unknown as ResultRow;
-    const state = updated.get(row.reference_id ?? '');
-    if (!state) return writer.write(seq, old);
-    const identity = { line: old.line, referenceId: old.reference_id, service: row.service ?? '', currency: row.currency ?? '', amount: row.amount ?? '' };
-    // The row run would write for this state; the columns it leaves out are emptied, not kept from before.
-    writer.write(seq, { ...old, invoice_id: '', status: '', resolution: '', fee: '', error_code: '', error_message: '', ...paidRow(identity, state, false) });
+    const record = moved.get(row.reference_id ?? '');
+    if (!record) return writer.write(seq, old);
+    // The row a rerun would write from the journal now: its input's columns, the invoice's as journaled.
+    writer.write(seq, resultRowOf(planOf({ ...record, line: old.line, service: row.service, currency: row.currency, amount: row.amount }, resumeState(record, record.fp, record.ref))));
   });
   await writer.close();
 }

@@ -24,6 +24,7 @@ export function formatReconcile(r: ReconcileReport, cmd: ReconcileCommandLine): 
   for (const [move, n] of Object.entries(r.moves)) lines.push(`  ${n} ${n === 1 ? 'invoice' : 'invoices'} moved ${move.replace(' -> ', ' to ')}`);
   if (r.failedReads) lines.push(`  ${r.failedReads} could not be read; run reconcile again later.`);
   if (r.waited?.stillProcessing) lines.push(stillProcessingLine(r.waited));
+  if (r.stopped) lines.push(`  ${r.stopped} before every payout was followed to its end (exit 3); ${r.counts.submitted} still processing.`);
   lines.push(...problemLines(r));
   if (r.results) lines.push(`Results rewritten: ${r.results}`);
   const steps: string[] = [];
@@ -33,6 +34,6 @@ export function formatReconcile(r: ReconcileReport, cmd: ReconcileCommandLine): 
     steps.push(`re-pay failed rows under new references${input ? '' : ' (name the CSV file the journal was run from)'}: ${retry}`);
   }
   if (r.counts.partial) steps.push('check the partially processed rows listed above: less was paid than asked.');
-  if (r.failedReads || r.counts.submitted) steps.push(`follow the rest later: ${cmd.program} reconcile ${shellQuote(cmd.journal)}${r.waited ? ` --wait ${r.waited.seconds}` : ''}`);
+  if (r.failedReads || r.counts.submitted || r.stopped) steps.push(`follow the rest later: ${cmd.program} reconcile ${shellQuote(cmd.journal)}${r.waited ? ` --wait ${r.waited.seconds}` : ''}`);
   return [...lines, ...steps.map((s) => `Next: ${s}`)].join('\n') + '\n';
 }

@@ -26,7 +26,8 @@ describe('reconcile stopped by a signal', () => {
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr.split('\n').filter((l) => l.startsWith('stopping:'))).toHaveLength(1);
     expect(r.stdout).toContain('Checked 12 invoices not final yet');
-    expect(r.stdout).toContain('12 payouts still processing');
+    expect(r.stdout).toContain('stopped by SIGINT before every payout was followed to its end (exit 3); 12 still processing.');
+    expect(r.stderr).not.toMatch(/MaxListeners|unexpected/);
     expect((await readdir(ws.dir)).filter((f) => f.endsWith('.lock') || f.includes('.tmp-'))).toEqual([]);
     expect((await ws.results('batch.results.csv')).map((x) => x.outcome)).toEqual(Array(12).fill('submitted'));
     expect(ws.sandbox.counters.requests.create + ws.sandbox.counters.requests.process).toBe(sent);
