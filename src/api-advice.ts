@@ -4,24 +4,28 @@ import { AbortedError, UsageError, type PayoutsError } from './errors.js';
 /** Endpoints called with the public key (`public_key`), not the key id and secret. */
 const PUBLIC_ENDPOINTS = new Set(['/payout-prerequest']);
 
+const PRIVATE_KEYS = 'MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY';
+
 /** The variables that hold the credentials an endpoint is called with. */
 function credentialVariables(endpoint: string): string {
-  return PUBLIC_ENDPOINTS.has(endpoint) ? 'MILKYPAY_PUBLIC_KEY' : 'MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY';
+  return PUBLIC_ENDPOINTS.has(endpoint) ? 'MILKYPAY_PUBLIC_KEY' : PRIVATE_KEYS;
 }
 
 export function isCredentialsRefusal(error: ApiError): boolean {
   return error.status === 401 || error.status === 403;
 }
 
-/** The one sentence for credentials the API refused (401/403), naming the variables to check. */
+/** The one sentence for credentials the API refused (401/403): what it answered, and the variables to check. */
+export function credentialsRefusedText(answered: string, variables = PRIVATE_KEYS): string {
+  return `the API refused the credentials (${answered}): check ${variables} (keys of this account, for this MILKYPAY_API_URL)`;
+}
+
+/** Credentials refused before any payout was sent (the rules, the account's mode). */
 export function credentialsRefused(error: ApiError): UsageError {
   const variables = credentialVariables(error.endpoint);
   const said = error.apiMessage ? `: ${error.apiMessage}` : '';
-  return new UsageError(
-    'credentials_refused',
-    `the API refused the credentials (${error.status} on ${error.method} ${error.endpoint}${said}): check ${variables} (keys of this account, for this MILKYPAY_API_URL); nothing was paid by this step`,
-    { status: error.status, variable: variables },
-  );
+  const answered = `${error.status} on ${error.method} ${error.endpoint}${said}`;
+  return new UsageError('credentials_refused', `${credentialsRefusedText(answered, variables)}; nothing was paid by this step`, { status: error.status, variable: variables });
 }
 
 /** Connection failures that mean the address itself is wrong, not that the API is down for a while. */

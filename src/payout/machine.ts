@@ -1,3 +1,4 @@
+import { credentialsRefusedText } from '../api-advice.js';
 import { backoffDelay, DEFAULT_POLL_BACKOFF, type BackoffPolicy } from './backoff.js';
 import { alreadySentConflict } from './conflict-advice.js';
 import type { RowFailure } from './failure.js';
@@ -142,7 +143,7 @@ export function step(state: RowState, event: RowEvent, ctx: RowContext): RowStat
   if (event.kind === 'failed') {
     const failure = event.failure.class;
     if (failure === 'auth') {
-      return { kind: 'aborted', errorCode: 'auth_failed', message: `the API refused our credentials (${event.failure.message})` };
+      return { kind: 'aborted', errorCode: 'auth_failed', message: credentialsRefusedText(event.failure.message) };
     }
   }
   switch (state.kind) {

@@ -66,7 +66,6 @@ export class RunControl implements RunStop {
   /** Stop starting requests; rows in flight finish their current request and are journaled. */
   stop(code: string, message: string): void {
     if (this.stopReason) return;
-    if (code === 'auth_failed') message = `${message}: check MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY (keys of this account, for this MILKYPAY_API_URL)`;
     this.stopReason = { code, message };
     this.controller.abort();
   }

@@ -43,7 +43,9 @@ describe('exit codes a scheduler can act on; a user mistake is exit 2 with the f
     await ws.write('payouts.csv', csv(HEADER, rows(3)));
     const first = await ws.cli(['run', 'payouts.csv', '--concurrency', '1']);
     expect(first.code, first.stderr).toBe(2);
-    expect(first.stdout).toMatch(/MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY/);
+    // The one sentence, as before anything is sent (api-advice.ts), with what the API answered.
+    expect(first.stdout).toMatch(/the API refused the credentials \(POST \/\S+ answered HTTP 401[^)]*\): check MILKYPAY_KEY_ID and MILKYPAY_SECRET_KEY \(keys of this account, for this MILKYPAY_API_URL\)/);
+    expect(first.stdout).not.toMatch(/refused our credentials|MILKYPAY_API_URL\)[^\n]*MILKYPAY_API_URL\)/);
     ws.sandbox.setFaults({ script: [{ endpoint: 'create', kind: 'status', status: 401, referenceId: 'late-3' }] });
     await ws.write('late.csv', csv(HEADER, rows(3, 'late')));
     const late = await ws.cli(['run', 'late.csv', '--concurrency', '1', '--allow-repeat']);
