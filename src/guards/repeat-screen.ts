@@ -20,7 +20,7 @@ import { LedgerError } from '../ledger/ledger-errors.js';
 import type { LedgerFiles } from '../ledger/ledger-write.js';
 import { DEFAULT_REPEAT_KEY, type RepeatKey } from '../ledger/repeat-key.js';
 import { canonicalAmount } from '../money.js';
-import { identityOf } from '../ledger/repeat-signature.js';
+import { identityOf, partsIdentity } from '../ledger/repeat-signature.js';
 import type { Logger } from '../log.js';
 import type { Outcome } from '../payout/outcome.js';
 import type { PayoutInstruction } from '../rules/index.js';
@@ -271,7 +271,7 @@ export class RepeatScreen {
 
   /** The live entries recording this very payout under its reference (a version-1 one by its own key). */
   #heldBy(index: Ledger['index'], row: RepeatCandidate): LedgerEntry[] {
-    const v2 = identityOf(this.#entry('paid', row));
+    const v2 = partsIdentity(row);
     const entries = index.liveUnder(row.ref).filter((e) => e.currency === row.currency && canonicalAmount(e.amount) === canonicalAmount(row.amount));
     if (entries.length === 0) return entries;
     const v1 = entries.some((e) => e.v === 1) ? identityOf({ v: 1, kind: 'paid', ref: row.ref, payee: row.legacyPayee!(), currency: row.currency, amount: row.amount, at: '', file: '' }) : '';

@@ -1,8 +1,9 @@
 /**
- * A finished batch's checkpoint, `<journal>.checkpoint`: what its rerun would report, valid only
- * for the exact journal, input and results files it was written with (sizes and SHA-256), the same
- * binding and the same options. It lets an unchanged rerun skip parsing, validating and replaying
- * (no request, the same results file and summary). The JSONL journal stays the source of truth:
+ * A finished batch's checkpoint, `<journal>.checkpoint`: a cache of its rerun's plans, folded
+ * (every valid row settled as it ended: run/summary.ts RerunTally), valid only for the exact
+ * journal, input and results files it was written with (sizes and SHA-256), the same binding and
+ * the same options. It lets an unchanged rerun skip parsing, validating and replaying (no request,
+ * the same results file; the summary finished by the one summary path). The JSONL journal stays the source of truth:
  * a checkpoint that does not match it byte for byte is ignored, and the run takes the full path.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
@@ -10,7 +11,7 @@ import { digestFile, type FileMark } from '../file-digest.js';
 import { writeAtomic } from '../write-atomic.js';
 import { sameBinding, type JournalBinding } from './binding.js';
 
-const VERSION = 2; // 2: SHA-256 in hex, as everywhere else
+const VERSION = 3; // 3: the rerun's tally of its rows' plans, not its summary
 
 
 /** What decides a rerun's outcome besides the files: a change in any of them takes the full path. */
@@ -24,15 +25,12 @@ export interface CheckpointKey {
   options: Record<string, unknown>;
 }
 
-/** What the checkpoint carries for the rerun: the gates' inputs and the summary it reports. */
-export interface CheckpointContent<S> {
-  validRows: number;
-  /** Requested totals per currency, for `--max-total` / `--expect-total` on the rerun. */
-  requested: Array<[currency: string, amount: string]>;
-  summary: S;
+/** What the checkpoint carries for the rerun: its rows' plans folded (every valid row settled, as each ended). */
+export interface CheckpointContent<T> {
+  tally: T;
 }
 
-interface CheckpointFile<S> extends CheckpointContent<S> {
+interface CheckpointFile<T> extends CheckpointContent<T> {
   v: number;
   binding: JournalBinding;
   input: string;
@@ -46,11 +44,11 @@ export function checkpointPath(journalPath: string): string {
 }
 
 /** Written last, atomically, owner-only; after it the journal must not change, or it is void. */
-export async function writeCheckpoint<S>(journalPath: string, key: CheckpointKey, content: CheckpointContent<S>): Promise<void> {
+export async function writeCheckpoint<T>(journalPath: string, key: CheckpointKey, content: CheckpointContent<T>): Promise<void> {
   const [journal, results] = await Promise.all([mark(journalPath), mark(key.results)]);
   const input = key.inputMark;
   if (!journal || !results) return;
-  const file: CheckpointFile<S> = {
+  const file: CheckpointFile<T> = {
     v: VERSION,
     binding: key.binding,
     input: key.input,
@@ -68,10 +66,10 @@ export async function removeCheckpoint(journalPath: string): Promise<void> {
 }
 
 /** The checkpoint's content when it matches this run and the files byte for byte; else undefined. */
-export async function readCheckpoint<S>(journalPath: string, key: CheckpointKey): Promise<CheckpointContent<S> | undefined> {
-  let file: CheckpointFile<S>;
+export async function readCheckpoint<T>(journalPath: string, key: CheckpointKey): Promise<CheckpointContent<T> | undefined> {
+  let file: CheckpointFile<T>;
   try {
-    file = JSON.parse(await readFile(checkpointPath(journalPath), 'utf8')) as CheckpointFile<S>;
+    file = JSON.parse(await readFile(checkpointPath(journalPath), 'utf8')) as CheckpointFile<T>;
   } catch {
     return undefined;
   }
@@ -83,7 +81,7 @@ export async function readCheckpoint<S>(journalPath: string, key: CheckpointKey)
   if (sizes[0] !== file.files.journal.size || sizes[1] !== file.files.results.size) return undefined;
   const [journal, results] = await Promise.all([mark(journalPath), mark(key.results)]);
   if (!same(journal, file.files.journal) || !same(results, file.files.results)) return undefined;
-  return { validRows: file.validRows, requested: file.requested, summary: file.summary };
+  return { tally: file.tally };
 }
 
 function same(a: FileMark | undefined, b: FileMark): boolean {

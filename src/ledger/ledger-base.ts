@@ -21,6 +21,7 @@ import { parseLedgerLine, type LedgerEntry } from './ledger-entry.js';
 import { AbortedError } from '../errors.js';
 import { LedgerError } from './ledger-errors.js';
 import type { BaseEntries } from './repeat-check.js';
+import { LedgerPages } from './ledger-pages.js';
 
 export const BASE_FILE = 'payouts.compacted';
 export const FOOTER_BYTES = 256;
@@ -64,6 +65,9 @@ export class LedgerBase implements BaseEntries {
   /** The first hash of each block of the sorted tables: all of them that stays in memory (8 bytes per 512 entries). */
   readonly #fences: Record<typeof Table.ByRef | typeof Table.ByPayee, Uint32Array>;
   #fd: number | undefined;
+  /** The small reads of lookups (table blocks, offsets, entry lines); whole tables are read past it. */
+  readonly #pages: LedgerPages;
+  #last: { n: number; entry: LedgerEntry } | undefined;
 
   private constructor(
     readonly path: string,
@@ -78,6 +82,7 @@ export class LedgerBase implements BaseEntries {
     this.#entryBytes = footer.entryBytes;
     const sizes = tableBytes(this.count, footer.legacy);
     this.#tableAt = sizes.map((_, i) => this.#entryBytes + sizes.slice(0, i).reduce((a, b) => a + b, 0));
+    this.#pages = new LedgerPages((into, position) => readSync(this.#open(), into, 0, into.length, position), fstatSync(fd).size);
     // The offsets and times are checked when compaction reads them whole; an entry read by a wrong
     // offset is caught by its hash. The sorted tables decide what is found: checked before any use.
     this.#fences = { [Table.ByRef]: this.#check(Table.ByRef), [Table.ByPayee]: this.#check(Table.ByPayee) };
@@ -137,11 +142,20 @@ export class LedgerBase implements BaseEntries {
 
   /** Entry `n`, read back; a line that is not an entry is damage. */
   read(n: number): LedgerEntry {
+    // A lookup reads an entry twice in a row (found by its table, then confirmed by the index).
+    if (this.#last?.n === n) return this.#last.entry;
+    const entry = this.#parse(n);
+    this.#last = { n, entry };
+    return entry;
+  }
+
+  #parse(n: number): LedgerEntry {
     const bounds = new Float64Array(2);
     const edges = new Uint8Array(bounds.buffer, 0, n + 1 < this.count ? 16 : 8);
-    this.#readExactly(edges, this.#tableAt[Table.Offsets]! + n * 8, 'its tables are cut short');
+    this.#readPaged(edges, this.#tableAt[Table.Offsets]! + n * 8, 'its tables are cut short');
     const end = n + 1 < this.count ? bounds[1]! : this.#entryBytes;
-    const bytes = this.bytes(bounds[0]!, end - bounds[0]!, Buffer.allocUnsafe(0));
+    const bytes = Buffer.allocUnsafe(Math.max(0, end - bounds[0]!));
+    this.#readPaged(bytes, bounds[0]!, 'its entries are cut short');
     const entry = bytes[bytes.length - 1] === 10 ? parseLedgerLine(bytes.toString('utf8', 0, bytes.length - 1)) : undefined;
     if (!entry) throw baseDamaged(this.path, `line ${n + 1} is not a ledger entry`);
     return entry;
@@ -199,8 +213,8 @@ export class LedgerBase implements BaseEntries {
     for (let block = Math.max(0, lo - 1); block < fences.length && (block < lo || fences[block] === hash); block++) {
       const first = block * BLOCK_PAIRS;
       const pairs = new Uint32Array(Math.min(BLOCK_PAIRS, this.count - first) * 2);
-      this.#readExactly(new Uint8Array(pairs.buffer), this.#tableAt[which]! + first * 8, 'its tables are cut short');
-      for (let i = 0; i < pairs.length; i += 2) if (pairs[i] === hash) found.push(pairs[i + 1]!);
+      this.#readPaged(new Uint8Array(pairs.buffer), this.#tableAt[which]! + first * 8, 'its tables are cut short');
+      for (let i = firstPairAtLeast(pairs, hash); i < pairs.length && pairs[i] === hash; i += 2) found.push(pairs[i + 1]!);
     }
     return found;
   }
@@ -227,6 +241,10 @@ export class LedgerBase implements BaseEntries {
     if (into.length > 0 && readSync(this.#open(), into, 0, into.length, position) !== into.length) throw baseDamaged(this.path, what);
   }
 
+  #readPaged(into: Uint8Array, position: number, what: string): void {
+    if (into.length > 0 && !this.#pages.read(into, position)) throw baseDamaged(this.path, what);
+  }
+
   #open(): number {
     if (this.#fd !== undefined) return this.#fd;
     const fd = openSync(this.path, 'r');
@@ -236,6 +254,18 @@ export class LedgerBase implements BaseEntries {
     }
     return (this.#fd = fd);
   }
+}
+
+/** The index of the first (hash, number) pair of a sorted block whose hash is at least `hash`. */
+function firstPairAtLeast(pairs: Uint32Array, hash: number): number {
+  let lo = 0;
+  let hi = pairs.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pairs[mid * 2]! < hash) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo * 2;
 }
 
 function readFooter(path: string, fd: number): BaseFooter {

@@ -99,7 +99,7 @@ async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, sna
   // no request, before anything a full run needs is loaded (rules, the repeat-payee ledger).
   if (!opts.dryRun && !opts.applyPlan) {
     const lock = await acquireLock(paths.journal, { command: 'run', onWarning: (m) => log.warn(m) });
-    const rerun = await rerunFromCheckpoint(paths.journal, key, opts, env).finally(() => lock.release());
+    const rerun = await rerunFromCheckpoint(key, opts, { ...env, paths, ignoredColumns: file.ignoredColumns }).finally(() => lock.release());
     if (rerun) return rerun;
   }
   const repeat = await RepeatScreen.open(repeatSettings, account, opts.input, log);

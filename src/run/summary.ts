@@ -180,6 +180,40 @@ export class SummaryBuilder {
     }));
   }
 
+  /** The tally a rerun of this finished run makes: its rows as they ended, none to send, every valid one settled. */
+  rerunTally(): RerunTally {
+    return {
+      counts: { ...this.counts },
+      requested: this.requestedTotals.entries(),
+      processed: this.processed.entries(),
+      fees: [...this.fees],
+      rowsByCurrency: [...this.rowsByCurrency],
+      invalid: this.invalid,
+      problems: this.problems,
+      invalidRows: this.invalidRows,
+      rows: this.rows,
+    };
+  }
+
+  /** The builder a rerun of a finished batch ends with, from its tally: the one summary path finishes it. */
+  static fromRerunTally(t: RerunTally): SummaryBuilder {
+    const b = new SummaryBuilder();
+    for (const [currency, amount] of t.requested) {
+      b.requestedTotals.add(currency, amount);
+      b.settledTotals.add(currency, amount);
+    }
+    for (const [currency, amount] of t.processed) b.processed.add(currency, amount);
+    for (const [currency, fee] of t.fees) b.fees.set(currency, fee);
+    for (const [currency, n] of t.rowsByCurrency) b.rowsByCurrency.set(currency, n);
+    Object.assign(b.counts, t.counts);
+    b.invalid.push(...t.invalid);
+    b.problems.push(...t.problems);
+    b.invalidRows = t.invalidRows;
+    b.rows = t.rows;
+    b.settled = t.rows - t.invalidRows;
+    return b;
+  }
+
   /**
    * 3 when incomplete (stopped, rows a rerun finishes, or payouts still processing when `--wait`
    * ran out) even if rows also need a person; then 1; else 0. `run` and `reconcile` both decide here.
@@ -189,6 +223,22 @@ export class SummaryBuilder {
     if (waited && this.counts.submitted > 0) return 3;
     return OUTCOMES.every((o) => this.counts[o] === 0 || SUCCESS_OUTCOMES.has(o)) ? 0 : 1;
   }
+}
+
+/**
+ * What a rerun of a finished batch folds its rows' plans into, every valid row settled, as plain
+ * data: the journal's checkpoint keeps it, and `fromRerunTally` gives the rerun its builder back.
+ */
+export interface RerunTally {
+  counts: Record<Outcome, number>;
+  requested: Array<[string, string]>;
+  processed: Array<[string, string]>;
+  fees: Array<[string, string]>;
+  rowsByCurrency: Array<[string, number]>;
+  invalid: InvalidSample[];
+  problems: RowSample[];
+  invalidRows: number;
+  rows: number;
 }
 
 /**

@@ -53,6 +53,25 @@ describe('the checkpoint of a finished batch', () => {
     expect(summaryOf(fast.stdout)).toMatchObject({ sent: 0, plan: { send: 0, settled: 20 } });
   });
 
+  it('finishes a batch that needs a person (a failed and a partial payout, exit 1) through the same summary as the full path', async () => {
+    ws = await workspace();
+    const header = [...HEADER, 'fields.test_details_payout_status'];
+    const data = rows(6).map((r, i) => [...r, i === 1 ? 'process-failed' : i === 4 ? 'partially-processed' : '']);
+    await ws.write('payouts.csv', csv(header, data));
+    const first = await ws.cli(['run', 'payouts.csv', '--json']);
+    expect(first.code, first.stderr).toBe(1);
+    expect(existsSync(ws.path('payouts.journal.jsonl.checkpoint'))).toBe(true);
+    const fast = await ws.cli(['run', 'payouts.csv', '--json']);
+    expect(fast.stderr).toMatch(FROM_CHECKPOINT);
+    await rm(ws.path('payouts.journal.jsonl.checkpoint'));
+    const full = await ws.cli(['run', 'payouts.csv', '--json']);
+    expect(full.stderr).not.toMatch(FROM_CHECKPOINT);
+    expect(summaryOf(fast.stdout)).toEqual(summaryOf(full.stdout));
+    expect(summaryOf(fast.stdout)).toMatchObject({ exitCode: 1, sent: 0, plan: { send: 0, settled: 6 }, counts: { failed: 1, partial: 1, processed: 4 } });
+    expect((summaryOf(fast.stdout)['problems'] as unknown[]).length).toBe(2);
+    expect(fast.code).toBe(1);
+  });
+
   it('is ignored once the journal grew', async () => {
     await paidBatch(3);
     const line = JSON.stringify({ v: 2, ref: 'ref-1', state: 'processed', fp: 'x', line: 2, at: '2026-01-01T00:00:00.000Z' });

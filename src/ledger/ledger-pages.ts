@@ -1,0 +1,52 @@
+/**
+ * The small reads of a compacted ledger file (a block of a sorted table, an entry's offsets, an
+ * entry line) served from pages of it kept in memory, a bounded number of them. The file is
+ * written whole and never changed in place (a compaction replaces it: another inode), so a page
+ * read once holds the same bytes for as long as the file is open. A rerun of a big file asks the
+ * ledger about every row, in the file's order: without the pages that was three reads from the
+ * disk a row; with them, one read serves the rows whose entries share a page.
+ */
+const PAGE_BYTES = 64 * 1024;
+
+export class LedgerPages {
+  /** Pages by number, least recently used first (a Map keeps insertion order). */
+  readonly #pages = new Map<number, Buffer>();
+
+  constructor(
+    /** Reads `into.length` bytes at `position` from the file, or fewer at its end. */
+    private readonly readAt: (into: Uint8Array, position: number) => number,
+    /** The file's size: the last page is short. */
+    private readonly size: number,
+    private readonly maxPages = 64,
+  ) {}
+
+  /** Copies `into.length` bytes from `position`; false when the file ends before them. */
+  read(into: Uint8Array, position: number): boolean {
+    if (position + into.length > this.size) return false;
+    for (let done = 0; done < into.length; ) {
+      const at = position + done;
+      const page = this.#page(Math.floor(at / PAGE_BYTES));
+      if (!page) return false;
+      const from = at % PAGE_BYTES;
+      const n = Math.min(into.length - done, page.length - from);
+      if (n <= 0) return false;
+      page.copy(into, done, from, from + n);
+      done += n;
+    }
+    return true;
+  }
+
+  #page(n: number): Buffer | undefined {
+    const kept = this.#pages.get(n);
+    if (kept) {
+      this.#pages.delete(n);
+      this.#pages.set(n, kept);
+      return kept;
+    }
+    const page = Buffer.allocUnsafe(Math.min(PAGE_BYTES, this.size - n * PAGE_BYTES));
+    if (this.readAt(page, n * PAGE_BYTES) !== page.length) return undefined;
+    if (this.#pages.size >= this.maxPages) this.#pages.delete(this.#pages.keys().next().value!);
+    this.#pages.set(n, page);
+    return page;
+  }
+}
