@@ -65,7 +65,7 @@ function settledRow(payout: PayoutInstruction, started: RowState, outcome: Outco
 }
 
 /** The results CSV row of a row the machine worked on; an unfinished row is an `error` a rerun resolves. */
-export function paidRow(payout: RowIdentity, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
+function paidRow(payout: RowIdentity, state: RowState, interrupted: boolean, stopMessage?: string): ResultRow {
   if (state.kind === 'done') {
     const row = withInvoice(base(payout, state.outcome), state.invoice, payout.currency);
     if (state.errorCode) row.error_code = state.errorCode;

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
+import pLimit from 'p-limit';
 import type { ApiClient } from '../api/client-types.js';
 import { createResultsWriter, unescapeFormula, type ResultRow } from '../csv/results.js';
 import { UsageError, type ExitCode } from '../errors.js';
@@ -82,9 +83,9 @@ export async function reconcile(opts: ReconcileOptions, env: { api: ApiClient; l
 }
 
 /**
- * Follows every journaled invoice not final yet through the payout machine (`executeRow`, its
- * effects read-only, 8 reads at a time), journals what moved, and counts each results row as `run`
- * does. It walks the journal: the run's batch loop reads an input file, which reconcile has not.
+ * Follows every journaled invoice not final yet through the payout machine (`executeRow`, effects
+ * read-only; 8 reads, 256 rows under way at a time), journals what moved, and counts each results
+ * row as `run` does. It walks the journal: the run's batch loop reads an input file, which reconcile has not.
  */
 async function followAll(journal: Journal, opts: ReconcileOptions, api: ApiClient, logger: Logger, stop: RunStop) {
   const summary = new SummaryBuilder();
@@ -95,8 +96,9 @@ async function followAll(journal: Journal, opts: ReconcileOptions, api: ApiClien
   const news = new Map<string, RowNews>();
   const pace = { process: false, ...DEFAULT_LIMITS, ...(opts.waitSeconds !== undefined ? { waitUntil: Date.now() + opts.waitSeconds * 1000 } : {}), ...opts.delays };
   const effects = readOnlyEffects({ api, journal, entries: journal.entries, throttle: new Throttle({ concurrency: 8 }), stop, pace }, news);
+  const rows = pLimit(256);
   await Promise.all(
-    open.map(async (entry) => {
+    open.map((entry) => rows(async () => {
       const plan = planOf(entry, startOf(entry));
       const row = resultRowOf(plan, endedAs(await executeRow(plan.job, effects), news.get(entry.ref), plan.job.started, stop));
       summary.addOutcome(row.outcome, row);
@@ -110,7 +112,7 @@ async function followAll(journal: Journal, opts: ReconcileOptions, api: ApiClien
       const move = `${String(entry.status)} -> ${String(written.status)}`;
       report.moves[move] = (report.moves[move] ?? 0) + 1;
       report.changed += 1;
-    }),
+    })),
   );
   const waited = opts.waitSeconds !== undefined;
   const stopped = stop.stopReason?.message;
@@ -164,10 +166,8 @@ async function release(root: string, account: Account, failed: FailedPayout[], l
     if (released.length) logger.info({ refs: released.length }, `released ${released.length} failed payouts in the repeat-payee ledger: their payees can be paid again`);
     return released.length;
   } catch (error) {
-    logger.warn(
-      { err: (error as Error).message, refs: failed.map((f) => f.ref) },
-      'could not record the failed payouts in the repeat-payee ledger: a retry-failed file of them may be held as repeat_payee until the original file is run again',
-    );
+    const why = 'could not record the failed payouts in the repeat-payee ledger: a retry-failed file of them may be held as repeat_payee until the original file is run again';
+    logger.warn({ err: (error as Error).message, refs: failed.map((f) => f.ref) }, why);
     return 0;
   }
 }
