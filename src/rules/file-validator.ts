@@ -10,7 +10,8 @@ import { findInvisible } from './invisible-characters.js';
 import { FirstSeen } from './first-seen.js';
 import type { CurrencyRules, RulesBook } from './currency-rules.js';
 import type { PayoutInstruction } from '../payout/instruction.js';
-import { instructionWithoutRules, requiredKeys, validateRecord, type ValidationFailure, type ValidationResult } from './validate.js';
+import { instructionWithoutRules, requiredKeys, validateRecord } from './validate.js';
+import type { ValidationFailure, ValidationResult } from './validation-failure.js';
 
 export interface Validator {
   /** A batch of records (see `InputFile.batches()`), in order: one await per batch, not per row. */

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openInput } from '../../src/csv/input.js';
 import { createRulesBook } from '../../src/rules/book.js';
-import type { ValidationResult } from '../../src/rules/validate.js';
+import type { ValidationResult } from '../../src/rules/validation-failure.js';
 import { createValidator } from '../../src/rules/file-validator.js';
 import { writeInput } from '../csv/input-helpers.js';
 import { startHarness, type Harness } from './sandbox-helpers.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { validateRecord, type ValidationResult } from '../../src/rules/validate.js';
+import { validateRecord } from '../../src/rules/validate.js';
+import type { ValidationResult } from '../../src/rules/validation-failure.js';
 import { RULES, record, row } from './rules-fixtures.js';
 
 function check(rec: ReturnType<typeof row>): ValidationResult {
