@@ -29,7 +29,7 @@ export function rowEffects(deps: RowEffectsDeps): RowEffects {
   return {
     pace: deps.pace,
     stop: control,
-    journal: (record) => deps.journal.append({ ...record }),
+    journal: (record) => deps.journal.append(record),
     async request(command, job, stillSends) {
       const event = await throttle.slot(() => (stillSends() ? send(deps.api, command, job) : Promise.resolve(undefined)));
       if (event === undefined) return undefined;

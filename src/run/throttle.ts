@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import pLimit, { type LimitFunction } from 'p-limit';
 
 /**
  * One gate in front of every request: `--max-rate` as a token bucket, a run-wide pause while the
@@ -8,7 +7,12 @@ import pLimit, { type LimitFunction } from 'p-limit';
  * every request waits for a `slot`.
  */
 export class Throttle {
-  private readonly limit: LimitFunction;
+  /** Slots allowed now; `#active` may exceed it for a while after a 429 halves it. */
+  #limit: number;
+  #active = 0;
+  /** Requests waiting for a slot, oldest first from `#next`; a slot freed is handed to the oldest. */
+  #waiting: (() => void)[] = [];
+  #next = 0;
   private readonly intervalMs: number;
   private nextSlot = 0;
   private pausedUntil = 0;
@@ -36,22 +40,49 @@ export class Throttle {
     this.onPause = opts.onPause;
     this.now = opts.now ?? Date.now;
     this.sleep = opts.sleep ?? sleep;
-    this.limit = pLimit(opts.concurrency);
+    this.#limit = opts.concurrency;
   }
 
-  /** Runs `send` once one of the `concurrency` slots is free; the slot is held until it settles. */
-  slot<T>(send: () => Promise<T>): Promise<T> {
-    return this.limit(send);
+  /**
+   * Runs `send` once one of the `concurrency` slots is free; the slot is held until it settles.
+   * Two promises a request (p-limit took five and a bound function): this runs twice a row.
+   */
+  async slot<T>(send: () => Promise<T>): Promise<T> {
+    if (this.#active < this.#limit) this.#active += 1; // then nobody waits: a freed slot is handed over at once
+    else await new Promise<void>((resolve) => this.#waiting.push(resolve)); // counted when handed over
+    try {
+      return await send();
+    } finally {
+      this.#active -= 1;
+      this.#handOver();
+    }
+  }
+
+  #handOver(): void {
+    while (this.#active < this.#limit && this.#next < this.#waiting.length) {
+      this.#active += 1;
+      this.#waiting[this.#next++]!();
+    }
+    // Handed-over entries are dropped in bulk (shift() copies the whole queue each time).
+    if (this.#next > 1024 && this.#next * 2 > this.#waiting.length) {
+      this.#waiting = this.#waiting.slice(this.#next);
+      this.#next = 0;
+    }
   }
 
   /** Slots allowed now (fewer than asked for while 429s keep coming). */
   get concurrency(): number {
-    return this.limit.concurrency;
+    return this.#limit;
+  }
+
+  #setLimit(limit: number): void {
+    this.#limit = limit;
+    this.#handOver();
   }
 
   /** Slots in use: requests on the wire. */
   get active(): number {
-    return this.limit.activeCount;
+    return this.#active;
   }
 
   readonly beforeRequest = async (): Promise<void> => {
@@ -72,11 +103,11 @@ export class Throttle {
       if (readOnly) this.slowDown();
       return;
     }
-    if (status === 0 || status >= 400 || this.limit.concurrency >= this.maxConcurrency) return;
+    if (status === 0 || status >= 400 || this.#limit >= this.maxConcurrency) return;
     this.successes += 1;
-    if (this.successes >= this.limit.concurrency * 4) {
+    if (this.successes >= this.#limit * 4) {
       this.successes = 0;
-      this.limit.concurrency += 1;
+      this.#setLimit(this.#limit + 1);
     }
   };
 
@@ -88,7 +119,7 @@ export class Throttle {
 
   private slowDown(): void {
     this.successes = 0;
-    if (this.limit.concurrency > 1) this.limit.concurrency = Math.max(1, Math.floor(this.limit.concurrency / 2));
+    if (this.#limit > 1) this.#limit = Math.max(1, Math.floor(this.#limit / 2));
   }
 
   /** The server asked everyone to wait: hold every request, not just the one that was refused. */
