@@ -60,11 +60,13 @@ export async function executeRow(job: RowJob, effects: RowEffects): Promise<RowR
   // Object.assign because `{ ...spread, more }` objects are slow to create and to write to.
   const ctx: RowContext = Object.assign({}, effects.pace, {
     referenceId: job.referenceId,
-    expected: { service: job.request.service, currency: job.request.currency, amount: job.request.amount, fields: job.request.fields },
+    expected: job.request, // what the row sends is what every answer is checked against
     now: Date.now(),
   });
   let state = job.started;
   let written = toRecord(job.initial, ids);
+  // Asked before each request and again once its slot is free (one closure a row, reading `state` as it is then).
+  const goesOn = (): boolean => !stop.stopping || finishesAfterStop(state, stop);
   for (;;) {
     const record = toRecord(state, ids);
     if (record && !sameRecord(record, written)) {
@@ -77,7 +79,6 @@ export async function executeRow(job: RowJob, effects: RowEffects): Promise<RowR
       stop.stop(command.errorCode, command.message);
       return { state, interrupted: true };
     }
-    const goesOn = (): boolean => !stop.stopping || finishesAfterStop(state, stop);
     // No wait, no await: most requests have no delay, and an await is two turns of the queue.
     if (!goesOn() || (command.delayMs > 0 && !(await waited(command.delayMs, stop.signal)))) return { state, interrupted: true };
     const event = await effects.request(command, job, goesOn);

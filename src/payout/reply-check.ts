@@ -49,7 +49,8 @@ export function showsValue(shown: string, value: string): boolean {
  */
 export function payeeDifferences(row: Record<string, string>, shown: Record<string, string> | undefined, strict: boolean): string[] {
   const diffs: string[] = [];
-  for (const [key, value] of Object.entries(row)) {
+  for (const key in row) {
+    const value = row[key]!;
     const theirs = shown?.[key];
     if (theirs === undefined) {
       if (strict) diffs.push(`no fields.${key} (the row says ${maskValue(value)})`);
@@ -67,7 +68,7 @@ export function paymentDifferences(invoice: CheckedInvoice, want: ExpectedPayout
   const diffs: string[] = [];
   if (invoice.service !== null && invoice.service !== want.service) diffs.push(`service ${invoice.service} (the row says ${want.service})`);
   if (invoice.currency !== want.currency) diffs.push(`currency ${invoice.currency} (the row says ${want.currency})`);
-  if (canonicalAmount(invoice.amount) !== canonicalAmount(want.amount)) diffs.push(`amount ${invoice.amount} (the row says ${want.amount})`);
+  if (invoice.amount !== want.amount && canonicalAmount(invoice.amount) !== canonicalAmount(want.amount)) diffs.push(`amount ${invoice.amount} (the row says ${want.amount})`);
   return diffs;
 }
 
@@ -93,6 +94,7 @@ export function notTheRows(invoice: CheckedInvoice, referenceId: string, invoice
 export function replyMismatch(invoice: CheckedInvoice, referenceId: string, want: ExpectedPayout, invoiceId?: string): string | undefined {
   const other = notTheRows(invoice, referenceId, invoiceId);
   if (other) return other;
-  const diffs = [...paymentDifferences(invoice, want), ...payeeDifferences(want.fields, invoice.fields, false)];
-  return diffs.length ? `${describeInvoice(invoice)} with ${diffs.join(', ')}` : undefined;
+  const payment = paymentDifferences(invoice, want);
+  const payee = payeeDifferences(want.fields, invoice.fields, false);
+  return payment.length + payee.length > 0 ? `${describeInvoice(invoice)} with ${[...payment, ...payee].join(', ')}` : undefined;
 }

@@ -66,7 +66,7 @@ export async function payRows(spool: string, opts: RunOptions, env: RunEnv, s: P
     let executed: Parameters<typeof resultRowOf>[1];
     try {
       const result = await executeRow(withFingerprint(plan.payout, plan.job, fingerprint), effects);
-      executed = { ...result, stopMessage: result.interrupted ? s.control.stopReason?.message : undefined };
+      executed = { state: result.state, interrupted: result.interrupted, stopMessage: result.interrupted ? s.control.stopReason?.message : undefined };
     } catch (error) {
       // An unexpected error stops the run; the row ends where its journal entry left it.
       s.control.stop('internal_error', `row at line ${plan.payout.line} failed unexpectedly: ${(error as Error).message}`);

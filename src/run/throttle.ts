@@ -45,18 +45,34 @@ export class Throttle {
 
   /**
    * Runs `send` once one of the `concurrency` slots is free; the slot is held until it settles.
-   * Two promises a request (p-limit took five and a bound function): this runs twice a row.
+   * No async wrapper: the answer is `send`'s own promise, the slot freed by a reaction to it that
+   * runs before the caller's. (p-limit made five promises and a bound function a request.)
    */
-  async slot<T>(send: () => Promise<T>): Promise<T> {
-    if (this.#active < this.#limit) this.#active += 1; // then nobody waits: a freed slot is handed over at once
-    else await new Promise<void>((resolve) => this.#waiting.push(resolve)); // counted when handed over
-    try {
-      return await send();
-    } finally {
-      this.#active -= 1;
-      this.#handOver();
+  slot<T>(send: () => Promise<T>): Promise<T> {
+    if (this.#active < this.#limit) {
+      this.#active += 1; // then nobody waits: a freed slot is handed over at once
+      return this.#held(send);
     }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve)).then(() => this.#held(send)); // counted when handed over
   }
+
+  /** `send` made under a slot already counted, freed once it settles (or throws). */
+  #held<T>(send: () => Promise<T>): Promise<T> {
+    let sent: Promise<T>;
+    try {
+      sent = send();
+    } catch (error) {
+      this.#release();
+      return Promise.reject(error as Error);
+    }
+    sent.then(this.#release, this.#release);
+    return sent;
+  }
+
+  readonly #release = (): void => {
+    this.#active -= 1;
+    this.#handOver();
+  };
 
   #handOver(): void {
     while (this.#active < this.#limit && this.#next < this.#waiting.length) {
