@@ -15,6 +15,7 @@ import { unreadableInput } from '../csv/head.js';
 import { UsageError } from '../errors.js';
 import { digestFile } from '../file-digest.js';
 import { writeEveryByte } from '../write-every-byte.js';
+import { claimFolder, COPY_PREFIX, removeStaleCopies } from './stale-copies.js';
 
 const CHUNK = 1 << 20;
 
@@ -30,6 +31,8 @@ export interface InputSnapshot {
   changed(): Promise<boolean>;
   /** Removes the copy and its folder; safe to call more than once. */
   remove(): Promise<void>;
+  /** Private folders of killed runs this run removed (see stale-copies.ts). */
+  readonly staleRemoved: number;
 }
 
 /** Copies `path` into a private folder of its own. InputError if the file cannot be read, UsageError if the copy cannot be written. */
@@ -40,12 +43,14 @@ export async function takeSnapshot(path: string): Promise<InputSnapshot> {
   } catch (error) {
     throw unreadableInput(path, error);
   }
-  const dir = await mkdtemp(join(tmpdir(), 'milkypay-payouts-input-')).catch((error: unknown) => {
+  const staleRemoved = await removeStaleCopies(tmpdir());
+  const dir = await mkdtemp(join(tmpdir(), COPY_PREFIX)).catch((error: unknown) => {
     void source.close();
     throw copyFailed(path, tmpdir(), error);
   });
   const remove = (): Promise<void> => rm(dir, { recursive: true, force: true });
   try {
+    await claimFolder(dir).catch((error: unknown) => Promise.reject(copyFailed(path, dir, error)));
     const before = await source.stat({ bigint: true });
     const copy = join(dir, 'input.csv');
     const { sha256, size } = await copyHashing(path, source, copy);
@@ -56,7 +61,7 @@ export async function takeSnapshot(path: string): Promise<InputSnapshot> {
       // Touched, or copied while it was being written: the bytes decide.
       return (await digestFile(path).catch(() => undefined))?.sha256 !== sha256;
     };
-    return { path, copy, sha256, size, changed, remove };
+    return { path, copy, sha256, size, changed, remove, staleRemoved };
   } catch (error) {
     await remove();
     throw error;

@@ -1,4 +1,5 @@
 import { stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter } from '../csv/results.js';
@@ -49,6 +50,7 @@ export async function runPayouts(opts: RunOptions, env: RunEnv): Promise<RunSumm
   // One read of the file: every pass reads this copy (SPEC §3, the bytes paid are the bytes checked).
   const snapshot = await takeSnapshot(opts.input);
   env.logger.debug({ input: opts.input, copy: snapshot.copy, sha256: snapshot.sha256, bytes: snapshot.size }, 'checking and paying a private copy of the input');
+  if (snapshot.staleRemoved > 0) env.logger.info({ folders: snapshot.staleRemoved }, `removed ${snapshot.staleRemoved} private input copies left in ${tmpdir()} by runs that were killed`);
   const forgetSnapshot = env.control?.atForcedStop(() => snapshot.remove());
   try {
     const out = await runOnSnapshot(opts, env, paths, snapshot);

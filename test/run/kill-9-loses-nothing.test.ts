@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Faults } from '../../src/sandbox/sandbox-types.js';
@@ -42,19 +42,24 @@ describe('kill -9 at any moment loses nothing and pays nothing twice', () => {
     ws = await workspace({ faults });
     const count = 60;
     await ws.write('payouts.csv', csv(HEADER, rows(count)));
+    const tmp = ws.path('tmp'); // the runs' private input copies and plans
+    await mkdir(tmp);
     let kills = 0;
     let leftInDoubt = 0;
     for (let round = 0; round < KILLS; round += 1) {
       // Kill while it pays, at a point counted in its progress, not in time: once this run has
       // journaled a random number of lines (a row is about four), wherever it is in the next one.
       const killAt = (await journalLineCount(ws)) + 4 + Math.floor(Math.random() * 36);
-      const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8']);
+      const child = ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8'], { TMPDIR: tmp });
       const done = collect(child);
       while (child.exitCode === null && (await journalLineCount(ws)) < killAt) await sleep(2);
       if (child.exitCode === null && child.kill('SIGKILL')) kills += 1;
       await done;
       leftInDoubt += await rowsInDoubt(ws);
     }
+    expect((await readdir(tmp)).length).toBeGreaterThan(0); // what the kills left: copies of the file and its plans
+    await collect(ws.spawnCli(['run', 'payouts.csv', '--concurrency', '8'], { TMPDIR: tmp }));
+    expect(await readdir(tmp)).toEqual([]); // removed by the next run, which removes its own as it ends
     let last = await ws.cli(['run', 'payouts.csv', '--concurrency', '8']);
     for (let i = 0; i < 5 && last.code !== 0; i += 1) last = await ws.cli(['run', 'payouts.csv']);
     expect(last.code, last.stderr).toBe(0);
