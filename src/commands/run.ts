@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline/promises';
+import type { ArgsOf, RUN_OPTIONS } from '../cli-options.js';
 import { settingsFrom } from '../config.js';
 import type { ExitCode } from '../errors.js';
 import { payFileUnder } from '../library.js';
@@ -14,36 +15,8 @@ import { RunClock } from '../run/run-clock.js';
 import { atCrash } from '../crash-exit.js';
 import { checkMetrics, crashReport, metricsOf, reportRefusal, withMetrics, type ReportContext } from './run-report.js';
 
-export interface RunArgs extends CommonArgs {
-  input: string;
-  out?: string;
-  journal?: string;
-  concurrency: number;
-  dryRun?: boolean;
-  process?: boolean;
-  wait?: number;
-  delimiter?: string;
-  ignoreColumn?: string[];
-  live?: boolean;
-  yes?: boolean;
-  json?: boolean;
-  maxTotal?: string[];
-  expectCount?: number;
-  expectTotal?: string[];
-  maxRate?: number;
-  maxRetryWait?: number;
-  durable?: boolean;
-  ledger?: string;
-  repeatWindow?: string;
-  allowRepeat?: boolean;
-  allowRepeatOf?: string[];
-  repeatKey?: string;
-  plan?: string;
-  /** The Prometheus text file for node_exporter (default MILKYPAY_METRICS_FILE); real runs only. */
-  metricsFile?: string;
-  /** `plan`: write the plan of this dry run here. */
-  writePlan?: string;
-}
+/** `run`'s options as cli-options.ts declares them; `plan` fills in `writePlan`. */
+export type RunArgs = CommonArgs & Partial<ArgsOf<typeof RUN_OPTIONS>> & { input: string; concurrency: number; writePlan?: string };
 
 /** `run`: `payFile` with the terminal around it (signals, progress, the live confirmation, the summary). */
 export async function runCommand(args: RunArgs, io: Io, clock = new RunClock()): Promise<ExitCode> {
