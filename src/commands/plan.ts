@@ -1,13 +1,13 @@
 import { resolve } from 'node:path';
+import type { ArgsOf, PLAN_OPTIONS } from '../cli-options.js';
 import type { ExitCode } from '../errors.js';
 import { defaultPlanPath } from '../run/paths.js';
 import type { CommonArgs, Io } from '../wiring.js';
 import type { RunClock } from '../run/run-clock.js';
-import { runCommand, type RunArgs } from './run.js';
+import { runCommand } from './run.js';
 
 /** `plan` takes what `run` takes to read, gate and guard a file; its `out` is the plan file. */
-export type PlanArgs = CommonArgs &
-  Pick<RunArgs, 'input' | 'out' | 'journal' | 'delimiter' | 'ignoreColumn' | 'live' | 'json' | 'maxTotal' | 'expectCount' | 'expectTotal' | 'ledger' | 'repeatWindow' | 'allowRepeat' | 'allowRepeatOf' | 'repeatKey'>;
+export type PlanArgs = CommonArgs & Partial<ArgsOf<typeof PLAN_OPTIONS>> & { input: string };
 
 /** `plan`: the dry run of `run`, written to `<stem>.plan.json` for review. */
 export async function planCommand(args: PlanArgs, io: Io, clock?: RunClock): Promise<ExitCode> {
