@@ -66,20 +66,15 @@ export interface Config {
 /** Settings given as flags or in code; each wins over its variable. */
 export type ConfigFlags = Partial<Config>;
 
-type ApiVariable = 'MILKYPAY_API_URL' | 'MILKYPAY_PUBLIC_KEY' | 'MILKYPAY_KEY_ID' | 'MILKYPAY_SECRET_KEY';
+const PUBLIC_KEY = /^pk_(test|live)_[A-Za-z0-9_]+$/;
 
-/** Each of the API's variables, checked: its value to use, or what is wrong with it. */
-const API_VARIABLES: Record<ApiVariable, (value: string) => { ok: string } | { wrong: string }> = {
-  MILKYPAY_API_URL: (value) => {
-    const trimmed = value.trim();
-    if (!URL.canParse(trimmed)) return { wrong: 'must be a URL such as https://api.example.com/api' };
-    const url = trimmed.replace(/[\t\n\r]/g, ''); // as the URL parser reads it
-    return /^https?:\/\//.test(url) ? { ok: url.replace(/\/+$/, '') } : { wrong: 'must start with http:// or https://' };
-  },
-  MILKYPAY_PUBLIC_KEY: (value) => (/^pk_(test|live)_[A-Za-z0-9_]+$/.test(value) ? { ok: value } : { wrong: 'must look like pk_test_… or pk_live_…' }),
-  MILKYPAY_KEY_ID: (value) => ({ ok: value }),
-  MILKYPAY_SECRET_KEY: (value) => ({ ok: value }),
-};
+/** The API's base URL as the URL parser reads it, without trailing slashes; or what is wrong with it. */
+function httpUrl(value: string): string | { wrong: string } {
+  const trimmed = value.trim();
+  if (!URL.canParse(trimmed)) return { wrong: 'must be a URL such as https://api.example.com/api' };
+  const url = trimmed.replace(/[\t\n\r]/g, '');
+  return /^https?:\/\//.test(url) ? url.replace(/\/+$/, '') : { wrong: 'must start with http:// or https://' };
+}
 
 /**
  * The environment with `.env` of the working directory beneath it: a variable set (non-empty) in the
@@ -101,34 +96,20 @@ export function withDotEnv(env: NodeJS.ProcessEnv, cwd = process.cwd()): NodeJS.
 
 /** The API's settings, each flag over its variable; `cwd` resolves a relative cache directory. */
 export function readConfig(env: NodeJS.ProcessEnv, flags: ConfigFlags = {}, cwd = process.cwd()): Config {
-  const given: Record<ApiVariable, string | undefined> = {
-    MILKYPAY_API_URL: flags.apiUrl || env.MILKYPAY_API_URL,
-    MILKYPAY_PUBLIC_KEY: flags.publicKey || env.MILKYPAY_PUBLIC_KEY,
-    MILKYPAY_KEY_ID: flags.keyId || env.MILKYPAY_KEY_ID,
-    MILKYPAY_SECRET_KEY: flags.secretKey || env.MILKYPAY_SECRET_KEY,
-  };
+  const apiUrl = flags.apiUrl || env.MILKYPAY_API_URL;
+  const publicKey = flags.publicKey || env.MILKYPAY_PUBLIC_KEY;
+  const keyId = flags.keyId || env.MILKYPAY_KEY_ID;
+  const secretKey = flags.secretKey || env.MILKYPAY_SECRET_KEY;
+  const url = apiUrl ? httpUrl(apiUrl) : undefined;
   // Every problem at once: fixing one variable at a time, a run apart, is how a set-up takes an hour.
-  const missing: string[] = [];
-  const malformed: string[] = [];
-  const ok: Partial<Record<ApiVariable, string>> = {};
-  for (const [variable, check] of Object.entries(API_VARIABLES) as [ApiVariable, (typeof API_VARIABLES)[ApiVariable]][]) {
-    const value = given[variable];
-    if (!value) {
-      missing.push(variable);
-      continue;
-    }
-    const checked = check(value);
-    if ('ok' in checked) ok[variable] = checked.ok;
-    else malformed.push(`${variable} ${checked.wrong}`);
-  }
-  if (missing.length || malformed.length) throw badConfig(missing, malformed);
-  return {
-    apiUrl: ok.MILKYPAY_API_URL!,
-    publicKey: ok.MILKYPAY_PUBLIC_KEY!,
-    keyId: ok.MILKYPAY_KEY_ID!,
-    secretKey: ok.MILKYPAY_SECRET_KEY!,
-    cacheDir: resolve(cwd, flags.cacheDir ?? defaultCacheDir(env)),
-  };
+  const given = { MILKYPAY_API_URL: apiUrl, MILKYPAY_PUBLIC_KEY: publicKey, MILKYPAY_KEY_ID: keyId, MILKYPAY_SECRET_KEY: secretKey };
+  const missing = Object.entries(given).filter(([, value]) => !value).map(([variable]) => variable);
+  const malformed = [
+    ...(typeof url === 'object' ? [`MILKYPAY_API_URL ${url.wrong}`] : []),
+    ...(publicKey && !PUBLIC_KEY.test(publicKey) ? ['MILKYPAY_PUBLIC_KEY must look like pk_test_… or pk_live_…'] : []),
+  ];
+  if (typeof url !== 'string' || !publicKey || !keyId || !secretKey || malformed.length) throw badConfig(missing, malformed);
+  return { apiUrl: url, publicKey, keyId, secretKey, cacheDir: resolve(cwd, flags.cacheDir ?? defaultCacheDir(env)) };
 }
 
 function badConfig(missing: string[], malformed: string[]): UsageError {
