@@ -1,4 +1,3 @@
-import { setMaxListeners } from 'node:events';
 import type { ArgsOf, RECONCILE_OPTIONS } from '../cli-options.js';
 import type { ExitCode } from '../errors.js';
 import { reconcileUnder as reconcile } from '../library.js';
@@ -15,7 +14,6 @@ export type ReconcileArgs = CommonArgs & ArgsOf<typeof RECONCILE_OPTIONS> & { jo
 export async function reconcileCommand(args: ReconcileArgs, io: Io, clock = new RunClock()): Promise<ExitCode> {
   const logger = (await makeLogger(io, args.logLevel)).child({ runId: clock.runId });
   const control = new RunControl();
-  setMaxListeners(0, control.signal); // every row waiting to read again listens to it
   // A first signal stops the reading (waits end at once) and the report is written; a second forces the stop.
   const onSignal = (signal: NodeJS.Signals): void => {
     if (control.stopping) return void control.force();

@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { isServerFailure } from '../payout/failure.js';
 import type { RunStop } from '../payout/execute-row.js';
 import type { RowEvent } from '../payout/machine.js';
@@ -53,6 +54,7 @@ export class RunControl implements RunStop {
     this.now = opts.now ?? Date.now;
     this.forced = new Promise<never>((_, reject) => (this.rejectForced = reject));
     this.forced.catch(() => undefined); // nobody may be listening when it is forced
+    setMaxListeners(0, this.controller.signal); // every row waiting to retry or poll listens to it (no leak: each wait removes its listener)
   }
 
   get signal(): AbortSignal {
