@@ -5,7 +5,6 @@
  * results row) or by being executed (`go`: its payout and job). The file lives in the run's private
  * folder, beside the input's copy (0600 in a 0700 folder), and goes with it.
  */
-import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
@@ -48,7 +47,7 @@ export class PlanSpool {
 
   static async create(path: string): Promise<PlanSpool> {
     const spool = new PlanSpool(path);
-    await Promise.race([once(spool.#out, 'open'), once(spool.#out, 'error')]).catch(() => undefined);
+    await firstOf(spool.#out, ['open', 'error']);
     spool.#check();
     return spool;
   }
@@ -63,13 +62,17 @@ export class PlanSpool {
     if (this.#chunk === '') return;
     const ok = this.#out.write(this.#chunk);
     this.#chunk = '';
-    if (!ok) await Promise.race([once(this.#out, 'drain'), once(this.#out, 'close')]);
+    if (!ok) await firstOf(this.#out, ['drain', 'close', 'error']);
     this.#check();
   }
 
   async close(): Promise<void> {
     await this.flush();
-    if (!this.#out.writableFinished) await Promise.race([new Promise((resolve) => this.#out.end(resolve)), once(this.#out, 'close')]);
+    if (!this.#out.writableFinished) {
+      const ended = firstOf(this.#out, ['finish', 'close', 'error']);
+      this.#out.end();
+      await ended;
+    }
     this.#check();
   }
 
@@ -93,6 +96,20 @@ export class PlanSpool {
     }
     if (batch.length > 0) yield batch;
   }
+}
+
+/**
+ * The first of `events` (an error is kept by the constructor's listener, and the caller's #check
+ * reports it), leaving none of these listeners behind: a run flushes its plans thousands of times.
+ */
+function firstOf(out: WriteStream, events: readonly string[]): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      for (const event of events) out.off(event, done);
+      resolve();
+    };
+    for (const event of events) out.on(event, done);
+  });
 }
 
 /** The job without its request, which is the payout's own (written once). */

@@ -20,6 +20,25 @@ describe('the plan spool: what the check planned, read back by the paying pass',
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('waits for the file as often as it must without leaving a listener behind each time (no leak warning)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (w: Error): void => void warnings.push(w.name);
+    process.on('warning', onWarning);
+    try {
+      const spool = await PlanSpool.create(join(dir, 'plans.jsonl'));
+      const big: SpooledPlan = { done: { row: { line: 2, reference_id: 'r', outcome: 'invalid', error_code: 'invalid_amount', error_message: 'x'.repeat(64 * 1024) } } };
+      for (let i = 0; i < 40; i++) {
+        spool.add(big); // past the stream's buffer: each flush waits for it to drain
+        await spool.flush();
+      }
+      await spool.close();
+      await new Promise((resolve) => setImmediate(resolve)); // a warning is emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it('gives back every plan in file order, in batches, with the job’s request as the payout’s own (0600)', async () => {
     const path = join(dir, 'plans.jsonl');
     const spool = await PlanSpool.create(path);
