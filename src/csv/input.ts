@@ -15,13 +15,7 @@ import { parseKeyValueCell } from './key-value-cell.js';
 import { checkedUtf8 } from './utf8.js';
 import { readBatches } from './batches.js';
 import { shellQuote } from '../ui/shell-quote.js';
-
-export { InputError } from './input-error.js';
-export type { Delimiter } from './head.js';
-
 import type { InputRecord } from '../rules/input-record.js';
-
-export type { InputRecord } from '../rules/input-record.js';
 
 export interface InputFile {
   path: string;

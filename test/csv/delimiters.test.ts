@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, openInput, type Delimiter } from '../../src/csv/input.js';
+import type { Delimiter } from '../../src/csv/head.js';
+import { openInput } from '../../src/csv/input.js';
+import { InputError } from '../../src/csv/input-error.js';
 import { collect, writeInput } from './input-helpers.js';
 
 async function refusal(text: string, delimiter?: Delimiter): Promise<InputError> {

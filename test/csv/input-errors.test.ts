@@ -2,7 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError, openInput } from '../../src/csv/input.js';
+import { openInput } from '../../src/csv/input.js';
+import { InputError } from '../../src/csv/input-error.js';
 import { collect, writeInput } from './input-helpers.js';
 
 async function openError(path: string): Promise<InputError> {

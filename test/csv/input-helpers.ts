@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { InputFile, InputRecord } from '../../src/csv/input.js';
+import type { InputFile } from '../../src/csv/input.js';
+import type { InputRecord } from '../../src/rules/input-record.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'payouts-input-'));
 let n = 0;

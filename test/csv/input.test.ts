@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError, openInput } from '../../src/csv/input.js';
+import { openInput } from '../../src/csv/input.js';
+import { InputError } from '../../src/csv/input-error.js';
 import { collect, writeInput } from './input-helpers.js';
 
 const PLAIN = [

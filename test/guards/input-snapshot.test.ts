@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../src/csv/input.js';
+import { InputError } from '../../src/csv/input-error.js';
 import { takeSnapshot } from '../../src/guards/input-snapshot.js';
 import { useTempDirs } from '../journal/helpers/temp-dir.js';
 

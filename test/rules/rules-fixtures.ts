@@ -1,5 +1,5 @@
 import type { PayoutService, Prerequest, PrerequestService } from '../../src/api/client-types.js';
-import type { InputRecord } from '../../src/csv/input.js';
+import type { InputRecord } from '../../src/rules/input-record.js';
 import { buildCatalogue, buildCurrencyRules } from '../../src/rules/merge.js';
 import type { CurrencyRules } from '../../src/rules/currency-rules.js';
 
