@@ -115,12 +115,26 @@ export class LedgerBase implements BaseEntries {
     return buffer;
   }
 
-  /** Entry n's reference hash (or payee key hash) at [n], from the sorted pairs. */
-  hashesByNumber(which: typeof Table.ByRef | typeof Table.ByPayee): Uint32Array {
-    const pairs = new Uint32Array(this.table(which));
-    const hashes = new Uint32Array(this.count);
-    for (let i = 0; i < this.count; i++) hashes[pairs[i * 2 + 1]!] = pairs[i * 2]!;
-    return hashes;
+  /**
+   * A whole table in chunks of up to 64 KiB (one buffer, read again for each), checked against its
+   * CRC once the last is read: compaction streams the tables through, holding none of them.
+   */
+  *chunks(which: Table): Generator<Uint8Array> {
+    const size = tableBytes(this.count, this.footer.legacy)[which]!;
+    const block = new Uint8Array(1 << 16);
+    let crc = 0;
+    for (let done = 0; done < size; done += block.length) {
+      const view = block.subarray(0, Math.min(block.length, size - done));
+      this.#readExactly(view, this.#tableAt[which]! + done, 'its tables are cut short');
+      crc = crc32(view, crc);
+      yield view;
+    }
+    if (crc !== this.footer.crc[which]) throw baseDamaged(this.path, 'its tables fail their checksum');
+  }
+
+  /** Each entry's byte offset or time, in entry order, a chunk at a time. */
+  *float64s(which: typeof Table.Offsets | typeof Table.Times): Generator<Float64Array> {
+    for (const chunk of this.chunks(which)) yield new Float64Array(chunk.buffer, 0, chunk.length / 8);
   }
 
   /** `length` bytes of the entry lines from `start`, read into `scratch` when they fit. */

@@ -2,9 +2,11 @@ import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { LedgerEntry, LedgerEntryV2 } from '../../src/ledger/ledger-entry.js';
+import { formatLedgerEntry, type LedgerEntry, type LedgerEntryV2 } from '../../src/ledger/ledger-entry.js';
 import type { LedgerAccount } from '../../src/ledger/ledger-location.js';
 import { openLedger, type OpenLedgerOptions } from '../../src/ledger/ledger-store.js';
+import { LedgerBase, Table } from '../../src/ledger/ledger-base.js';
+import { hashOf } from '../../src/rules/first-seen.js';
 
 const ACCOUNT: LedgerAccount = { origin: 'https://api.example.com', keyId: 'key_1', mode: 'test' };
 const NOW = Date.parse('2026-03-10T12:00:00Z');
@@ -82,6 +84,31 @@ describe('a long history, compacted many times', () => {
     expect(text).not.toContain('"ref":"n6-r');
     expect(text).toContain('"ref":"n7-r');
     expect(text).toContain('"ref":"n9-r');
+  });
+
+  it('the tables a compaction streams from the old ones (filtered, renumbered, merged with the log\'s) say what its lines say', async () => {
+    await tenNights();
+    // Half a day later: the oldest night kept drops out, so the entries after it are renumbered.
+    await (await open({ compactAfterBytes: 1, now: () => NOW + DAY / 2 })).update(() => []);
+    const base = LedgerBase.open(join(root, (await open()).dir.slice(root.length), 'payouts.compacted'))!;
+    const want = { offsets: [] as number[], times: [] as number[], byRef: [] as number[][], byPayee: [] as number[][] };
+    let offset = 0;
+    base.forEach((entry, n) => {
+      want.offsets.push(offset);
+      offset += Buffer.byteLength(formatLedgerEntry(entry));
+      want.times.push(Date.parse(entry.at));
+      want.byRef.push([hashOf(entry.ref), n]);
+      want.byPayee.push([hashOf(entry.payee), n]);
+    });
+    const all = (which: Table, Type: Float64ArrayConstructor | Uint32ArrayConstructor): number[] => [...base.chunks(which)].flatMap((c) => [...new Type(c.slice().buffer)]);
+    const pairsOf = (values: number[]): number[][] => values.flatMap((v, i) => (i % 2 === 0 ? [[v, values[i + 1]!]] : []));
+    const sorted = (pairs: number[][]): number[][] => [...pairs].sort((a, b) => a[0]! - b[0]! || a[1]! - b[1]!);
+    expect(base.count).toBeGreaterThan(200);
+    expect(all(Table.Offsets, Float64Array)).toEqual(want.offsets);
+    expect(all(Table.Times, Float64Array)).toEqual(want.times);
+    expect(pairsOf(all(Table.ByRef, Uint32Array))).toEqual(sorted(want.byRef));
+    expect(pairsOf(all(Table.ByPayee, Uint32Array))).toEqual(sorted(want.byPayee));
+    base.close();
   });
 
   it('a damaged compacted file stops the run naming it and the repair: its tables at once, a line when a row needs it', async () => {
