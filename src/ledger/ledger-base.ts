@@ -226,9 +226,9 @@ export class LedgerBase implements BaseEntries {
     // The block before the first fence >= hash may end with it; equal hashes may run on over blocks.
     for (let block = Math.max(0, lo - 1); block < fences.length && (block < lo || fences[block] === hash); block++) {
       const first = block * BLOCK_PAIRS;
-      const pairs = new Uint32Array(Math.min(BLOCK_PAIRS, this.count - first) * 2);
-      this.#readPaged(new Uint8Array(pairs.buffer), this.#tableAt[which]! + first * 8, 'its tables are cut short');
-      for (let i = firstPairAtLeast(pairs, hash); i < pairs.length && pairs[i] === hash; i += 2) found.push(pairs[i + 1]!);
+      const at = this.#tableAt[which]! + first * 8;
+      const pairs = Math.min(BLOCK_PAIRS, this.count - first);
+      for (let i = this.#firstPairAtLeast(at, pairs, hash); i < pairs && this.#u32(at + i * 8) === hash; i++) found.push(this.#u32(at + i * 8 + 4));
     }
     return found;
   }
@@ -255,6 +255,24 @@ export class LedgerBase implements BaseEntries {
     if (into.length > 0 && readSync(this.#open(), into, 0, into.length, position) !== into.length) throw baseDamaged(this.path, what);
   }
 
+  /** The index of the first of a sorted block's `pairs` (hash, number) pairs at `at` whose hash is at least `hash`. */
+  #firstPairAtLeast(at: number, pairs: number, hash: number): number {
+    let lo = 0;
+    let hi = pairs;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.#u32(at + mid * 8) < hash) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  #u32(position: number): number {
+    const value = this.#pages.u32(position);
+    if (value === undefined) throw baseDamaged(this.path, 'its tables are cut short');
+    return value;
+  }
+
   #readPaged(into: Uint8Array, position: number, what: string): void {
     if (into.length > 0 && !this.#pages.read(into, position)) throw baseDamaged(this.path, what);
   }
@@ -268,18 +286,6 @@ export class LedgerBase implements BaseEntries {
     }
     return (this.#fd = fd);
   }
-}
-
-/** The index of the first (hash, number) pair of a sorted block whose hash is at least `hash`. */
-function firstPairAtLeast(pairs: Uint32Array, hash: number): number {
-  let lo = 0;
-  let hi = pairs.length / 2;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pairs[mid * 2]! < hash) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo * 2;
 }
 
 function readFooter(path: string, fd: number): BaseFooter {

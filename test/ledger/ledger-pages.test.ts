@@ -37,6 +37,18 @@ describe('the pages of a compacted ledger file', () => {
     expect(f.reads).toEqual([0, 65_536, 65_536 * 2, 0]);
   });
 
+  it('reads a uint32 in place, within a page or across two, in the machine\'s byte order; none past the end', () => {
+    const words = new Uint32Array(40_000);
+    for (let i = 0; i < words.length; i++) words[i] = (i * 2654435761) >>> 0;
+    const bytes = Buffer.from(words.buffer);
+    const readAt = (into: Uint8Array, position: number): number => bytes.copy(into, 0, position, Math.min(bytes.length, position + into.length));
+    const pages = new LedgerPages(readAt, bytes.length);
+    for (const i of [0, 1, 16_383, 16_384, 39_999]) expect(pages.u32(i * 4)).toBe(words[i]);
+    const across = 65_536 - 2; // two bytes in each page
+    expect(pages.u32(across)).toBe(new Uint32Array(Uint8Array.from(bytes.subarray(across, across + 4)).buffer)[0]);
+    expect(pages.u32(bytes.length - 2)).toBeUndefined();
+  });
+
   it('says false for a read past the end, or of a file shorter than it was said to be', () => {
     const f = file(1000);
     expect(new LedgerPages(f.readAt, 1000).read(new Uint8Array(10), 995)).toBe(false);
