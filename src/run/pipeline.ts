@@ -5,6 +5,7 @@ import { openInput, type InputFile } from '../csv/input.js';
 import { createResultsWriter } from '../csv/results.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { newSecret } from '../journal/binding.js';
+import { checkpointPath } from '../journal/checkpoint.js';
 import { LedgerError } from '../ledger/ledger-errors.js';
 import type { Logger } from '../log.js';
 import { keepPrivate } from '../private-modes.js';
@@ -82,7 +83,7 @@ interface RunContext {
 
 async function runOnSnapshot(opts: RunOptions, env: RunEnv, paths: RunPaths, snapshot: InputSnapshot): Promise<RunSummary> {
   const log = env.logger;
-  const files = [{ path: paths.journal, what: 'the journal' }, { path: `${paths.journal}.checkpoint`, what: "the journal's checkpoint" }, { path: paths.results, what: 'the results file' }];
+  const files = [{ path: paths.journal, what: 'the journal' }, { path: checkpointPath(paths.journal), what: "the journal's checkpoint" }, { path: paths.results, what: 'the results file' }];
   await keepPrivate(files, (m) => log.warn(m));
   const file = await openInput(opts.input, { readFrom: snapshot.copy, ...(opts.delimiter ? { delimiter: opts.delimiter } : {}), ...(opts.ignoreColumns ? { ignoreColumns: opts.ignoreColumns } : {}) });
   if (file.ignoredColumns.length) {
