@@ -22,6 +22,9 @@ export interface JournalLock {
   release(): Promise<void>;
 }
 
+/** The lock file of a journal: `<journalPath>.lock`. */
+export const lockPathOf = (journalPath: string): string => `${journalPath}.lock`;
+
 const ATTEMPTS = 20;
 const CONTENDED_RETRY_MS = 25;
 
@@ -31,7 +34,7 @@ const CONTENDED_RETRY_MS = 25;
  * any other existing lock is a `LockError` naming its holder.
  */
 export async function acquireLock(journalPath: string, options: LockOptions = {}): Promise<JournalLock> {
-  const lockPath = `${journalPath}.lock`;
+  const lockPath = lockPathOf(journalPath);
   const mine: LockHolder = {
     pid: process.pid,
     hostname: hostname(),

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
+import { lockPathOf } from '../journal/lock.js';
 import { whyNotWritable } from '../writable-folder.js';
 
 export interface RunPaths {
@@ -66,7 +67,7 @@ export async function checkOutputPaths(opts: PathOptions): Promise<RunPaths> {
   if (paths.results === paths.journal) {
     throw new UsageError('bad_path', `the results file and the journal are both ${paths.results}: give --out and --journal different files`, { path: paths.results });
   }
-  if (paths.results === `${paths.journal}.lock`) {
+  if (paths.results === lockPathOf(paths.journal)) {
     const named = opts.out !== undefined ? `--out ${paths.results}` : `the results file ${paths.results}`;
     throw new UsageError('bad_path', `${named} is the journal's lock file: choose another file for --out`, { path: paths.results });
   }
