@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type BigIntStats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 
 /** A file's size and SHA-256 (hex). */
 export interface FileMark {
@@ -16,4 +17,18 @@ export async function digestFile(path: string): Promise<FileMark> {
     size += (chunk as Buffer).length;
   }
   return { size, sha256: hash.digest('hex') };
+}
+
+/**
+ * A file's identity on its disk: device, inode, size and the modification and change times (ns).
+ * Any write to the file moves its change time, which only the kernel sets: the same stamp means
+ * the same bytes. A different stamp says nothing (a touch, a copy back): the bytes decide.
+ */
+export function stampOf(s: BigIntStats): string {
+  return `${s.dev}:${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+/** The file's stamp (see stampOf), or undefined when it cannot be read. */
+export async function fileStamp(path: string): Promise<string | undefined> {
+  return stat(path, { bigint: true }).then(stampOf, () => undefined);
 }

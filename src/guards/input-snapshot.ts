@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unreadableInput } from '../csv/head.js';
 import { UsageError } from '../errors.js';
-import { digestFile } from '../file-digest.js';
+import { digestFile, stampOf } from '../file-digest.js';
 import { writeEveryByte } from '../write-every-byte.js';
 import { claimFolder, COPY_PREFIX, removeStaleCopies } from './stale-copies.js';
 
@@ -94,9 +94,9 @@ async function copyHashing(path: string, source: FileHandle, copy: string): Prom
   }
 }
 
-/** The same file, untouched since: the same inode, size and modification and change times. */
+/** The same file, untouched since (see stampOf). */
 function sameFile(a: BigIntStats, b: BigIntStats): boolean {
-  return a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs && a.ctimeNs === b.ctimeNs;
+  return stampOf(a) === stampOf(b);
 }
 
 function copyFailed(path: string, where: string, error: unknown): UsageError {

@@ -31,11 +31,10 @@ export async function removeStaleCopies(tmp: string): Promise<number> {
 }
 
 async function isStale(dir: string): Promise<boolean> {
-  const info = await stat(dir).catch(() => undefined);
-  if (!info?.isDirectory() || (process.getuid && info.uid !== process.getuid())) return false;
   const owner = await readFile(join(dir, OWNER_FILE), 'utf8').then((t) => JSON.parse(t) as { host?: unknown; pid?: unknown }, () => undefined);
-  if (!owner || owner.host !== hostname() || typeof owner.pid !== 'number') return false;
-  return !alive(owner.pid);
+  if (!owner || owner.host !== hostname() || typeof owner.pid !== 'number' || alive(owner.pid)) return false;
+  const info = await stat(dir).catch(() => undefined);
+  return info !== undefined && info.isDirectory() && (!process.getuid || info.uid === process.getuid());
 }
 
 function alive(pid: number): boolean {

@@ -7,11 +7,11 @@
  * a checkpoint that does not match it byte for byte is ignored, and the run takes the full path.
  */
 import { readFile, rm, stat } from 'node:fs/promises';
-import { digestFile, type FileMark } from '../file-digest.js';
+import { digestFile, fileStamp, type FileMark } from '../file-digest.js';
 import { writeAtomic } from '../write-atomic.js';
 import { sameBinding, type JournalBinding } from './binding.js';
 
-const VERSION = 3; // 3: the rerun's tally of its rows' plans, not its summary
+const VERSION = 3; // 3: the rerun's tally of its rows' plans, not its summary; the files' stamps
 
 
 /** What decides a rerun's outcome besides the files: a change in any of them takes the full path. */
@@ -36,7 +36,12 @@ interface CheckpointFile<T> extends CheckpointContent<T> {
   input: string;
   results: string;
   options: string;
-  files: { journal: FileMark; input: FileMark; results: FileMark };
+  files: { journal: Marked; input: FileMark; results: Marked };
+}
+
+/** A file's bytes, and its stamp when it held still while they were read (see stampOf). */
+interface Marked extends FileMark {
+  stamp?: string;
 }
 
 export function checkpointPath(journalPath: string): string {
@@ -75,23 +80,26 @@ export async function readCheckpoint<T>(journalPath: string, key: CheckpointKey)
   }
   if (file?.v !== VERSION || !file.files || !file.binding || !sameBinding(file.binding, key.binding)) return undefined;
   if (file.input !== key.input || file.results !== key.results || file.options !== JSON.stringify(key.options)) return undefined;
-  // The input as the run read it (its mark is known), then sizes (a grown journal), then the bytes.
+  // The input as the run read it (its mark is known), then the journal and the results file.
   if (!same(key.inputMark, file.files.input)) return undefined;
-  const sizes = await Promise.all([size(journalPath), size(key.results)]);
-  if (sizes[0] !== file.files.journal.size || sizes[1] !== file.files.results.size) return undefined;
-  const [journal, results] = await Promise.all([mark(journalPath), mark(key.results)]);
-  if (!same(journal, file.files.journal) || !same(results, file.files.results)) return undefined;
-  return { tally: file.tally };
+  const [journal, results] = await Promise.all([unchanged(journalPath, file.files.journal), unchanged(key.results, file.files.results)]);
+  return journal && results ? { tally: file.tally } : undefined;
 }
 
 function same(a: FileMark | undefined, b: FileMark): boolean {
   return a !== undefined && a.size === b.size && a.sha256 === b.sha256;
 }
 
-async function size(path: string): Promise<number | undefined> {
-  return (await stat(path).catch(() => undefined))?.size;
+/** The file holds the bytes it held: its stamp unchanged, or else its size and then its SHA-256. */
+async function unchanged(path: string, was: Marked): Promise<boolean> {
+  if (was.stamp !== undefined && (await fileStamp(path)) === was.stamp) return true;
+  if ((await stat(path).catch(() => undefined))?.size !== was.size) return false;
+  return same(await digestFile(path).catch(() => undefined), was);
 }
 
-async function mark(path: string): Promise<FileMark | undefined> {
-  return digestFile(path).catch(() => undefined);
+async function mark(path: string): Promise<Marked | undefined> {
+  const before = await fileStamp(path);
+  const bytes = await digestFile(path).catch(() => undefined);
+  if (!bytes) return undefined;
+  return before !== undefined && (await fileStamp(path)) === before ? { ...bytes, stamp: before } : bytes;
 }

@@ -93,6 +93,18 @@ describe('the checkpoint of a finished batch', () => {
     expect(r.stderr).not.toMatch(FROM_CHECKPOINT);
   });
 
+  it('still answers a rerun when the journal and results were rewritten with the same bytes (the bytes decide)', async () => {
+    await paidBatch(3);
+    for (const name of ['payouts.journal.jsonl', 'payouts.results.csv']) {
+      const text = await readFile(ws.path(name));
+      await rm(ws.path(name));
+      await writeFile(ws.path(name), text, { mode: 0o600 }); // another inode and other times, the same bytes
+    }
+    const r = await ws.cli(['run', 'payouts.csv']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(FROM_CHECKPOINT);
+  });
+
   it('is ignored when the input changed: the changed row is a conflict, found by the full path', async () => {
     await paidBatch(3);
     const changed = rows(3);
