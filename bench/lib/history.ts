@@ -12,6 +12,7 @@ import { ROOT } from './config.js';
 interface HistoryLedger {
   keys: { payee(fields: Readonly<Record<string, string>>): string; description(text: string | undefined): string };
   update(decide: (index: unknown) => object[]): Promise<void>;
+  finish(): Promise<void>;
   close(): void;
 }
 type OpenLedger = (root: string, account: { origin: string; keyId: string; mode: 'test' | 'live' }, options?: { durable?: boolean; since?: number; windowMs?: number }) => Promise<HistoryLedger>;
@@ -41,6 +42,7 @@ export async function writeHistory(plan: HistoryPlan, say: (line: string) => voi
       await ledger.update(() => []); // creates the ledger (its secret) on the first night: entries are keyed with it
       const entries = nightEntries(ledger, night, plan.rowsPerNight, startsAt);
       await ledger.update(() => entries);
+      await ledger.finish(); // as a run ends
     } finally {
       ledger.close();
     }

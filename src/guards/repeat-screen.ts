@@ -229,13 +229,19 @@ export class RepeatScreen {
     this.#voiding ??= this.#writeVoids();
   }
 
-  /** Waits for the ledger updates `settle` started, and releases the rows-seen sets. */
+  /** Waits for the ledger updates `settle` started, compacts the ledger if this run grew it past its bound, and releases the rows-seen sets. */
   async flush(): Promise<void> {
     await this.#voiding;
     if (this.#repaired > 0) {
       this.#log.warn({ ledger: this.#ledger.dir, added: this.#repaired }, `the repeat-payee ledger lacked ${this.#repaired} payouts this file's journal holds as made: recorded them again`);
     }
-    this.close();
+    try {
+      await this.#ledger.finish().catch((error: unknown) => {
+        throw error instanceof LedgerError ? error.afterSending(this.#mayHaveSent) : error;
+      });
+    } finally {
+      this.close();
+    }
   }
 
   /** Releases the rows-seen sets (a dry run's, or after the run). */

@@ -4,7 +4,8 @@
  * `payouts.compacted` (the live payouts kept by the last compaction, read only where a row needs
  * them), in a 0700 folder. Appends hold `payouts.jsonl.lock` and first read what other runs
  * appended, so the check and the intent are one step even when two runs pay from the same account
- * at once; once the log passes `compactAfterBytes`, the same locked step compacts the ledger.
+ * at once. A run compacts the ledger under the same lock: at its end (`finish`) once the log passes
+ * `compactAfterBytes`, and during it once the log also outgrows the compacted file (up to 8 times that).
  * It fails closed: a ledger that cannot be read or written whole throws a LedgerError.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -46,11 +47,16 @@ export interface OpenLedgerOptions {
   windowMs?: number;
   /** Clock, for tests: what compaction counts as old. */
   now?: () => number;
-  /** Compact once the log holds this many bytes (default 4 MiB, about 25,000 entries). */
+  /**
+   * Compact once the log holds this many bytes (default 4 MiB, about 18,000 entries): at the end of
+   * a run (`finish`); during one, once it also holds as many as the compacted file (up to 8 times this).
+   */
   compactAfterBytes?: number;
 }
 
 const COMPACT_AFTER_BYTES = 4 << 20;
+/** During a run the log may grow to this many times compactAfterBytes before it is compacted. */
+const MID_RUN_FACTOR = 8;
 
 export interface Ledger {
   readonly dir: string;
@@ -65,6 +71,8 @@ export interface Ledger {
    * not learn them: the run that writes them knows its own rows.
    */
   update(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void>;
+  /** At the end of a run that appended: compacts under the lock once the log passed compactAfterBytes, so the next run reads a short one. */
+  finish(): Promise<void>;
   /** Lets go of the file the index reads entries back from (a later read opens it again). */
   close(): void;
 }
@@ -101,6 +109,8 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   // One append at a time from this process; other processes are kept out by the lock file.
   let queue: Promise<unknown> = Promise.resolve();
   let keys: PayeeKeys | undefined;
+  const after = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
+  let appended = false;
   return {
     dir,
     index,
@@ -113,8 +123,35 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       queue = next.catch(() => undefined);
       return next;
     },
+    finish() {
+      const next = queue.then(() => (appended ? locked(() => compactIfPast(after)) : undefined));
+      queue = next.catch(() => undefined);
+      return next.catch((error: unknown) => {
+        if (!(error instanceof AbortedError && error.code === 'ledger_locked')) throw error;
+        options.onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${error.message}): the next run tries again`);
+      });
+    },
     close: () => snapshot.close(),
   };
+
+  async function locked(step: () => Promise<void>): Promise<void> {
+    const lock = await lockWithin(file, lockWaitMs);
+    try {
+      // Another run compacted since: read the ledger again (the index is the same object, emptied).
+      if (snapshot.compactedSince(dir)) read();
+      snapshot.adoptLog(dir);
+      snapshot.log?.catchUp(index, tail);
+      await step();
+    } finally {
+      await lock.release();
+    }
+  }
+
+  async function compactIfPast(bytes: number): Promise<void> {
+    if (tail.offset < bytes) return;
+    await compact(dir, snapshot, options);
+    read();
+  }
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
     if (!created) {
@@ -125,22 +162,14 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
       created = true;
       await noteWindow(dir, snapshot, options);
     }
-    const lock = await lockWithin(file, lockWaitMs);
-    try {
-      // Another run compacted since: read the ledger again (the index is the same object, emptied).
-      if (snapshot.compactedSince(dir)) read();
-      snapshot.adoptLog(dir);
-      snapshot.log?.catchUp(index, tail);
+    await locked(async () => {
       const entries = decide(index);
       if (entries.length > 0) await appendWhole(file, tail, entries.map(formatLedgerEntry).join(''), write);
+      appended ||= entries.length > 0;
       snapshot.adoptLog(dir);
-      if (tail.offset >= (options.compactAfterBytes ?? COMPACT_AFTER_BYTES)) {
-        await compact(dir, snapshot, options);
-        read();
-      }
-    } finally {
-      await lock.release();
-    }
+      // Growing with the compacted file, a big run rewrites it a few times, not once per 4 MiB it appends.
+      await compactIfPast(Math.min(Math.max(after, snapshot.base?.footer.entryBytes ?? 0), MID_RUN_FACTOR * after));
+    });
   }
 }
 

@@ -188,10 +188,13 @@ async function payRun(ctx: RunContext): Promise<RunSummary> {
     env.progress?.begin(pass.rows);
     await payAll(ctx, spool.path, journal, control);
   } finally {
-    await ctx.repeat.flush();
-    await journal?.close();
-    forgetLock();
-    await lock.release();
+    try {
+      await ctx.repeat.flush();
+    } finally {
+      await journal?.close();
+      forgetLock();
+      await lock.release();
+    }
   }
   return finished(ctx, false, control);
 }

@@ -170,6 +170,60 @@ describe('ledger compaction', () => {
     expect(await files(ledger.dir)).toEqual(['account.json', 'payouts.compacted', 'payouts.jsonl', 'secret']); // the next compaction removed the half file
   });
 
+  it('a big run compacts a few times, the bound growing with the compacted file, and its end leaves a short log', async () => {
+    const run = await open({ compactAfterBytes: 2_048 });
+    const compacted = join(run.dir, 'payouts.compacted');
+    const inodes = new Set<number>();
+    for (let i = 0; i < 400; i += 4) {
+      await run.update(() => [0, 1, 2, 3].map((k) => paid(`r-${i + k}`, `P${i + k}`, 1)));
+      const file = await stat(compacted).catch(() => undefined);
+      if (file) inodes.add(file.ino);
+    }
+    // 400 entries are about 90 KiB: once per 2 KiB would be about 45 compactions.
+    expect(inodes.size).toBeGreaterThanOrEqual(4);
+    expect(inodes.size).toBeLessThanOrEqual(12);
+    expect((await stat(join(run.dir, 'payouts.jsonl'))).size).toBeGreaterThan(2_048);
+    await run.finish();
+    expect((await stat(join(run.dir, 'payouts.jsonl'))).size).toBe(0);
+    const next = await open();
+    for (let i = 0; i < 400; i++) expect(next.index.hasRef(`r-${i}`), `r-${i}`).toBe(true);
+  });
+
+  it('a run stopped before its end loses nothing: the next reads the long log, and its own end compacts it', async () => {
+    const killed = await open({ compactAfterBytes: 1 << 20 });
+    for (let i = 0; i < 50; i++) await killed.update(() => [paid(`r-${i}`, `P${i}`, 1)]); // no finish: killed
+    const log = join(killed.dir, 'payouts.jsonl');
+    const dryRun = await open({ compactAfterBytes: 1 });
+    await dryRun.finish(); // appended nothing: compacts nothing
+    expect(await files(killed.dir)).toEqual(['account.json', 'payouts.jsonl', 'secret']);
+    const next = await open({ compactAfterBytes: 1 });
+    for (let i = 0; i < 50; i++) expect(next.index.hasRef(`r-${i}`), `r-${i}`).toBe(true);
+    await next.update(() => [paid('r-next', 'P-next', 0)]);
+    await next.finish();
+    expect((await stat(log)).size).toBe(0);
+    const after = await open();
+    for (const ref of ['r-0', 'r-49', 'r-next']) expect(after.index.hasRef(ref), ref).toBe(true);
+  });
+
+  it('an end that cannot take the lock leaves the ledger as it was and says so; the run is not failed for it', async () => {
+    const run = await open({ compactAfterBytes: 1 << 20, lockWaitMs: 50 });
+    await run.update(() => [paid('r-1', 'P1', 1)]);
+    const log = join(run.dir, 'payouts.jsonl');
+    const warnings: string[] = [];
+    const ending = await open({ compactAfterBytes: 1, lockWaitMs: 50, onWarning: (m) => warnings.push(m) });
+    await ending.update(() => [paid('r-2', 'P2', 1)]); // compacts (its bound is 1 byte) ...
+    await ending.update(() => [paid('r-3', 'P3', 1)]);
+    const lock = await acquireLock(log, { command: 'another run' });
+    try {
+      const text = await readFile(log, 'utf8');
+      await ending.finish(); // ... but not now: the lock is held
+      expect(await readFile(log, 'utf8')).toBe(text);
+      expect(warnings.join('\n')).toMatch(/could not compact the repeat-payee ledger .*the next run tries again/);
+    } finally {
+      await lock.release();
+    }
+  });
+
   it('two runs at once: each sees what the other wrote, across the other\'s compactions, and nothing is lost', async () => {
     const a = await open({ compactAfterBytes: 2_000 });
     const b = await open({ compactAfterBytes: 2_000 });
