@@ -55,7 +55,10 @@ export interface OpenLedgerOptions {
 }
 
 const COMPACT_AFTER_BYTES = 4 << 20;
-/** During a run the log may grow to this many times compactAfterBytes before it is compacted. */
+/**
+ * During a run the log may grow to this many times compactAfterBytes before it is compacted: the
+ * bound grows with the compacted file, so a big run rewrites it a few times, not once per 4 MiB.
+ */
 const MID_RUN_FACTOR = 8;
 
 export interface Ledger {
@@ -104,10 +107,8 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
   index.reset(snapshot.base);
   snapshot.log?.catchUp(index, tail);
   if (created) await noteWindow(dir, snapshot, options);
-  const write = { files: options.files ?? diskFiles, durable: options.durable ?? true, onWarning: options.onWarning };
-  const lockWaitMs = options.lockWaitMs ?? 30_000;
-  // One append at a time from this process; other processes are kept out by the lock file.
-  let queue: Promise<unknown> = Promise.resolve();
+  // One step at a time from this process; other processes are kept out by the lock file.
+  const serially = oneAtATime();
   let keys: PayeeKeys | undefined;
   const after = options.compactAfterBytes ?? COMPACT_AFTER_BYTES;
   let appended = false;
@@ -118,39 +119,25 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
     get keys() {
       return (keys ??= payeeKeys(secret!));
     },
-    update(decide) {
-      const next = queue.then(() => append(decide));
-      queue = next.catch(() => undefined);
-      return next;
-    },
-    finish() {
-      const next = queue.then(() => (appended ? locked(() => compactIfPast(after)) : undefined));
-      queue = next.catch(() => undefined);
-      return next.catch((error: unknown) => {
-        if (!(error instanceof AbortedError && error.code === 'ledger_locked')) throw error;
-        options.onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${error.message}): the next run tries again`);
-      });
-    },
+    update: (decide) => serially(() => append(decide)),
+    finish: () => serially(async () => (appended ? locked(async () => undefined, () => after) : undefined)).catch(warnIfLocked(dir, options.onWarning)),
     close: () => snapshot.close(),
   };
 
-  async function locked(step: () => Promise<void>): Promise<void> {
-    const lock = await lockWithin(file, lockWaitMs);
+  /** `step` under the lock, the ledger read up to date first; then a compaction once the log holds `compactAt()` bytes. */
+  async function locked(step: () => Promise<void>, compactAt: () => number): Promise<void> {
+    const lock = await lockWithin(file, options.lockWaitMs ?? 30_000);
     try {
       // Another run compacted since: read the ledger again (the index is the same object, emptied).
       if (snapshot.compactedSince(dir)) read();
       snapshot.adoptLog(dir);
       snapshot.log?.catchUp(index, tail);
       await step();
+      snapshot.adoptLog(dir);
+      if (tail.offset >= compactAt()) await compact(dir, snapshot, options).then(read);
     } finally {
       await lock.release();
     }
-  }
-
-  async function compactIfPast(bytes: number): Promise<void> {
-    if (tail.offset < bytes) return;
-    await compact(dir, snapshot, options);
-    read();
   }
 
   async function append(decide: (index: RepeatIndex) => LedgerEntry[]): Promise<void> {
@@ -164,13 +151,27 @@ export async function openLedger(root: string, account: LedgerAccount, options: 
     }
     await locked(async () => {
       const entries = decide(index);
-      if (entries.length > 0) await appendWhole(file, tail, entries.map(formatLedgerEntry).join(''), write);
-      appended ||= entries.length > 0;
-      snapshot.adoptLog(dir);
-      // Growing with the compacted file, a big run rewrites it a few times, not once per 4 MiB it appends.
-      await compactIfPast(Math.min(Math.max(after, snapshot.base?.footer.entryBytes ?? 0), MID_RUN_FACTOR * after));
-    });
+      if (entries.length > 0) await appendWhole(file, tail, entries.map(formatLedgerEntry).join(''), { files: options.files ?? diskFiles, durable: options.durable ?? true, onWarning: options.onWarning }).then(() => (appended = true));
+    }, () => Math.min(Math.max(after, snapshot.base?.footer.entryBytes ?? 0), MID_RUN_FACTOR * after));
   }
+}
+
+/** Runs each step after the one before has ended (failed or not). */
+function oneAtATime(): <T>(step: () => Promise<T>) => Promise<T> {
+  let queue: Promise<unknown> = Promise.resolve();
+  return (step) => {
+    const next = queue.then(step);
+    queue = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** At a run's end, a ledger another run holds locked is compacted by a later run: a warning, not a failure. */
+function warnIfLocked(dir: string, onWarning: ((message: string) => void) | undefined): (error: unknown) => void {
+  return (error) => {
+    if (!(error instanceof AbortedError && error.code === 'ledger_locked')) throw error;
+    onWarning?.(`could not compact the repeat-payee ledger in ${dir} (${error.message}): the next run tries again`);
+  };
 }
 
 /** The ledger's folder, secret and account.json; the secret another run made first, if it did. */
