@@ -15,7 +15,7 @@ import { unreadableInput } from '../csv/head.js';
 import { UsageError } from '../errors.js';
 import { digestFile, stampOf } from '../file-digest.js';
 import { writeEveryByte } from '../write-every-byte.js';
-import { claimFolder, COPY_PREFIX, removeStaleCopies } from './stale-copies.js';
+import { claimFolder, folderPrefix, removeStaleCopies } from './stale-copies.js';
 
 const CHUNK = 1 << 20;
 
@@ -44,7 +44,7 @@ export async function takeSnapshot(path: string): Promise<InputSnapshot> {
     throw unreadableInput(path, error);
   }
   const staleRemoved = await removeStaleCopies(tmpdir());
-  const dir = await mkdtemp(join(tmpdir(), COPY_PREFIX)).catch((error: unknown) => {
+  const dir = await mkdtemp(join(tmpdir(), folderPrefix())).catch((error: unknown) => {
     void source.close();
     throw copyFailed(path, tmpdir(), error);
   });

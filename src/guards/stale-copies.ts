@@ -1,8 +1,10 @@
 /**
  * The private folders of runs that were killed (`kill -9`, a machine that lost power) hold a copy
  * of their input and the plans of its rows (payee fields): nothing else removes them. Each folder
- * names its owner (host and process id); a later run on the same host removes those whose process
- * is gone. A folder of another host (a shared temp folder), or of a process still alive, is left.
+ * names its owner (its name the process id, its owner.json the host and process id); a later run on
+ * the same host removes those whose process is gone. A folder of another host (a shared temp
+ * folder), or of a process still alive, is left. Only a folder whose named process is gone is read:
+ * every run sweeps, so a temp folder full of others' folders must cost a directory listing, no more.
  */
 import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -10,6 +12,11 @@ import { join } from 'node:path';
 
 export const COPY_PREFIX = 'milkypay-payouts-input-';
 const OWNER_FILE = 'owner.json';
+
+/** The prefix of this process's folders: `mkdtemp` adds the rest. */
+export function folderPrefix(): string {
+  return `${COPY_PREFIX}${process.pid}-`;
+}
 
 /** Names this process as the folder's owner. */
 export async function claimFolder(dir: string): Promise<void> {
@@ -21,7 +28,8 @@ export async function removeStaleCopies(tmp: string): Promise<number> {
   const names = await readdir(tmp).catch(() => [] as string[]);
   let removed = 0;
   for (const name of names) {
-    if (!name.startsWith(COPY_PREFIX)) continue;
+    const pid = /^milkypay-payouts-input-(\d+)-/.exec(name)?.[1];
+    if (pid === undefined || alive(Number(pid))) continue;
     const dir = join(tmp, name);
     if (await isStale(dir)) {
       await rm(dir, { recursive: true, force: true }).then(() => (removed += 1), () => undefined);

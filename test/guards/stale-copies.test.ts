@@ -22,14 +22,15 @@ describe('private input copies left by killed runs', () => {
   it('are removed when their process on this host is gone; a live owner, another host, no owner or another name are left', async () => {
     const tmp = await tempDir();
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    const stale = await folder(tmp, `${COPY_PREFIX}dead`, { host: hostname(), pid: dead });
-    const live = await folder(tmp, `${COPY_PREFIX}live`, { host: hostname(), pid: process.pid });
-    const elsewhere = await folder(tmp, `${COPY_PREFIX}elsewhere`, { host: `not-${hostname()}`, pid: dead });
-    const unowned = await folder(tmp, `${COPY_PREFIX}unowned`);
-    const other = await folder(tmp, 'another-tool-dead', { host: hostname(), pid: dead });
+    const stale = await folder(tmp, `${COPY_PREFIX}${dead}-a1`, { host: hostname(), pid: dead });
+    const live = await folder(tmp, `${COPY_PREFIX}${process.pid}-b2`, { host: hostname(), pid: process.pid });
+    const elsewhere = await folder(tmp, `${COPY_PREFIX}${dead}-c3`, { host: `not-${hostname()}`, pid: dead });
+    const unowned = await folder(tmp, `${COPY_PREFIX}${dead}-d4`);
+    const unnamed = await folder(tmp, `${COPY_PREFIX}e5`, { host: hostname(), pid: dead }); // an earlier version's name
+    const other = await folder(tmp, `another-tool-${dead}-f6`, { host: hostname(), pid: dead });
     expect(await removeStaleCopies(tmp)).toBe(1);
     expect(existsSync(stale)).toBe(false);
-    for (const kept of [live, elsewhere, unowned, other]) expect(existsSync(kept)).toBe(true);
+    for (const kept of [live, elsewhere, unowned, unnamed, other]) expect(existsSync(kept)).toBe(true);
   });
 
   it("a run's own copy names it as its owner", async () => {
@@ -39,6 +40,7 @@ describe('private input copies left by killed runs', () => {
     try {
       const owner = JSON.parse(await readFile(join(dirname(snapshot.copy), 'owner.json'), 'utf8')) as unknown;
       expect(owner).toEqual({ host: hostname(), pid: process.pid });
+      expect(dirname(snapshot.copy)).toContain(`${COPY_PREFIX}${process.pid}-`);
     } finally {
       await snapshot.remove();
     }
